@@ -1,0 +1,72 @@
+/**
+ * Chooses and initialises the tfjs backend: GUIDANCE_LAB_BACKEND=auto|wasm|cpu|tensorflow|tensorflow-gpu.
+ * `auto` prefers tfjs-node-gpu, then tfjs-node (optional dependencies), else wasm.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { registerWasmKernels } from './wasm-kernels';
+
+export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+let chosen: Promise<string> | null = null;
+
+function tryRequire(name: string): boolean {
+  try {
+    require(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function activate(choice: BackendChoice): Promise<string> {
+  switch (choice) {
+    case 'tensorflow-gpu':
+    case 'tensorflow': {
+      const pkg = choice === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+      if (!tryRequire(pkg)) {
+        throw new Error(`GUIDANCE_LAB_BACKEND=${choice} needs ${pkg}, which did not load (it is an optional dependency whose install downloads libtensorflow); use one of ${BACKEND_CHOICES.join(', ')}`);
+      }
+      await tf.setBackend('tensorflow');
+      return choice;
+    }
+    case 'cpu':
+      require('@tensorflow/tfjs-backend-cpu');
+      await tf.setBackend('cpu');
+      return 'cpu';
+    case 'wasm':
+      require('@tensorflow/tfjs-backend-wasm');
+      registerWasmKernels();
+      if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
+      return 'wasm';
+    case 'auto':
+      for (const native of ['tensorflow-gpu', 'tensorflow'] as const) {
+        const pkg = native === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+        if (tryRequire(pkg) && (await tf.setBackend('tensorflow'))) return native;
+      }
+      return activate('wasm');
+  }
+}
+
+/** Parses a backend name, throwing with the allowed names when it is not one of them. */
+export function parseBackendChoice(value: string | undefined): BackendChoice {
+  const v = (value ?? 'auto').trim() || 'auto';
+  if (!(BACKEND_CHOICES as readonly string[]).includes(v)) {
+    throw new Error(`unknown backend "${v}" (GUIDANCE_LAB_BACKEND); choose one of ${BACKEND_CHOICES.join(', ')}`);
+  }
+  return v as BackendChoice;
+}
+
+/**
+ * Initialises the backend once per process (from `choice` or GUIDANCE_LAB_BACKEND) and returns its
+ * name; reports the choice once on stderr. Later calls return the same promise.
+ */
+export function initBackend(choice?: BackendChoice): Promise<string> {
+  if (chosen && choice === undefined) return chosen;
+  const c = choice ?? parseBackendChoice(process.env.GUIDANCE_LAB_BACKEND);
+  chosen = activate(c).then((name) => {
+    if (!process.env.GUIDANCE_LAB_QUIET) process.stderr.write(`guidance-lab: tfjs backend ${name}\n`);
+    return name;
+  });
+  return chosen;
+}
