@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+/** `node dist/notebook/cli.js run <dir-or-files...>`: executes notebooks on the tslab kernel, in place; `link`: see linkSelf. */
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { CellError, executeNotebook } from './execute';
+import { linkSelf } from './self-reference';
+
+/** The package root (this file is dist/notebook/cli.js or src/notebook/cli.ts). */
+const PACKAGE_ROOT = resolve(__dirname, '..', '..');
+
+/** Returns the notebooks named by `args`: files as given, folders as their *.ipynb files in name order; throws on a missing path. */
+export function listNotebooks(args: readonly string[]): string[] {
+  return args.flatMap((arg) => {
+    let isDir: boolean;
+    try {
+      isDir = statSync(arg).isDirectory();
+    } catch {
+      throw new Error(`notebook path "${arg}" does not exist`);
+    }
+    if (!isDir) return [arg];
+    const found = readdirSync(arg).filter((name) => name.endsWith('.ipynb')).sort().map((name) => join(arg, name));
+    if (found.length === 0) throw new Error(`folder "${arg}" holds no .ipynb notebooks`);
+    return found;
+  });
+}
+
+/** Returns `value` (seconds) in milliseconds; throws commander's argument error unless it is a positive number. */
+function seconds(value: string): number {
+  const s = Number(value);
+  if (!(s > 0)) throw new InvalidArgumentError(`"${value}" is not a positive number of seconds`);
+  return s * 1000;
+}
+
+/** Runs the notebooks one after another, printing a line per cell; returns the exit code (1 at the first failure). */
+async function run(paths: string[], opts: { timeout: number; startTimeout: number }): Promise<number> {
+  const notebooks = listNotebooks(paths);
+  const linked = await linkSelf(PACKAGE_ROOT);
+  if (linked) console.log(`wrote ${linked}`);
+  for (const [i, notebook] of notebooks.entries()) {
+    const label = `[${i + 1}/${notebooks.length}] ${notebook}`;
+    console.log(`${label}: starting kernel`);
+    const started = Date.now();
+    try {
+      const cells = await executeNotebook(notebook, {
+        cellTimeoutMs: opts.timeout,
+        startTimeoutMs: opts.startTimeout,
+        onCell: (p) => console.log(`${label}: cell ${p.cellIndex} ok (${p.done}/${p.total}, ${(p.ms / 1000).toFixed(1)} s)`),
+      });
+      console.log(`${label}: ${cells} cells ok in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } catch (err) {
+      console.error(err instanceof CellError ? err.message : `${notebook}: ${(err as Error).message}`);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+const program = new Command('guidance-lab-notebooks').description('Execute tslab notebooks headless over the Jupyter protocol');
+program
+  .command('run')
+  .description('execute notebooks in order, writing outputs into each file; stops at the first failing cell')
+  .argument('<paths...>', 'notebook files, or folders whose *.ipynb run in name order')
+  .option('--timeout <seconds>', 'longest one cell may run', seconds, 600_000)
+  .option('--start-timeout <seconds>', 'longest the kernel may take to start', seconds, 60_000)
+  .action(async (paths: string[], opts: { timeout: number; startTimeout: number }) => {
+    process.exitCode = await run(paths, opts);
+  });
+program
+  .command('link')
+  .description(`write node_modules/<name> pointing at this package's build, so notebooks can import it by name`)
+  .action(async () => {
+    const linked = await linkSelf(PACKAGE_ROOT);
+    console.log(linked ? `wrote ${linked}` : 'self-reference up to date');
+  });
+
+if (require.main === module) {
+  program.parseAsync().catch((err: Error) => {
+    console.error(err.message);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,95 @@
+import { dirname, resolve } from 'node:path';
+import { joinText, readNotebook, writeNotebook, type Cell } from './nbformat';
+import { CellOutputs, type DisplayRegistry } from './outputs';
+import { KernelTimeoutError, TslabKernel } from './kernel';
+
+export interface ExecuteOptions {
+  /** Where to write the executed notebook (default: back into the input file). */
+  output?: string;
+  /** Kernel working directory (default: the input notebook's folder, as in Jupyter). */
+  cwd?: string;
+  /** Kernel environment (default: this process's, so e.g. GUIDANCE_LAB_SIZE passes through). */
+  env?: NodeJS.ProcessEnv;
+  /** Longest a single cell may run (default 10 min). */
+  cellTimeoutMs?: number;
+  /** Longest the kernel may take to start (default 60 s). */
+  startTimeoutMs?: number;
+  /** Called after each executed code cell with its index in `cells`, the number of code cells done and to do, and its run time. */
+  onCell?: (progress: CellProgress) => void;
+}
+
+export interface CellProgress {
+  cellIndex: number;
+  done: number;
+  total: number;
+  ms: number;
+}
+
+/** Thrown when a cell fails: names the notebook, the cell's index in `cells` (0-based) and the kernel's error message. */
+export class CellError extends Error {
+  constructor(
+    readonly notebook: string,
+    readonly cellIndex: number,
+    readonly detail: string,
+  ) {
+    super(`${notebook}: cell ${cellIndex} failed:\n${detail}`);
+  }
+}
+
+/** Returns the kernel's error text for a failed cell: the reply's evalue, else what the cell wrote to stderr (tslab sends no traceback). */
+function failureText(outputs: CellOutputs, evalue: string | undefined): string {
+  const text = (evalue || outputs.streamText('stderr')).trim();
+  return text || 'the kernel reported an error without a message';
+}
+
+/** Returns whether `cell` is a code cell with something to run (blank cells are skipped, as nbclient does). */
+function isRunnable(cell: Cell): boolean {
+  return cell.cell_type === 'code' && joinText(cell.source).trim() !== '';
+}
+
+/**
+ * Runs every code cell of the notebook at `path` on a fresh tslab kernel, writes outputs and execution counts
+ * (to `options.output` or in place) and returns the number of cells run; on the first failing cell it writes
+ * what ran so far and throws CellError. The kernel is shut down in every case.
+ */
+export async function executeNotebook(path: string, options: ExecuteOptions = {}): Promise<number> {
+  const nb = await readNotebook(path);
+  const kernelName = (nb.metadata.kernelspec as { name?: unknown } | undefined)?.name;
+  if (kernelName !== undefined && kernelName !== 'tslab') {
+    throw new Error(`notebook "${path}" asks for kernel "${String(kernelName)}"; only "tslab" is supported`);
+  }
+  for (const cell of nb.cells) {
+    if (cell.cell_type === 'code') Object.assign(cell, { outputs: [], execution_count: null });
+  }
+  const runnable = nb.cells.flatMap((cell, index) => (isRunnable(cell) ? [index] : []));
+  const timeoutMs = options.cellTimeoutMs ?? 600_000;
+  const output = options.output ?? path;
+  const kernel = await TslabKernel.start({
+    cwd: options.cwd ?? dirname(resolve(path)),
+    env: options.env,
+    startTimeoutMs: options.startTimeoutMs,
+  });
+  const displays: DisplayRegistry = new Map();
+  try {
+    for (const [done, cellIndex] of runnable.entries()) {
+      const cell = nb.cells[cellIndex];
+      const outputs = new CellOutputs(displays);
+      cell.outputs = outputs.outputs;
+      const started = Date.now();
+      let reply;
+      try {
+        reply = await kernel.execute(joinText(cell.source), timeoutMs, (msg) => outputs.add(msg));
+      } catch (err) {
+        if (err instanceof KernelTimeoutError) throw new CellError(path, cellIndex, `did not finish within ${timeoutMs / 1000} s (${err.message})`);
+        throw new CellError(path, cellIndex, (err as Error).message);
+      }
+      cell.execution_count = reply.execution_count;
+      if (reply.status !== 'ok') throw new CellError(path, cellIndex, failureText(outputs, reply.evalue));
+      options.onCell?.({ cellIndex, done: done + 1, total: runnable.length, ms: Date.now() - started });
+    }
+    return runnable.length;
+  } finally {
+    await kernel.shutdown();
+    await writeNotebook(output, nb);
+  }
+}
