@@ -104,6 +104,7 @@ export class TslabKernel {
       await kernel.waitUntilReady(Date.now() + timeoutMs);
       return kernel;
     } catch (err) {
+      kernel.fail(err as Error);
       await kernel.shutdown();
       const why = err instanceof KernelTimeoutError ? `did not start within ${timeoutMs / 1000} s` : `failed to start`;
       throw new Error(`tslab kernel (cwd "${options.cwd}") ${why}: ${(err as Error).message}${kernel.describeOutput()}`);
@@ -112,7 +113,7 @@ export class TslabKernel {
 
   /**
    * Runs `code`, passes each iopub message it causes to `onIopub`, and returns the execute_reply once the kernel is idle again.
-   * Throws KernelTimeoutError when that takes longer than `timeoutMs`.
+   * Throws KernelTimeoutError when that takes longer than `timeoutMs`; the kernel is then marked failed.
    */
   async execute(code: string, timeoutMs: number, onIopub: (msg: JupyterMessage) => void): Promise<ExecuteReply> {
     const request = createMessage(
@@ -126,19 +127,22 @@ export class TslabKernel {
       const reply = await beforeDeadline(this.request(this.shell, request), deadline, `no execute_reply within ${timeoutMs / 1000} s`);
       await beforeDeadline(this.unlessExited(idle), deadline, `kernel not idle within ${timeoutMs / 1000} s`);
       return reply.content as unknown as ExecuteReply;
+    } catch (err) {
+      if (err instanceof KernelTimeoutError) this.fail(err);
+      throw err;
     } finally {
       this.listeners.delete(request.header.msg_id);
     }
   }
 
-  /** Asks the kernel to shut down (killing it if it does not exit within 3 s), closes the sockets and returns when all is released. */
+  /** Asks a healthy kernel to shut down (killing it if it does not exit within 3 s; a failed one is killed at once), closes the sockets and returns when all is released. */
   async shutdown(): Promise<void> {
     if (this.closing) return this.exited;
     if (this.child.exitCode === null && this.child.signalCode === null && this.failure === undefined) {
       const request = createMessage('shutdown_request', { restart: false }, this.session);
-      const exitedSoon = beforeDeadline(this.exited, Date.now() + 3000, 'no exit after shutdown_request');
-      await this.request(this.control, request).catch(() => undefined);
-      await exitedSoon.catch(() => this.child.kill('SIGKILL'));
+      const deadline = Date.now() + 3000;
+      await beforeDeadline(this.request(this.control, request), deadline, 'no shutdown_reply').catch(() => undefined);
+      await beforeDeadline(this.exited, deadline, 'no exit after shutdown_request').catch(() => this.child.kill('SIGKILL'));
     } else if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill('SIGKILL');
     }

@@ -1,4 +1,4 @@
-import type { DisplayDataOutput, ExecuteResultOutput, Output } from './nbformat';
+import { joinText, type DisplayDataOutput, type ExecuteResultOutput, type Output } from './nbformat';
 import type { JupyterMessage } from './wire';
 
 /** Outputs shown under a display_id, across all cells of one notebook run (targets of update_display_data). */
@@ -51,12 +51,12 @@ export class CellOutputs {
 
   /** Returns everything this cell wrote to `name` ('stdout' or 'stderr'), joined. */
   streamText(name: 'stdout' | 'stderr'): string {
-    return this.outputs.map((o) => (o.output_type === 'stream' && o.name === name ? String(o.text) : '')).join('');
+    return this.outputs.map((o) => (o.output_type === 'stream' && o.name === name ? joinText(o.text) : '')).join('');
   }
 
   private addStream(name: 'stdout' | 'stderr', text: string): void {
     const last = this.clearOnNextOutput ? undefined : this.outputs[this.outputs.length - 1];
-    if (last?.output_type === 'stream' && last.name === name) last.text = String(last.text) + text;
+    if (last?.output_type === 'stream' && last.name === name) last.text = joinText(last.text) + text;
     else this.push({ output_type: 'stream', name, text });
   }
 
