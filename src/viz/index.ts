@@ -1,0 +1,12 @@
+/** guidance-lab viz: Vega-Lite spec builders over plain arrays and rows, Node rendering (SVG/PNG) and notebook display. */
+export type { ImageInput, MapInput } from './types';
+export type { Direction } from './summary';
+export { sampleGrid, type GridLayout, type SampleGridOptions } from './specs/grid';
+export { attentionOverlay, attentionGrid, sagMaskOverlay, type AttentionOverlayOptions, type AttentionGridOptions, type HeadMap, type OverlayOptions } from './specs/attention';
+export { spectrumHeatmap, radialSpectrum, type Spectrum2D, type SpectrumHeatmapOptions, type RadialCurve, type RadialSpectrumOptions } from './specs/spectrum';
+export { metricCurves, type MetricRow, type MetricCurvesOptions } from './specs/curves';
+export { parameterHeatmap, variantBars, type GridRow, type ParameterHeatmapOptions, type VariantRow, type VariantBarsOptions } from './specs/heatmap';
+export { toSvg, toPng, svgToPng, saveFigure, fontFile, FONT_CANDIDATES, type RenderedPng, type SavedFigure } from './render';
+export { show, showImage, displayBundle, VEGALITE_MIME, type DisplayBundle, type ShowResult } from './show';
+export { encodeGrayPng, grayPngDataUrl, pngSize } from './png';
+export { FONT_FAMILY } from './theme';

@@ -1,0 +1,94 @@
+/** Metric-vs-γ curves (FID, precision, recall, class accuracy): one line per method, a min/max band over seeds, the best γ marked, the unguided value as a rule. */
+import type { TopLevelSpec } from 'vega-lite';
+import * as check from '../check';
+import { bestIndex, direction as checkDirection, summarise, type Direction } from '../summary';
+import { lineColour, themed } from '../theme';
+import { round } from './image';
+
+/** One measurement: `value` of the metric for `method` at guidance weight `gamma` (one seed). */
+export interface MetricRow {
+  method: string;
+  gamma: number;
+  value: number;
+  seed?: number;
+}
+
+/** Options of metricCurves. */
+export interface MetricCurvesOptions {
+  /** The metric's name with its unit if any, used as the y-axis title (e.g. "FID", "class accuracy (%)"). */
+  metric: string;
+  /** Which end is better (default 'min', as for FID); the marker sits at each method's best mean. */
+  direction?: Direction;
+  /** The unguided (γ = 0) value, drawn as a dashed horizontal rule. */
+  unguided?: number;
+  /** Log-scale y (default false). */
+  logY?: boolean;
+  width?: number;
+  height?: number;
+  title?: string;
+}
+
+/** Returns a spec of the metric against γ: per method the mean over seeds as a line with points, the min/max band, a large marker at the best γ, and the unguided rule. */
+export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOptions): TopLevelSpec {
+  const where = 'metricCurves';
+  check.nonEmpty(where, 'rows', rows);
+  if (options == null || typeof options.metric !== 'string' || options.metric === '') throw new Error(`${where}: options.metric is missing; name the metric (e.g. "FID")`);
+  const dir = checkDirection(where, options.direction ?? 'min');
+  rows.forEach((r, i) => {
+    if (typeof r.method !== 'string' || r.method === '') throw new Error(`${where}: rows[${i}].method is ${JSON.stringify(r.method)}; give each row a method name`);
+    check.finite(where, `rows[${i}].gamma`, r.gamma);
+    check.finite(where, `rows[${i}].value`, r.value);
+    if (options.logY && r.value <= 0) throw new Error(`${where}: rows[${i}].value is ${r.value}; a log y axis needs values > 0`);
+  });
+  if (options.unguided !== undefined) check.finite(where, 'options.unguided', options.unguided);
+  const summaries = summarise(rows, (r) => `${r.method}\u0000${r.gamma}`, (r) => ({ method: r.method, gamma: r.gamma }), (r) => r.value);
+  const methods = [...new Set(rows.map((r) => r.method))];
+  const values = summaries.map((s) => ({ ...s.key, mean: round(s.mean), min: round(s.min), max: round(s.max), seeds: s.n, best: false }));
+  for (const m of methods) {
+    const mine = values.filter((v) => v.method === m);
+    mine[bestIndex(mine.map((v) => v.mean), dir)].best = true;
+  }
+  const yScale = { zero: false, ...(options.logY ? { type: 'log' as const } : {}) };
+  const y = { field: 'mean', type: 'quantitative' as const, title: options.metric, scale: yScale };
+  const colour = lineColour('method', 'method', methods);
+  const tooltip = [
+    { field: 'method', type: 'nominal' },
+    { field: 'gamma', type: 'quantitative', title: 'γ' },
+    { field: 'mean', type: 'quantitative', title: `${options.metric} (mean)`, format: '.4g' },
+    { field: 'min', type: 'quantitative', format: '.4g' },
+    { field: 'max', type: 'quantitative', format: '.4g' },
+    { field: 'seeds', type: 'quantitative' },
+  ];
+  const curves = [
+    { mark: { type: 'area', opacity: 0.18 }, encoding: { y: { field: 'min', type: 'quantitative', scale: yScale }, y2: { field: 'max' }, color: colour } },
+    { mark: { type: 'line', point: { size: 25 }, strokeWidth: 1.5 }, encoding: { y, color: colour, tooltip } },
+    {
+      transform: [{ filter: 'datum.best' }],
+      mark: { type: 'point', shape: 'diamond', size: 140, filled: true, stroke: 'black', strokeWidth: 1 },
+      encoding: { y, color: colour, tooltip },
+    },
+  ];
+  // x lives on the curves only: the unguided rule spans the whole width.
+  const layers: object[] = [{ encoding: { x: { field: 'gamma', type: 'quantitative', title: 'guidance weight γ', scale: { zero: true } } }, layer: curves }];
+  if (options.unguided !== undefined) {
+    const u = options.unguided;
+    layers.push(
+      { data: { values: [{ unguided: u }] }, mark: { type: 'rule', strokeDash: [5, 4], color: '#555' }, encoding: { y: { field: 'unguided', type: 'quantitative' } } },
+      {
+        data: { values: [{ unguided: u, text: `unguided ${round(u)}` }] },
+        mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -3, x: 'width', color: '#555', fontSize: 11 },
+        encoding: { y: { field: 'unguided', type: 'quantitative' }, text: { field: 'text', type: 'nominal' } },
+      },
+    );
+  }
+  return themed({
+    title: {
+      text: options.title ?? `${options.metric} vs γ`,
+      subtitle: `◆ best γ per method (${dir === 'min' ? 'lowest' : 'highest'} mean)${values.some((v) => v.seeds > 1) ? '; band: min–max over seeds' : ''}`,
+    },
+    width: options.width ?? 360,
+    height: options.height ?? 240,
+    data: { values },
+    layer: layers,
+  } as TopLevelSpec);
+}

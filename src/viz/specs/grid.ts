@@ -1,0 +1,86 @@
+/** Sample grids: images as crisp image marks, wrapped with captions or laid out method × γ. */
+import type { TopLevelSpec } from 'vega-lite';
+import * as check from '../check';
+import { themed } from '../theme';
+import type { ImageInput } from '../types';
+import { checkImage, imageLayer, imageUrl, pixelScale } from './image';
+
+/** How sampleGrid places images: in reading order with a caption each, or one row per method and one column per γ. */
+export type GridLayout = 'wrap' | 'methodByGamma';
+
+/** Options of sampleGrid. */
+export interface SampleGridOptions {
+  layout?: GridLayout;
+  /** Columns of the 'wrap' layout (default: ⌈√n⌉). */
+  columns?: number;
+  /** Display pixels per image pixel (default: about 96 px per image). */
+  pixelSize?: number;
+  title?: string;
+}
+
+const WHERE = 'sampleGrid';
+const CAPTION_HEIGHT = 16;
+
+/** Returns the caption of an image: its label, else "method · γ = g" from what it has. */
+function caption(image: ImageInput): string {
+  if (image.label !== undefined) return image.label;
+  const parts = [image.method, image.gamma === undefined ? undefined : `γ = ${image.gamma}`];
+  return parts.filter((p) => p !== undefined).join(' · ');
+}
+
+/** Returns a Vega-Lite spec showing `images` as a grid (see GridLayout); all images must share one size. */
+export function sampleGrid(images: readonly ImageInput[], options: SampleGridOptions = {}): TopLevelSpec {
+  check.nonEmpty(WHERE, 'images', images);
+  images.forEach((im, i) => checkImage(WHERE, `images[${i}]`, im));
+  const { height, width } = images[0];
+  images.forEach((im, i) => check.sameSize(WHERE, 'images[0]', height, width, `images[${i}]`, im.height, im.width));
+  const scale = pixelScale(WHERE, width, options.pixelSize);
+  const w = width * scale;
+  const h = height * scale;
+  const layout = options.layout ?? 'wrap';
+  const title = options.title === undefined ? {} : { title: options.title };
+
+  if (layout === 'wrap') {
+    const columns = options.columns === undefined ? Math.ceil(Math.sqrt(images.length)) : check.positiveInt(WHERE, 'columns', options.columns);
+    const values = images.map((im, i) => ({ cell: i, url: imageUrl(im, scale), caption: caption(im) }));
+    const hasCaptions = values.some((v) => v.caption !== '');
+    const layers: object[] = [imageLayer(w, h)];
+    if (hasCaptions) {
+      layers.push({
+        mark: { type: 'text', baseline: 'bottom', align: 'center', fontSize: 11, limit: w },
+        encoding: { text: { field: 'caption', type: 'nominal' }, x: { value: w / 2 }, y: { value: h + CAPTION_HEIGHT } },
+      });
+    }
+    return themed({
+      ...title,
+      data: { values },
+      columns,
+      facet: { field: 'cell', type: 'ordinal', title: null, header: null },
+      spacing: 6,
+      spec: { width: w, height: h + (hasCaptions ? CAPTION_HEIGHT : 0), layer: layers },
+    } as TopLevelSpec);
+  }
+  if (layout !== 'methodByGamma') throw new Error(`${WHERE}: layout is "${String(layout)}"; allowed: "wrap", "methodByGamma"`);
+
+  const seen = new Set<string>();
+  const values = images.map((im, i) => {
+    if (im.method === undefined || im.gamma === undefined) {
+      throw new Error(`${WHERE}: images[${i}] has method ${String(im.method)} and gamma ${String(im.gamma)}; layout "methodByGamma" needs both on every image`);
+    }
+    const key = `${im.method}\u0000${im.gamma}`;
+    if (seen.has(key)) throw new Error(`${WHERE}: images[${i}] repeats method "${im.method}" at γ = ${im.gamma}; give one image per (method, γ) or use layout "wrap"`);
+    seen.add(key);
+    return { method: im.method, gamma: im.gamma, url: imageUrl(im, scale) };
+  });
+  const methods = [...new Set(values.map((v) => v.method))];
+  return themed({
+    ...title,
+    data: { values },
+    facet: {
+      row: { field: 'method', type: 'nominal', sort: methods, title: null, header: { labelAngle: 0, labelAlign: 'left' } },
+      column: { field: 'gamma', type: 'ordinal', sort: 'ascending', title: null, header: { labelExpr: "'γ = ' + datum.value" } },
+    },
+    spacing: 6,
+    spec: { width: w, height: h, layer: [imageLayer(w, h)] },
+  } as TopLevelSpec);
+}
