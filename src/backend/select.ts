@@ -3,6 +3,8 @@
  * `auto` prefers tfjs-node-gpu, then tfjs-node (optional dependencies), else wasm.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { registerWasmKernels } from './wasm-kernels';
 
 export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'] as const;

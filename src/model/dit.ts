@@ -1,0 +1,81 @@
+/**
+ * A DiT-style transformer denoiser network: patch embedding, learned positions, blocks with
+ * adaLN-Zero conditioning on (σ, class), and a linear un-patchify head.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { SelfAttention } from './attention/layer';
+import type { AttentionLayerInfo } from './attention/processors';
+import type { Conditioning, DitConfig, ForwardOptions, Network } from './denoiser';
+import { ConditionEmbedding } from './embedding';
+import { Linear, layerNorm, silu } from './layers';
+import { Params, Scope } from './params';
+
+/** Returns x·(1+scale)+shift with per-row modulation `[batch, width]` over tokens `[batch, tokens, width]`. */
+function modulate(x: tf.Tensor, shift: tf.Tensor, scale: tf.Tensor): tf.Tensor {
+  return tf.add(tf.mul(x, tf.add(tf.expandDims(scale, 1), 1)), tf.expandDims(shift, 1));
+}
+
+class DitBlock {
+  readonly attn: SelfAttention;
+  private readonly mod: Linear;
+  private readonly fc1: Linear;
+  private readonly fc2: Linear;
+
+  constructor(s: Scope, name: string, width: number, heads: number, grid: [number, number]) {
+    this.attn = new SelfAttention(s.scope('attn'), name, width, heads, grid, false);
+    this.mod = new Linear(s.scope('adaLN'), width, 6 * width, 'zeros');
+    this.fc1 = new Linear(s.scope('mlp.fc1'), width, 4 * width);
+    this.fc2 = new Linear(s.scope('mlp.fc2'), 4 * width, width);
+  }
+
+  apply(x: tf.Tensor3D, c: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
+    const [sh1, sc1, g1, sh2, sc2, g2] = tf.split(this.mod.apply(c), 6, 1);
+    const a = this.attn.apply(modulate(layerNorm(x), sh1, sc1) as tf.Tensor3D, opts.processors);
+    x = tf.add(x, tf.mul(tf.expandDims(g1, 1), a)) as tf.Tensor3D;
+    const m = this.fc2.apply(silu(this.fc1.apply(modulate(layerNorm(x), sh2, sc2))));
+    return tf.add(x, tf.mul(tf.expandDims(g2, 1), m)) as tf.Tensor3D;
+  }
+}
+
+/** The DiT network F. */
+export class DitNetwork implements Network {
+  readonly params: Params;
+  readonly noiseEmbDim: number;
+  readonly attention: AttentionLayerInfo[];
+  private readonly embed: ConditionEmbedding;
+  private readonly patchIn: Linear;
+  private readonly pos: tf.Variable;
+  private readonly blocks: DitBlock[];
+  private readonly finalMod: Linear;
+  private readonly head: Linear;
+  private readonly grid: number;
+
+  constructor(readonly config: DitConfig, seed: number) {
+    const { imageSize, patch, width, depth, heads, channels, classes } = config;
+    if (imageSize % patch !== 0) throw new Error(`DiT: image size ${imageSize} is not a multiple of patch ${patch}`);
+    this.params = new Params(seed);
+    const root = this.params.scope('dit');
+    this.grid = imageSize / patch;
+    this.noiseEmbDim = width;
+    this.embed = new ConditionEmbedding(root.scope('embed'), width, classes);
+    this.patchIn = new Linear(root.scope('patch'), patch * patch * channels, width);
+    this.pos = root.create('pos', [1, this.grid * this.grid, width], { std: 0.02 });
+    this.blocks = Array.from({ length: depth }, (_, i) => new DitBlock(root.scope(`blocks.${i}`), `blocks.${i}.attn`, width, heads, [this.grid, this.grid]));
+    this.finalMod = new Linear(root.scope('final.adaLN'), width, 2 * width, 'zeros');
+    this.head = new Linear(root.scope('final.linear'), width, patch * patch * channels, 'zeros');
+    this.attention = this.blocks.map((b) => b.attn.info);
+  }
+
+  apply(xIn: tf.Tensor4D, cNoise: tf.Tensor1D, classOneHot: tf.Tensor2D, cond: Conditioning, opts: ForwardOptions): tf.Tensor4D {
+    const { patch, channels } = this.config;
+    const [b] = xIn.shape;
+    const g = this.grid;
+    const c = silu(this.embed.apply(cNoise, classOneHot, cond)) as tf.Tensor2D;
+    const tokens = xIn.reshape([b, g, patch, g, patch, channels]).transpose([0, 1, 3, 2, 4, 5]).reshape([b, g * g, patch * patch * channels]);
+    let x = tf.add(this.patchIn.apply(tokens), this.pos) as tf.Tensor3D;
+    for (const block of this.blocks) x = block.apply(x, c, opts);
+    const [shift, scale] = tf.split(this.finalMod.apply(c), 2, 1);
+    const out = this.head.apply(modulate(layerNorm(x), shift, scale));
+    return out.reshape([b, g, g, patch, patch, channels]).transpose([0, 1, 3, 2, 4, 5]).reshape([b, g * patch, g * patch, channels]) as tf.Tensor4D;
+  }
+}
