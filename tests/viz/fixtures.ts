@@ -38,8 +38,8 @@ export function peakedMap(py: number, px: number, size = 32, spread = 20): Float
 export const methods = ['CFG', 'SAG', 'PAG'];
 export const gammas = [0, 0.5, 1, 2, 3];
 
-export function gridImages(): ImageInput[] {
-  return methods.flatMap((method, i) => gammas.map((gamma, j) => ({ ...ringImage(i * 5 + j), method, gamma })));
+export function gridImages(size = 32): ImageInput[] {
+  return methods.flatMap((method, i) => gammas.map((gamma, j) => ({ ...ringImage(i * 5 + j, size), method, gamma })));
 }
 
 export function headMaps(): HeadMap[] {
@@ -48,12 +48,13 @@ export function headMaps(): HeadMap[] {
   );
 }
 
-export function spectra(): Spectrum2D[] {
+export function spectra(size = 32): Spectrum2D[] {
   const rnd = uniform(7);
+  const c = Math.floor(size / 2);
   return ['unguided', 'CFG γ=3'].map((label, k) => {
-    const values = new Float32Array(32 * 32);
-    for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) values[y * 32 + x] = 100 / (1 + Math.hypot(y - 16, x - 16) ** (1.5 + k * 0.5)) * (0.7 + 0.6 * rnd());
-    return { label, values: Array.from(values), height: 32, width: 32 };
+    const values = new Float32Array(size * size);
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) values[y * size + x] = (100 / (1 + Math.hypot(y - c, x - c) ** (1.5 + k * 0.5))) * (0.7 + 0.6 * rnd());
+    return { label, values: Array.from(values), height: size, width: size };
   });
 }
 
