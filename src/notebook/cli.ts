@@ -10,7 +10,7 @@ import { linkSelf } from './self-reference';
 const PACKAGE_ROOT = resolve(__dirname, '..', '..');
 
 /** Returns the notebooks named by `args`: files as given, folders as their *.ipynb files in name order; throws on a missing path. */
-export function listNotebooks(args: readonly string[]): string[] {
+function listNotebooks(args: readonly string[]): string[] {
   return args.flatMap((arg) => {
     let isDir: boolean;
     try {
@@ -47,7 +47,7 @@ async function run(paths: string[], opts: { timeout: number; startTimeout: numbe
         startTimeoutMs: opts.startTimeout,
         onCell: (p) => console.log(`${label}: cell ${p.cellIndex} ok (${p.done}/${p.total}, ${(p.ms / 1000).toFixed(1)} s)`),
       });
-      console.log(`${label}: ${cells} cells ok in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(`${label}: ok, ${cells} code cells in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } catch (err) {
       console.error(err instanceof CellError ? err.message : `${notebook}: ${(err as Error).message}`);
       return 1;
@@ -74,9 +74,7 @@ program
     console.log(linked ? `wrote ${linked}` : 'self-reference up to date');
   });
 
-if (require.main === module) {
-  program.parseAsync().catch((err: Error) => {
-    console.error(err.message);
-    process.exitCode = 1;
-  });
-}
+program.parseAsync().catch((err: Error) => {
+  console.error(err.message);
+  process.exitCode = 1;
+});

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { joinText, readNotebook, writeNotebook, type Cell } from './nbformat';
 import { CellOutputs, type DisplayRegistry } from './outputs';
-import { KernelTimeoutError, TslabKernel } from './kernel';
+import { KernelTimeoutError, TslabKernel, type ExecuteReply } from './kernel';
 
 export interface ExecuteOptions {
   /** Where to write the executed notebook (default: back into the input file). */
@@ -76,7 +76,7 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
       const outputs = new CellOutputs(displays);
       cell.outputs = outputs.outputs;
       const started = Date.now();
-      let reply;
+      let reply: ExecuteReply;
       try {
         reply = await kernel.execute(joinText(cell.source), timeoutMs, (msg) => outputs.add(msg));
       } catch (err) {

@@ -107,7 +107,8 @@ export class TslabKernel {
       kernel.fail(err as Error);
       await kernel.shutdown();
       const why = err instanceof KernelTimeoutError ? `did not start within ${timeoutMs / 1000} s` : `failed to start`;
-      throw new Error(`tslab kernel (cwd "${options.cwd}") ${why}: ${(err as Error).message}${kernel.describeOutput()}`);
+      const output = err instanceof KernelTimeoutError ? kernel.describeOutput() : ''; // an exit error already carries it
+      throw new Error(`tslab kernel (cwd "${options.cwd}") ${why}: ${(err as Error).message}${output}`);
     }
   }
 

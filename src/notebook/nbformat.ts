@@ -98,8 +98,11 @@ export async function readNotebook(path: string): Promise<Notebook> {
   return nb as Notebook;
 }
 
-/** Writes `nb` to `path` the way Jupyter does (sorted keys, one-space indent, split lines) and returns nothing. */
+/** Writes `nb` to `path` the way Jupyter does (sorted keys, one-space indent, sources and text split into lines) and returns nothing. */
 export async function writeNotebook(path: string, nb: Notebook): Promise<void> {
-  const cells = nb.cells.map((cell) => (cell.outputs ? { ...cell, outputs: cell.outputs.map(outputForDisk) } : cell));
+  const cells = nb.cells.map((cell) => {
+    const source = splitLines(cell.source);
+    return cell.outputs ? { ...cell, source, outputs: cell.outputs.map(outputForDisk) } : { ...cell, source };
+  });
   await writeFile(path, JSON.stringify(sortKeys({ ...nb, cells }), null, 1) + '\n');
 }
