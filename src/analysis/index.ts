@@ -1,5 +1,5 @@
 export { tensorToNdarray, ndarrayToTensor, ndarrayToFloat32Array, ndarrayToFloat64Array, float32ArrayToNdarray, toFloat64Ndarray } from './ndarray';
-export type { FloatNdArray, ArrayInput } from './ndarray';
+export type { ArrayInput } from './ndarray';
 export { applySeparable, axisMap, clampIndex, reflectIndex } from './separable';
 export type { AxisMap, Tap } from './separable';
 export { RESAMPLE_METHODS, interpolationMatrix, resizeMaps, resizeImages } from './resample';

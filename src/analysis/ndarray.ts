@@ -6,9 +6,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import ndarray from 'ndarray';
 
-/** A float array with a shape: what analysis functions take and return outside tfjs. */
-export type FloatNdArray = ndarray.NdArray<Float32Array> | ndarray.NdArray<Float64Array>;
-
 /** Anything the conversions accept as an array of numbers with a shape. */
 export type ArrayInput = tf.Tensor | ndarray.NdArray | number[] | number[][];
 
