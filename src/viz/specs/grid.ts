@@ -19,7 +19,6 @@ export interface SampleGridOptions {
 }
 
 const WHERE = 'sampleGrid';
-const CAPTION_HEIGHT = 16;
 
 /** Returns the caption of an image: its label, else "method · γ = g" from what it has. */
 function caption(image: ImageInput): string {
@@ -42,22 +41,17 @@ export function sampleGrid(images: readonly ImageInput[], options: SampleGridOpt
 
   if (layout === 'wrap') {
     const columns = options.columns === undefined ? Math.ceil(Math.sqrt(images.length)) : check.positiveInt(WHERE, 'columns', options.columns);
-    const values = images.map((im, i) => ({ cell: i, url: imageUrl(im, scale), caption: caption(im) }));
-    const hasCaptions = values.some((v) => v.caption !== '');
-    const layers: object[] = [imageLayer(w, h)];
-    if (hasCaptions) {
-      layers.push({
-        mark: { type: 'text', baseline: 'bottom', align: 'center', fontSize: 11, limit: w },
-        encoding: { text: { field: 'caption', type: 'nominal' }, x: { value: w / 2 }, y: { value: h + CAPTION_HEIGHT } },
-      });
-    }
+    // A wrapped facet always draws its labels (vega-lite ignores header: null there), so the caption
+    // is the label: the field holds a zero-padded index (for order and uniqueness) + "|" + caption.
+    const pad = String(images.length - 1).length;
+    const values = images.map((im, i) => ({ cell: `${String(i).padStart(pad, '0')}|${caption(im)}`, url: imageUrl(im, scale) }));
     return themed({
       ...title,
       data: { values },
       columns,
-      facet: { field: 'cell', type: 'ordinal', title: null, header: null },
+      facet: { field: 'cell', type: 'ordinal', sort: 'ascending', title: null, header: { labelExpr: `substring(datum.value, ${pad + 1})`, labelLimit: w, labelFontSize: 11, labelPadding: 4 } },
       spacing: 6,
-      spec: { width: w, height: h + (hasCaptions ? CAPTION_HEIGHT : 0), layer: layers },
+      spec: { width: w, height: h, layer: [imageLayer(w, h)] },
     } as TopLevelSpec);
   }
   if (layout !== 'methodByGamma') throw new Error(`${WHERE}: layout is "${String(layout)}"; allowed: "wrap", "methodByGamma"`);
