@@ -30,3 +30,14 @@ test('fontMeasure reads DejaVu Sans advance widths', { skip: font === null ? 'no
   assert.ok(Math.abs(measure('ab', 12) - measure('a', 12) - measure('b', 12)) < 1e-9);
   assert.ok(measure('γ', 12) > 0);
 });
+
+test('GUIDANCE_LAB_FONT pointing at a missing file is a clear error', () => {
+  const saved = process.env.GUIDANCE_LAB_FONT;
+  process.env.GUIDANCE_LAB_FONT = '/nonexistent/font.ttf';
+  try {
+    assert.throws(() => viz.fontFile(), /GUIDANCE_LAB_FONT is "\/nonexistent\/font.ttf", which does not exist/);
+  } finally {
+    if (saved === undefined) delete process.env.GUIDANCE_LAB_FONT;
+    else process.env.GUIDANCE_LAB_FONT = saved;
+  }
+});
