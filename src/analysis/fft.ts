@@ -5,7 +5,7 @@
  * sizes are refused, never padded silently.
  */
 import FFT from 'fft.js';
-import ndarray from 'ndarray';
+import ndarray = require('ndarray');
 import { ArrayInput, toFloat64Ndarray } from './ndarray';
 
 /** A complex 2D array as two float64 ndarrays `[h, w]`. */

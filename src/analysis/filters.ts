@@ -4,7 +4,7 @@
  * masking-strategy degradations (global blur, high-frequency removal, random and square reset).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import ndarray from 'ndarray';
+import ndarray = require('ndarray');
 import { Rng } from '../random';
 import { filterWithMask, radialMask } from './fft';
 import { AxisMap, applySeparable, axisMap, reflectIndex } from './separable';

@@ -4,7 +4,7 @@
  * aliases a tensor's backing store.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import ndarray from 'ndarray';
+import ndarray = require('ndarray');
 
 /** Anything the conversions accept as an array of numbers with a shape. */
 export type ArrayInput = tf.Tensor | ndarray.NdArray | number[] | number[][];
