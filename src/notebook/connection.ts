@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 /** The five channels of a Jupyter kernel, as named in a connection file. */
-export const CHANNELS = ['shell', 'iopub', 'stdin', 'control', 'hb'] as const;
+const CHANNELS = ['shell', 'iopub', 'stdin', 'control', 'hb'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** A kernel connection file (https://jupyter-client.readthedocs.io/en/latest/kernels.html#connection-files). */

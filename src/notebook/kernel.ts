@@ -16,11 +16,10 @@ export interface KernelOptions {
   startTimeoutMs?: number;
 }
 
-/** The content of an execute_reply (tslab sends status and execution_count only, no ename/evalue). */
+/** The content of an execute_reply (tslab sends status and execution_count only, no ename/evalue/traceback). */
 export interface ExecuteReply {
   status: 'ok' | 'error' | 'abort';
   execution_count: number | null;
-  ename?: string;
   evalue?: string;
 }
 
@@ -28,7 +27,7 @@ export interface ExecuteReply {
 export class KernelTimeoutError extends Error {}
 
 type Waiter = { resolve: (msg: JupyterMessage) => void; reject: (err: Error) => void };
-const STDERR_TAIL_CHARS = 4000;
+const OUTPUT_TAIL_CHARS = 4000;
 
 /** Returns the path of tslab's command-line entry point in the installed package. */
 function tslabBin(): string {
@@ -56,7 +55,7 @@ export class TslabKernel {
   private readonly listeners = new Map<string, (msg: JupyterMessage) => void>();
   private readonly exited: Promise<void>;
   private failure: Error | undefined;
-  private stderrTail = '';
+  private outputTail = '';
   private closing = false;
 
   private constructor(
@@ -65,7 +64,7 @@ export class TslabKernel {
     private readonly tempDir: string,
   ) {
     const keepTail = (chunk: Buffer): void => {
-      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
+      this.outputTail = (this.outputTail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
     };
     child.stdout?.on('data', keepTail);
     child.stderr?.on('data', keepTail);
@@ -220,7 +219,7 @@ export class TslabKernel {
   }
 
   private describeOutput(): string {
-    const tail = this.stderrTail.trim();
+    const tail = this.outputTail.trim();
     return tail ? `\nkernel output:\n${tail}` : '';
   }
 }

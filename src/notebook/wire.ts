@@ -1,7 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 
 /** Protocol version this client speaks (tslab 1.0.22 answers with 5.3). */
-export const PROTOCOL_VERSION = '5.3';
+const PROTOCOL_VERSION = '5.3';
 /** Separates the ZeroMQ routing identities from the signed message parts. */
 const DELIMITER = Buffer.from('<IDS|MSG>');
 
