@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+/**
+ * The `guidance-lab` command line.
+ */
+import { Command } from 'commander';
+import { trainCommand } from './train';
+
+const program = new Command('guidance-lab').description('see and measure diffusion guidance');
+trainCommand(program);
+program.parseAsync(process.argv).catch((e: Error) => {
+  process.stderr.write(`guidance-lab: ${e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+/**
+ * `guidance-lab train`: trains (or resumes) a denoiser run folder.
+ */
+import type { Command } from 'commander';
+import { loadDataset, splitDataset } from '../data';
+import { initBackend } from '../backend';
+import { preset } from '../model/presets';
+import { DEFAULT_TRAIN, train } from '../train/trainer';
+import { duration } from '../train/progress';
+
+/** Registers the `train` command on `program`. */
+export function trainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('train a denoiser with the EDM loss; rerunning the same command resumes from the saved state')
+    .requiredOption('--preset <name>', 'model preset (dit-main, dit-small, unet-main, unet-small, unet-uncond)')
+    .requiredOption('--out <dir>', 'run folder (state, loss log, snapshots, final models)')
+    .requiredOption('--images <n>', 'training length T in images', (v) => positiveInt(v, '--images'))
+    .option('--dataset <name>', 'mnist, fashion-mnist or an idx folder', 'mnist')
+    .option('--batch <n>', 'batch size', (v) => positiveInt(v, '--batch'), DEFAULT_TRAIN.batch)
+    .option('--lr <x>', 'Adam learning rate', Number, DEFAULT_TRAIN.lr)
+    .option('--seed <n>', 'seed of initialisation, batches and noise', (v) => positiveInt(v, '--seed'), DEFAULT_TRAIN.seed)
+    .option('--save-every <s>', 'seconds between state saves', Number, DEFAULT_TRAIN.saveEverySeconds)
+    .action(async (o: { preset: string; out: string; images: number; dataset: string; batch: number; lr: number; seed: number; saveEvery: number }) => {
+      await initBackend();
+      const ds = await loadDataset(o.dataset);
+      const split = splitDataset(ds, { heldOut: 0.1, seed: 0 });
+      const command = `guidance-lab train --preset ${o.preset} --out ${o.out} --images ${o.images} --dataset ${o.dataset} --batch ${o.batch} --lr ${o.lr} --seed ${o.seed}`;
+      const r = await train(ds, split.train, { ...DEFAULT_TRAIN, out: o.out, config: preset(o.preset), images: o.images, batch: o.batch, lr: o.lr, seed: o.seed, saveEverySeconds: o.saveEvery, command });
+      process.stderr.write(`trained ${r.steps} steps; ${duration(r.seconds)} of training in total\n`);
+    });
+}
+
+/** Parses a positive integer option, naming the option when it is not one. */
+export function positiveInt(v: string, name: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer; got "${v}"`);
+  return n;
+}

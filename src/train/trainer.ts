@@ -1,0 +1,190 @@
+/**
+ * Resumable EDM training of a denoiser: Adam, power-function EMAs, snapshots at fixed fractions
+ * of the run, a loss log, and a training state saved every few minutes. Every random draw comes
+ * from (seed, step), so a resumed run continues exactly where the saved state left it.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dataset } from '../data';
+import type { ModelConfig } from '../model/denoiser';
+import { createDenoiser } from '../model/factory';
+import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
+import type { TensorData } from '../model/checkpoint';
+import { saveModel } from '../model/io';
+import { Rng } from '../random';
+import { PowerEma } from './ema';
+import { EDM_LOSS, LossOptions, edmLoss } from './loss';
+import { Progress } from './progress';
+
+export interface TrainOptions {
+  /** Run folder: state, loss log, snapshots and final models go here. */
+  out: string;
+  config: ModelConfig;
+  /** Total training length T in images. */
+  images: number;
+  batch: number;
+  lr: number;
+  /** Linear learning-rate warm-up, in images. */
+  warmup: number;
+  seed: number;
+  /** EMA lengths kept at once (EDM2 power EMA). */
+  sigmaRels: number[];
+  /** The EMA length written into snapshots and the main model. */
+  exportSigmaRel: number;
+  /** Fractions of T at which snapshots are written (autoguidance guides with early ones). */
+  snapshots: number[];
+  /** Seconds between training-state saves. */
+  saveEverySeconds: number;
+  loss: LossOptions;
+  /** Weights to start from instead of a fresh initialisation (SIMS fine-tuning). */
+  initFrom?: Record<string, TensorData>;
+  /** A description of the command that reproduces this run (stored in every file). */
+  command: string;
+}
+
+export const DEFAULT_TRAIN: Omit<TrainOptions, 'out' | 'config' | 'images' | 'command'> = {
+  batch: 32,
+  lr: 1e-3,
+  warmup: 5000,
+  seed: 1,
+  sigmaRels: [0.05, 0.1, 0.15, 0.2],
+  exportSigmaRel: 0.1,
+  snapshots: [1 / 16, 1 / 8, 1 / 3.5, 1],
+  saveEverySeconds: 300,
+  loss: EDM_LOSS,
+};
+
+/** File names inside a run folder. */
+export const runFiles = {
+  state: (out: string) => join(out, 'state.safetensors'),
+  log: (out: string) => join(out, 'loss.csv'),
+  snapshot: (out: string, frac: number) => join(out, `snapshot-${snapshotTag(frac)}.safetensors`),
+  ema: (out: string, sigmaRel: number) => join(out, `final-ema${sigmaRel.toFixed(3)}.safetensors`),
+};
+
+/** Returns a short tag for a fraction of training, e.g. `T-16` for 1/16 and `T` for 1. */
+export function snapshotTag(frac: number): string {
+  if (frac === 1) return 'T';
+  const d = 1 / frac;
+  return `T-${Number.isInteger(d) ? d : d.toFixed(1)}`;
+}
+
+/** Returns the step after which the snapshot at `frac` is written. */
+function snapshotStep(frac: number, totalSteps: number): number {
+  return Math.max(1, Math.round(frac * totalSteps));
+}
+
+/**
+ * Trains (or resumes) the run in `opts.out` on `train` (indices into `ds`) until T images;
+ * returns the final step and the wall time spent in this call.
+ */
+export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOptions): Promise<{ steps: number; seconds: number }> {
+  mkdirSync(opts.out, { recursive: true });
+  const model = createDenoiser(opts.config, opts.seed);
+  const params = model.net.params.vars;
+  if (opts.initFrom) model.net.params.load(opts.initFrom, 'initial weights');
+  const ema = new PowerEma(opts.sigmaRels, params);
+  const optimizer = tf.train.adam(opts.lr, 0.9, 0.99, 1e-8);
+  const totalSteps = Math.ceil(opts.images / opts.batch);
+  let step = 0;
+  let elapsed = 0;
+
+  const statePath = runFiles.state(opts.out);
+  if (existsSync(statePath)) {
+    const st = await loadCheckpoint(statePath);
+    if (JSON.stringify(st.metadata.config) !== JSON.stringify(opts.config)) {
+      throw new Error(`${statePath} was trained with config ${JSON.stringify(st.metadata.config)}, not ${JSON.stringify(opts.config)}; use another --out or delete the state`);
+    }
+    const tr = st.metadata.training as { step: number; elapsedSeconds: number; optimizerWeights: string[] };
+    step = tr.step;
+    elapsed = tr.elapsedSeconds;
+    const pick = (prefix: string) => Object.fromEntries(Object.entries(st.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    model.net.params.load(pick('param/'), statePath);
+    opts.sigmaRels.forEach((s, i) => {
+      const vals = pick(`ema${s.toFixed(3)}/`);
+      for (const [name, v] of ema.averages[i]) tf.tidy(() => v.assign(tf.tensor(vals[name].data, vals[name].shape)));
+    });
+    await optimizer.setWeights(tr.optimizerWeights.map((name, i) => ({ name, tensor: tf.tensor(st.tensors[`adam/${i}`].data, st.tensors[`adam/${i}`].shape) })));
+    process.stderr.write(`resuming ${opts.out} at step ${step}/${totalSteps} (${step * opts.batch} images)\n`);
+  } else {
+    appendFileSync(runFiles.log(opts.out), 'step,images,loss,images_per_s\n');
+  }
+
+  const saveState = async (): Promise<void> => {
+    const tensors: Record<string, TensorData> = {};
+    for (const [name, v] of params) tensors[`param/${name}`] = { data: v.dataSync() as Float32Array, shape: v.shape };
+    opts.sigmaRels.forEach((s, i) => {
+      for (const [name, v] of ema.averages[i]) tensors[`ema${s.toFixed(3)}/${name}`] = { data: v.dataSync() as Float32Array, shape: v.shape };
+    });
+    const ow = await optimizer.getWeights();
+    ow.forEach((w, i) => (tensors[`adam/${i}`] = { data: Float32Array.from(w.tensor.dataSync() as Float32Array), shape: w.tensor.shape }));
+    for (const w of ow) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
+    await saveCheckpoint(statePath, tensors, {
+      config: opts.config as unknown as Record<string, unknown>,
+      training: { step, images: step * opts.batch, elapsedSeconds: elapsed, optimizerWeights: ow.map((w) => w.name), command: opts.command },
+    });
+  };
+
+  const exportEma = async (path: string, i: number): Promise<void> => {
+    const weights: Record<string, TensorData> = {};
+    for (const [name, v] of ema.averages[i]) weights[name] = { data: v.dataSync() as Float32Array, shape: v.shape };
+    await saveModel(path, opts.config, weights, {
+      images: step * opts.batch, totalImages: opts.images, step, sigmaRel: opts.sigmaRels[i], batch: opts.batch, lr: opts.lr,
+      seed: opts.seed, elapsedSeconds: Math.round(elapsed), parameters: model.net.params.count(), command: opts.command,
+    });
+  };
+
+  const vars = [...params.values()];
+  const exportIdx = opts.sigmaRels.indexOf(opts.exportSigmaRel);
+  if (exportIdx < 0) throw new Error(`exportSigmaRel ${opts.exportSigmaRel} is not one of the tracked σ_rel ${opts.sigmaRels.join(', ')}`);
+  const progress = new Progress(`train ${opts.out}`, totalSteps * opts.batch, step * opts.batch);
+  let lastSave = Date.now();
+  let t0 = Date.now();
+  let windowLoss = 0;
+  let windowSteps = 0;
+  let windowStart = Date.now();
+  while (step < totalSteps) {
+    const rng = new Rng(opts.seed, step);
+    const idx = Array.from({ length: opts.batch }, () => trainIdx[rng.int(trainIdx.length)]);
+    const per = ds.height * ds.width * ds.channels;
+    const buf = new Float32Array(opts.batch * per);
+    idx.forEach((j, r) => buf.set(ds.images.subarray(j * per, (j + 1) * per), r * per));
+    const labels = idx.map((j) => ds.labels[j]);
+    const lr = opts.lr * Math.min(1, ((step + 1) * opts.batch) / Math.max(opts.warmup, 1));
+    (optimizer as unknown as { learningRate: number }).learningRate = lr;
+    const loss = tf.tidy(() => {
+      const images = tf.tensor4d(buf, [opts.batch, ds.height, ds.width, ds.channels]);
+      const { value, grads } = tf.variableGrads(() => edmLoss(model, images, labels, rng, opts.loss), vars);
+      optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
+      return value.dataSync()[0];
+    });
+    step++;
+    ema.update(step, params);
+    windowLoss += loss;
+    windowSteps++;
+    const now = Date.now();
+    elapsed += (now - t0) / 1000;
+    t0 = now;
+    if (windowSteps === 50 || step === totalSteps) {
+      const rate = (windowSteps * opts.batch) / Math.max((now - windowStart) / 1000, 1e-9);
+      appendFileSync(runFiles.log(opts.out), `${step},${step * opts.batch},${(windowLoss / windowSteps).toFixed(5)},${rate.toFixed(2)}\n`);
+      progress.update(step * opts.batch, { loss: windowLoss / windowSteps });
+      windowLoss = 0;
+      windowSteps = 0;
+      windowStart = now;
+    }
+    for (const f of opts.snapshots) if (snapshotStep(f, totalSteps) === step) await exportEma(runFiles.snapshot(opts.out, f), exportIdx);
+    if (step === totalSteps) for (let i = 0; i < opts.sigmaRels.length; i++) await exportEma(runFiles.ema(opts.out, opts.sigmaRels[i]), i);
+    if (now - lastSave > opts.saveEverySeconds * 1000 || step === totalSteps) {
+      await saveState();
+      lastSave = Date.now();
+    }
+  }
+  progress.done();
+  const seconds = elapsed;
+  model.net.params.dispose();
+  ema.dispose();
+  optimizer.dispose();
+  return { steps: step, seconds };
+}
