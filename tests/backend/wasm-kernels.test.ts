@@ -58,7 +58,8 @@ test('matMul gradients match cpu', async () => {
 });
 
 test('conv2d gradients (filter and input) match cpu within 1e-4', async () => {
-  const configs: Array<{ x: number[]; w: number[]; stride: number; pad: 'same' | 'valid' }> = [
+  type Shape4 = [number, number, number, number];
+  const configs: Array<{ x: Shape4; w: Shape4; stride: number; pad: "same" | "valid" }> = [
     { x: [2, 8, 8, 3], w: [3, 3, 3, 4], stride: 1, pad: 'same' },
     { x: [2, 9, 7, 2], w: [3, 3, 2, 5], stride: 1, pad: 'valid' },
     { x: [2, 8, 8, 3], w: [3, 3, 3, 4], stride: 2, pad: 'same' },
@@ -66,7 +67,7 @@ test('conv2d gradients (filter and input) match cpu within 1e-4', async () => {
     { x: [2, 8, 8, 2], w: [2, 2, 2, 3], stride: 2, pad: 'valid' },
   ];
   for (const c of configs) {
-    const outShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.w) as tf.Tensor4D, c.stride, c.pad).shape);
+    const outShape: number[] = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.w) as tf.Tensor4D, c.stride, c.pad).shape);
     // A random cotangent r: the gradients of sum(conv(x, w) · r) are exactly the two backprop kernels applied to r.
     const [dx, dw] = await compare([c.x, c.w, outShape], (x, w, r) => {
       const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), r)));
