@@ -127,7 +127,8 @@ export function decodeSafetensors(bytes: Uint8Array, path: string): SafetensorsC
     if (begin !== covered) {
       fail(`tensor "${name}" starts at byte ${begin} but ${previous ? `tensor "${previous}" ends` : 'the data buffer starts'} at ${covered} (tensors must tile the buffer without holes or overlaps)`);
     }
-    const raw = bytes.slice(dataStart + begin, dataStart + end); // a copy: aligned, and detached from the file buffer
+    const raw = new Uint8Array(end - begin); // a copy: aligned, detached from the file's bytes (Buffer.slice would be a view)
+    raw.set(bytes.subarray(dataStart + begin, dataStart + end));
     tensors[name] = {
       data: dtype === 'F16' ? float16ToFloat32(new Uint16Array(raw.buffer)) : new Float32Array(raw.buffer),
       shape: [...shape],
