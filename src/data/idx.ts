@@ -21,15 +21,15 @@ function hex32(v: number): string {
 /** Returns the shape and values of idx bytes with `dims` dimensions; errors name `path`. */
 export function parseIdx(bytes: Uint8Array, dims: number, path: string): IdxArray {
   const magic = (UBYTE << 8) | dims;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const got = bytes.length >= 4 ? view.getUint32(0, false) : undefined;
+  if (got !== magic) {
+    const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b ? ' (the file is gzip-compressed: name it *.gz)' : '';
+    throw new Error(`${path}: expected idx${dims} magic ${hex32(magic)}, got ${got === undefined ? `a ${bytes.length}-byte file` : hex32(got)}${gzip}`);
+  }
   const headerLength = 4 + 4 * dims;
   if (bytes.length < headerLength) {
     throw new Error(`${path}: file is ${bytes.length} bytes; an idx${dims} file starts with a ${headerLength}-byte header`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const got = view.getUint32(0, false);
-  if (got !== magic) {
-    const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b ? ' (the file is gzip-compressed: name it *.gz)' : '';
-    throw new Error(`${path}: expected idx${dims} magic ${hex32(magic)}, got ${hex32(got)}${gzip}`);
   }
   const shape = Array.from({ length: dims }, (_, i) => view.getUint32(4 + 4 * i, false));
   const expected = shape.reduce((a, b) => a * b, 1);
