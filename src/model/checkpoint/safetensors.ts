@@ -1,7 +1,8 @@
 /**
  * The safetensors file format, in memory: an 8-byte little-endian header length N, N bytes of JSON
  * header (padded with spaces to a multiple of 8), then the tensors' bytes, tiled without holes or
- * overlaps, offsets relative to the start of that buffer. Only F32 and F16 tensors are supported.
+ * overlaps, offsets relative to the start of that buffer. Only F32 and F16 tensors are supported;
+ * tensor bytes are the host's typed-array order, i.e. little-endian on every platform Node runs on.
  */
 import { float16ToFloat32, float32ToFloat16 } from './float16';
 
