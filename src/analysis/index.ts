@@ -20,3 +20,4 @@ export {
 } from './filters';
 export type { Degradation } from './filters';
 export { sagMask } from './sag-mask';
+export * from './attention-maps';
