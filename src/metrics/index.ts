@@ -5,3 +5,4 @@ export { kid } from './kid';
 export { precisionRecall } from './precision-recall';
 export type { PrecisionRecall } from './precision-recall';
 export { classAccuracy } from './accuracy';
+export * from './classifier';

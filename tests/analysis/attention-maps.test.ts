@@ -82,7 +82,7 @@ describe('attention recorder', () => {
     const [m] = rec.maps();
     assert.equal(m.captures, 1);
     assert.deepEqual(m.probs.shape, [BATCH, 2, TOKENS, TOKENS]);
-    const got = m.probs.dataSync();
+    const got = m.probs.dataSync() as Float32Array;
     for (let r = 0; r < BATCH * 2 * TOKENS; r++) {
       const s = got.subarray(r * TOKENS, (r + 1) * TOKENS).reduce((a, b) => a + b, 0);
       assert.ok(Math.abs(s - 1) < 1e-5, `row ${r} sums to ${s}`);

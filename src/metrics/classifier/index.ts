@@ -1,0 +1,10 @@
+export { ClassifierNet, DEFAULT_CLASSIFIER_CONFIG } from './model';
+export type { ClassifierConfig, ClassifierOutput } from './model';
+export { classifierFromNet, CLASSIFIER_BATCH } from './classifier';
+export type { Classifier } from './classifier';
+export { loadClassifier, DEFAULT_CLASSIFIER_PATH } from './load';
+export { trainClassifier, cardPath, CLASSIFIER_SPLIT } from './train';
+export type { TrainClassifierOptions, ClassifierCard } from './train';
+export { shiftImages } from './augment';
+export { referenceStats, REFERENCE_STATS_DIR, REFERENCE_SPLITS } from './reference-stats';
+export type { ReferenceSplit, ReferenceStatsFile } from './reference-stats';
