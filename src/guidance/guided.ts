@@ -1,0 +1,55 @@
+/**
+ * The guided denoiser: runs the positive pass and every active term's negative (batched, SAG in a
+ * second phase) and returns D_out = D_pos + Σ γ_i (P_i − N_i).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Denoiser } from '../model/denoiser';
+import type { DenoiseFn } from '../diffusion';
+import { evaluateRequests } from './evaluate';
+import { DeferredNegative, EvalRequest, GuidanceTerm, isActive } from './term';
+
+/**
+ * Returns the guided denoiser for rows with `labels` and sample `indices` (a `DenoiseFn`,
+ * `[batch, h, w, c]` in and out). Terms with γ = 0 or outside their σ interval cost nothing.
+ * SAG's base branch is the positive, or, when a CFG term is active, CFG's unconditional branch (diffusers).
+ */
+export function guidedDenoiser(model: Denoiser, terms: GuidanceTerm[], labels: number[], indices: number[]): DenoiseFn {
+  for (const t of terms) t.check(model);
+  if (indices.length !== labels.length) throw new Error(`${indices.length} sample indices for ${labels.length} labels`);
+  return (x, sigma) => {
+    if (x.shape[0] !== labels.length) throw new Error(`labels has ${labels.length} entries for a batch of ${x.shape[0]}`);
+    const deferred: DeferredNegative[] = [];
+    try {
+      return tf.tidy(() => {
+        const active = terms.filter((t) => isActive(t, sigma));
+        const ctx = { model, x, sigma, labels, indices };
+        const plans = active.map((t) => t.plan(ctx));
+        const positive: EvalRequest = { model, x, labels };
+        const direct: EvalRequest[] = [];
+        const negIndex = plans.map((p) => ('negative' in p ? direct.push(p.negative) : -1));
+        const cfgRow = active.findIndex((t) => t.method === 'cfg');
+        const sagBase = cfgRow >= 0 ? direct[negIndex[cfgRow] - 1] : positive;
+        for (const p of plans) {
+          if (!('deferred' in p)) continue;
+          deferred.push(p.deferred);
+          for (const [layer, proc] of Object.entries(p.deferred.capture)) {
+            if (sagBase.processors?.[layer]) throw new Error(`two SAG terms capture layer ${layer} on the same branch`);
+            sagBase.processors = { ...sagBase.processors, [layer]: proc };
+          }
+        }
+        const [dPos, ...dDirect] = evaluateRequests([positive, ...direct], sigma);
+        const base = { x: sagBase.x, labels: sagBase.labels, denoised: cfgRow >= 0 ? dDirect[negIndex[cfgRow] - 1] : dPos, sigma, indices };
+        const dDeferred = evaluateRequests(deferred.map((d) => d.negative(base)), sigma);
+        let out: tf.Tensor4D = dPos;
+        let k = 0;
+        plans.forEach((p, i) => {
+          const [pos, neg] = 'negative' in p ? [dPos, dDirect[negIndex[i] - 1]] : [base.denoised, dDeferred[k++]];
+          out = tf.add(out, tf.mul(tf.sub(pos, neg), active[i].gamma));
+        });
+        return out;
+      });
+    } finally {
+      for (const d of deferred) d.dispose();
+    }
+  };
+}

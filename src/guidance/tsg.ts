@@ -1,0 +1,36 @@
+/**
+ * Time-step guidance (Sadat et al. 2025): negative = the same model with its noise-level embedding
+ * perturbed, t̂_emb = t_emb + s·t^α·n, n ~ N(0, I). Here t is EDM's time, t = σ (EDM sets σ(t) = t),
+ * the quantity the sampler steps in; t_emb is the network's noise features (`noiseEmbOffset`).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { GuidanceTerm, TermOptions, checkGamma, checkInterval, rowRng } from './term';
+
+export interface TsgOptions extends TermOptions {
+  /** Perturbation scale s ≥ 0. */
+  s: number;
+  /** Exponent α of t = σ (0: the same scale at every σ). */
+  alpha: number;
+  /** Seeds n; a row's draw depends only on (seed, sample index, σ). */
+  seed?: number;
+}
+
+/** Returns the TSG term. */
+export function tsg(opts: TsgOptions): GuidanceTerm {
+  const { s, alpha, seed = 0 } = opts;
+  if (!(s >= 0 && Number.isFinite(s))) throw new Error(`tsg: s must be a finite number ≥ 0; got ${s}`);
+  if (!Number.isFinite(alpha)) throw new Error(`tsg: α must be finite; got ${alpha}`);
+  return {
+    method: 'tsg',
+    gamma: checkGamma('tsg', opts.gamma),
+    interval: checkInterval('tsg', opts.interval),
+    check() {},
+    plan({ model, x, sigma, labels, indices }) {
+      const dim = model.noiseEmbDim;
+      const scale = s * sigma ** alpha;
+      const buf = new Float32Array(indices.length * dim);
+      indices.forEach((i, r) => buf.set(rowRng(seed, i, sigma).normals(dim).map((v) => v * scale), r * dim));
+      return { negative: { model, x, labels, noiseEmbOffset: tf.tensor2d(buf, [indices.length, dim]) } };
+    },
+  };
+}
