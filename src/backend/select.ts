@@ -38,7 +38,8 @@ async function activate(choice: BackendChoice): Promise<string> {
       return 'cpu';
     case 'wasm':
       require('@tensorflow/tfjs-backend-wasm');
-      registerWasmKernels();
+      // GUIDANCE_LAB_WASM_KERNELS=stock keeps tfjs's own kernels (for before/after benchmarks).
+      if (process.env.GUIDANCE_LAB_WASM_KERNELS !== 'stock') registerWasmKernels();
       if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
       return 'wasm';
     case 'auto':

@@ -15,7 +15,8 @@ function modulate(x: tf.Tensor, shift: tf.Tensor, scale: tf.Tensor): tf.Tensor {
   return tf.add(tf.mul(x, tf.add(tf.expandDims(scale, 1), 1)), tf.expandDims(shift, 1));
 }
 
-class DitBlock {
+/** One DiT block: adaLN-Zero modulated attention and MLP over tokens `[batch, tokens, width]`. */
+export class DitBlock {
   readonly attn: SelfAttention;
   private readonly mod: Linear;
   private readonly fc1: Linear;
@@ -28,6 +29,7 @@ class DitBlock {
     this.fc2 = new Linear(s.scope('mlp.fc2'), 4 * width, width);
   }
 
+  /** Returns the updated tokens `[batch, tokens, width]` given the conditioning `[batch, width]`. */
   apply(x: tf.Tensor3D, c: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
     const [sh1, sc1, g1, sh2, sc2, g2] = tf.split(this.mod.apply(c), 6, 1);
     const a = this.attn.apply(modulate(layerNorm(x), sh1, sc1) as tf.Tensor3D, opts.processors);

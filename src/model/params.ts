@@ -28,7 +28,7 @@ export class Params {
       values = this.rng.normals(n);
       for (let i = 0; i < n; i++) values[i] *= init.std;
     }
-    const v = tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), true, `${name}_${this.vars.size}`));
+    const v = tf.tidy(() => tf.variable(tf.tensor(values, shape, "float32"), true));
     this.vars.set(name, v);
     return v;
   }

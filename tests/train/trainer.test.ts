@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCheckpoint } from '../../src/model/checkpoint';
+import { runFiles } from '../../src/train/trainer';
+import { sigmaRelToGamma } from '../../src/train/ema';
+
+const CHILD = join(__dirname, 'train-child.ts');
+const IMAGES = 96; // 12 steps of 8
+
+function runToEnd(out: string): void {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, out, String(IMAGES)], { encoding: 'utf8', env: { ...process.env, GUIDANCE_LAB_QUIET: '1' } });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+async function stateStep(out: string): Promise<number> {
+  try {
+    return ((await loadCheckpoint(runFiles.state(out))).metadata.training as { step: number }).step;
+  } catch {
+    return -1; // not written yet
+  }
+}
+
+test('σ_rel → γ matches EDM2 (σ_rel 0.05 ↔ γ ≈ 16.97, 0.10 ↔ γ ≈ 6.94)', () => {
+  // Check the defining relation σ_rel² = (γ+1)/((γ+2)²(γ+3)) and the values EDM2 tabulates.
+  for (const s of [0.05, 0.1, 0.15, 0.2]) {
+    const g = sigmaRelToGamma(s);
+    assert.ok(Math.abs((g + 1) / ((g + 2) ** 2 * (g + 3)) - s * s) < 1e-12);
+  }
+  assert.ok(Math.abs(sigmaRelToGamma(0.05) - 16.97) < 0.01);
+  assert.ok(Math.abs(sigmaRelToGamma(0.1) - 6.94) < 0.01);
+});
+
+test('kill -9 mid-run, rerun the same command: it resumes and ends bit-identical to an uninterrupted run', async () => {
+  const a = mkdtempSync(join(tmpdir(), 'gl-train-a-'));
+  const b = mkdtempSync(join(tmpdir(), 'gl-train-b-'));
+  runToEnd(a);
+
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, b, String(IMAGES)], { stdio: 'ignore', env: { ...process.env, GUIDANCE_LAB_QUIET: '1' } });
+  const deadline = Date.now() + 60000;
+  let killedAt = -1;
+  while (Date.now() < deadline) {
+    const s = await stateStep(b);
+    if (s >= 3) {
+      child.kill('SIGKILL');
+      killedAt = s;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => child.once('exit', r));
+  assert.ok(killedAt >= 3 && killedAt < 12, `killed at step ${killedAt}`);
+  assert.ok(!existsSync(runFiles.ema(b, 0.1)), 'the killed run must not have finished');
+
+  runToEnd(b);
+  for (const file of [runFiles.ema(a, 0.1), runFiles.ema(a, 0.05), runFiles.snapshot(a, 1 / 16)]) {
+    const other = file.replace(a, b);
+    const [ta, tb] = [await loadCheckpoint(file), await loadCheckpoint(other)];
+    for (const [name, t] of Object.entries(ta.tensors)) assert.deepEqual(Array.from(tb.tensors[name].data), Array.from(t.data), `${name} in ${file}`);
+  }
+  const log = readFileSync(runFiles.log(b), 'utf8');
+  assert.match(log, /^step,images,loss,images_per_s\n/);
+  assert.match(log, /\n12,96,/);
+});
