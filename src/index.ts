@@ -1,1 +1,15 @@
-export const version = "0.1.0";
+/**
+ * guidance-lab: see and measure diffusion guidance. The one import a notebook needs.
+ */
+export const version = '0.1.0';
+export * as tf from '@tensorflow/tfjs-core';
+export * from './backend';
+export * from './random';
+export * from './data';
+export * from './model';
+export * from './diffusion';
+export * from './guidance';
+export * from './analysis';
+export * from './metrics';
+export * from './train';
+export * from './viz';

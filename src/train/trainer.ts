@@ -106,6 +106,8 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
       for (const [name, v] of ema.averages[i]) tf.tidy(() => v.assign(tf.tensor(vals[name].data, vals[name].shape)));
     });
     await optimizer.setWeights(tr.optimizerWeights.map((name, i) => ({ name, tensor: tf.tensor(st.tensors[`adam/${i}`].data, st.tensors[`adam/${i}`].shape) })));
+    const before = (st.metadata.training as { totalImages?: number }).totalImages;
+    if (before !== undefined && before !== opts.images) process.stderr.write(`note: T changes from ${before} to ${opts.images} images; snapshots already written keep their files\n`);
     process.stderr.write(`resuming ${opts.out} at step ${step}/${totalSteps} (${step * opts.batch} images)\n`);
   } else {
     appendFileSync(runFiles.log(opts.out), 'step,images,loss,images_per_s\n');
@@ -122,7 +124,7 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
     for (const w of ow) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
     await saveCheckpoint(statePath, tensors, {
       config: opts.config as unknown as Record<string, unknown>,
-      training: { step, images: step * opts.batch, elapsedSeconds: elapsed, optimizerWeights: ow.map((w) => w.name), command: opts.command },
+      training: { step, images: step * opts.batch, totalImages: opts.images, elapsedSeconds: elapsed, optimizerWeights: ow.map((w) => w.name), command: opts.command },
     });
   };
 
@@ -174,7 +176,8 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
       windowSteps = 0;
       windowStart = now;
     }
-    for (const f of opts.snapshots) if (snapshotStep(f, totalSteps) === step) await exportEma(runFiles.snapshot(opts.out, f), exportIdx);
+    // A snapshot whose step has passed is written now (e.g. after a resume with a different T); its file records the images it saw.
+    for (const f of opts.snapshots) if (step >= snapshotStep(f, totalSteps) && !existsSync(runFiles.snapshot(opts.out, f))) await exportEma(runFiles.snapshot(opts.out, f), exportIdx);
     if (step === totalSteps) for (let i = 0; i < opts.sigmaRels.length; i++) await exportEma(runFiles.ema(opts.out, opts.sigmaRels[i]), i);
     if (now - lastSave > opts.saveEverySeconds * 1000 || step === totalSteps) {
       await saveState();

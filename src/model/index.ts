@@ -1,0 +1,11 @@
+export { Denoiser, NULL_LABEL, SIGMA_DATA, preconditioning, classOneHot } from './denoiser';
+export type { ModelConfig, DitConfig, UnetConfig, Conditioning, ForwardOptions, Network } from './denoiser';
+export { createDenoiser } from './factory';
+export { PRESETS, preset } from './presets';
+export { loadModel, saveModel } from './io';
+export type { LoadedModel } from './io';
+export { Params, Scope } from './params';
+export type { Init } from './params';
+export { attentionProbs, defaultProcessor, captureProcessor, identityProcessor, queryMapProcessor, runBinding, asBinding } from './attention/processors';
+export type { AttentionLayerInfo, AttentionProcessor, ProcessorBinding, ProcessorMap } from './attention/processors';
+export * from './checkpoint';
