@@ -9,3 +9,4 @@ export type { Init } from './params';
 export { attentionProbs, defaultProcessor, captureProcessor, identityProcessor, queryMapProcessor, runBinding, asBinding } from './attention/processors';
 export type { AttentionLayerInfo, AttentionProcessor, ProcessorBinding, ProcessorMap } from './attention/processors';
 export * from './checkpoint';
+export { CHECKPOINT_DIR, shippedModels, loadShipped } from './shipped';
