@@ -5,8 +5,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, LoadedModel } from './io';
 
-/** The folder holding the shipped checkpoints (works from src/ and from dist/). */
-export const CHECKPOINT_DIR = join(__dirname, '..', '..', 'data', 'checkpoints');
+/** The folder holding the shipped checkpoints (works from src/ and from dist/); GUIDANCE_LAB_CHECKPOINTS overrides it. */
+export const CHECKPOINT_DIR = process.env.GUIDANCE_LAB_CHECKPOINTS ?? join(__dirname, '..', '..', 'data', 'checkpoints');
 
 /** Returns the names of the shipped checkpoints (file names without `.safetensors`), sorted. */
 export function shippedModels(dir = CHECKPOINT_DIR): string[] {
