@@ -4,9 +4,11 @@
  */
 import { Command } from 'commander';
 import { trainCommand } from './train';
+import { sweepCommands } from './sweep';
 
 const program = new Command('guidance-lab').description('see and measure diffusion guidance');
 trainCommand(program);
+sweepCommands(program);
 program.parseAsync(process.argv).catch((e: Error) => {
   process.stderr.write(`guidance-lab: ${e.message}\n`);
   process.exit(1);

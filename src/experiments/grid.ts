@@ -1,0 +1,38 @@
+/**
+ * The sweep grid: every (method entry, γ, seed) of a spec as a self-contained point, in a fixed
+ * order (methods, then γ, then seeds), and the labels a point samples.
+ */
+import { NULL_LABEL } from '../model/denoiser';
+import type { SamplerName } from '../diffusion';
+import type { LabelPolicy, MethodSpec, MetricName, SweepSpec } from './spec';
+
+/** Everything that determines one point's samples and metrics (besides the checkpoints and featurizer). */
+export interface SweepPoint extends MethodSpec {
+  model: string;
+  gamma: number;
+  seed: number;
+  n: number;
+  steps: number;
+  sampler: SamplerName;
+  labels: LabelPolicy;
+  metrics: MetricName[];
+  reference: SweepSpec['reference'];
+}
+
+/** Returns the grid's points in order: method entries × γ × seeds. */
+export function expandGrid(spec: SweepSpec): SweepPoint[] {
+  const { model, n, steps, sampler, labels, metrics, reference } = spec;
+  return spec.methods.flatMap((m) => spec.gammas.flatMap((gamma) => spec.seeds.map((seed) => ({ ...m, model, gamma, seed, n, steps, sampler, labels, metrics, reference }))));
+}
+
+/** Returns the model names a point uses: the positive, then its guide or negative if any. */
+export function pointModels(p: Pick<SweepPoint, 'model' | 'guide' | 'negative'>): string[] {
+  return [p.model, ...(p.guide === undefined ? [] : [p.guide]), ...(p.negative === undefined ? [] : [p.negative])];
+}
+
+/** Returns the class of each of a point's n samples for a model with `classes` classes. */
+export function pointLabels(p: Pick<SweepPoint, 'labels' | 'n'>, classes: number): number[] {
+  if (p.labels === 'balanced') return Array.from({ length: p.n }, (_, i) => (classes > 0 ? i % classes : NULL_LABEL));
+  if (p.labels >= classes) throw new Error(`labels: class ${p.labels} does not exist; the model has classes 0…${classes - 1}`);
+  return new Array<number>(p.n).fill(p.labels);
+}

@@ -1,0 +1,18 @@
+export { METHOD_PARAMS, METRICS, OTHER_MODEL, parseSpec } from './spec';
+export type { LabelPolicy, MethodSpec, MetricName, SweepSpec } from './spec';
+export { expandGrid, pointLabels, pointModels } from './grid';
+export type { SweepPoint } from './grid';
+export { parseShard, shardItems } from './shard';
+export type { Shard } from './shard';
+export { canonicalJson, pointDigests, pointKey } from './key';
+export type { RowDigests } from './key';
+export { classifierFeaturizer, classifierSource, featureRows, loadFeaturizer, rowsDigest, rowsNdarray } from './featurizer';
+export type { FeatureRows, Featurizer, FeaturizerSource } from './featurizer';
+export { pointTerm, runPoint } from './point';
+export type { PointContext, PointMetrics, SweepRow } from './point';
+export { SweepCache, readManifest, readRows } from './cache';
+export { runPool } from './pool';
+export { runSweep } from './sweep';
+export type { SweepOptions, SweepResult } from './sweep';
+export { mergeRows } from './merge';
+export { referenceImages } from './reference';

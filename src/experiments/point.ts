@@ -1,0 +1,106 @@
+/**
+ * One sweep point: sample N images with the point's guidance, then measure them against the
+ * reference features (FID, KID, precision/recall) and the intended labels (class accuracy).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { guidanceTerm } from '../guidance/methods';
+import type { GuidanceTerm } from '../guidance/term';
+import { sample } from '../guidance/sample';
+import { Denoiser, NULL_LABEL } from '../model/denoiser';
+import { classAccuracy, fid, kid, precisionRecall } from '../metrics';
+import type { FeatureStats } from '../metrics';
+import { FeatureRows, Featurizer, featureRows, rowsNdarray } from './featurizer';
+import { SweepPoint, pointLabels } from './grid';
+import { RowDigests, pointDigests, pointKey } from './key';
+
+/** What every point of a sweep shares: loaded models by name, the featurizer, the reference set. */
+export interface PointContext {
+  models: Record<string, Denoiser>;
+  featurizer: Featurizer;
+  reference: { rows: FeatureRows; stats: FeatureStats };
+  digests: RowDigests;
+  batchSize: number;
+}
+
+/** A point's metrics (only those the point asked for). */
+export interface PointMetrics {
+  fid?: number;
+  fidWarnings?: string[];
+  kid?: number;
+  precision?: number;
+  recall?: number;
+  classAccuracy?: number;
+}
+
+/** One row of a sweep's results: the point, its metrics, timing and what it was computed with. */
+export interface SweepRow {
+  key: string;
+  point: SweepPoint;
+  metrics: PointMetrics;
+  timing: { sampleSeconds: number; metricSeconds: number; samplesPerSecond: number; finishedAt: string };
+  digests: RowDigests;
+}
+
+/** Returns the guidance term of `point` with its models looked up in `models`. */
+export function pointTerm(point: SweepPoint, models: Record<string, Denoiser>): GuidanceTerm {
+  const other = point.guide !== undefined ? { guide: model(models, point.guide) } : point.negative !== undefined ? { negative: model(models, point.negative) } : {};
+  return guidanceTerm(point.method, { ...point.params, gamma: point.gamma, ...other });
+}
+
+/** Returns the point's row: samples, metrics and timing. */
+export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<SweepRow> {
+  const positive = model(ctx.models, point.model);
+  const term = pointTerm(point, ctx.models);
+  const labels = pointLabels(point, positive.config.classes);
+  const t0 = Date.now();
+  const images = await sample({ model: positive, guidance: [term], steps: point.steps, sampler: point.sampler, seed: point.seed, n: point.n, labels, batchSize: ctx.batchSize });
+  const t1 = Date.now();
+  let metrics: PointMetrics;
+  try {
+    metrics = measure(point, ctx, images, labels);
+  } finally {
+    images.dispose();
+  }
+  const t2 = Date.now();
+  const sampleSeconds = (t1 - t0) / 1000;
+  return {
+    key: pointKey(point, ctx.digests),
+    point,
+    metrics,
+    timing: { sampleSeconds, metricSeconds: (t2 - t1) / 1000, samplesPerSecond: point.n / Math.max((t2 - t0) / 1000, 1e-9), finishedAt: new Date(t2).toISOString() },
+    digests: pointDigests(point, ctx.digests),
+  };
+}
+
+function measure(point: SweepPoint, ctx: PointContext, images: tf.Tensor4D, labels: number[]): PointMetrics {
+  const want = new Set(point.metrics);
+  const out: PointMetrics = {};
+  if (want.has('fid') || want.has('kid') || want.has('precisionRecall')) {
+    const g = featureRows(ctx.featurizer, images);
+    const gen = rowsNdarray(g);
+    const real = rowsNdarray(ctx.reference.rows);
+    if (want.has('fid')) {
+      const r = fid(gen, ctx.reference.stats, { warn: () => undefined });
+      out.fid = r.fid;
+      out.fidWarnings = r.warnings;
+    }
+    if (want.has('kid')) out.kid = kid(real, gen);
+    if (want.has('precisionRecall')) Object.assign(out, precisionRecall(real, gen));
+  }
+  if (want.has('classAccuracy')) {
+    if (labels.includes(NULL_LABEL)) throw new Error(`classAccuracy needs a class-conditional model; "${point.model}" is unconditional (drop classAccuracy from metrics)`);
+    const logits = ctx.featurizer.logits(images);
+    try {
+      out.classAccuracy = classAccuracy(logits, labels);
+    } finally {
+      logits.dispose();
+    }
+  }
+  return out;
+}
+
+function model(models: Record<string, Denoiser>, name: string): Denoiser {
+  const m = models[name];
+  if (!m) throw new Error(`model "${name}" is not loaded; loaded: ${Object.keys(models).join(', ')}`);
+  return m;
+}

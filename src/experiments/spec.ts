@@ -1,0 +1,135 @@
+/**
+ * The sweep spec: which model, methods (with their parameters), γ values, seeds and settings a
+ * sweep covers, parsed from JSON with errors that name the bad value and the allowed ones.
+ */
+import { METHODS, type MethodName } from '../guidance/term';
+import { SAMPLERS, type SamplerName } from '../diffusion';
+
+/** Parameters each method accepts in a spec (γ comes from `gammas`; autoguidance/SIMS name a model instead). */
+export const METHOD_PARAMS: Record<MethodName, readonly string[]> = {
+  cfg: ['interval'],
+  sag: ['interval', 'layer', 'sigma', 'kernel', 'strategy', 'cutoff', 'fraction', 'side', 'seed'],
+  pag: ['interval', 'layers'],
+  seg: ['interval', 'sigma', 'layers'],
+  autoguidance: ['interval'],
+  icg: ['interval', 'variant', 'seed'],
+  tsg: ['interval', 's', 'alpha', 'seed'],
+  sims: ['interval'],
+};
+
+/** The model role a method needs besides the positive model: autoguidance's guide, SIMS's negative. */
+export const OTHER_MODEL: Partial<Record<MethodName, 'guide' | 'negative'>> = { autoguidance: 'guide', sims: 'negative' };
+
+/** Metrics a sweep can compute per point. */
+export const METRICS = ['fid', 'kid', 'precisionRecall', 'classAccuracy'] as const;
+export type MetricName = (typeof METRICS)[number];
+
+/** `balanced`: sample i gets class i mod classes (null label for unconditional models); a number: that class for all. */
+export type LabelPolicy = 'balanced' | number;
+
+/** One method of the grid with fixed parameters. */
+export interface MethodSpec {
+  method: MethodName;
+  params: Record<string, unknown>;
+  /** Model name (shipped name or .safetensors path) of autoguidance's guide. */
+  guide?: string;
+  /** Model name of SIMS's negative. */
+  negative?: string;
+}
+
+/** A parsed sweep spec. */
+export interface SweepSpec {
+  /** Positive model: a shipped name or a .safetensors path. */
+  model: string;
+  methods: MethodSpec[];
+  gammas: number[];
+  seeds: number[];
+  /** Samples per point (≥ 2). */
+  n: number;
+  steps: number;
+  sampler: SamplerName;
+  labels: LabelPolicy;
+  metrics: MetricName[];
+  /** Rows per forward pass (does not change the results). */
+  batchSize: number;
+  /** Reference images for the metrics: a data set split and how many images. */
+  reference: { dataset: string; split: 'heldOut' | 'train'; n: number };
+  /** Classifier checkpoint used as featurizer (default: the shipped MNIST classifier). */
+  classifier?: string;
+}
+
+const KEYS = ['model', 'methods', 'gammas', 'seeds', 'n', 'steps', 'sampler', 'labels', 'metrics', 'batchSize', 'reference', 'classifier'];
+
+/** Returns the validated spec from parsed JSON, filling defaults; throws naming the bad value and the allowed ones. */
+export function parseSpec(json: unknown): SweepSpec {
+  const o = record(json, 'sweep spec');
+  unknownKeys(o, KEYS, 'sweep spec');
+  const model = str(o.model, 'model');
+  if (!Array.isArray(o.methods) || o.methods.length === 0) throw new Error(`methods must be a non-empty list of {method, params?}; got ${JSON.stringify(o.methods)}`);
+  const methods = o.methods.map((m, i) => parseMethod(m, i));
+  const gammas = numbers(o.gammas, 'gammas', (v) => Number.isFinite(v));
+  const seeds = numbers(o.seeds ?? [0], 'seeds', (v) => Number.isInteger(v) && v >= 0);
+  const n = int(o.n, 'n', 2);
+  const steps = int(o.steps ?? 18, 'steps', 1);
+  const sampler = oneOf(o.sampler ?? 'heun', SAMPLERS, 'sampler');
+  const labels = o.labels ?? 'balanced';
+  if (labels !== 'balanced' && !(Number.isInteger(labels) && (labels as number) >= 0)) throw new Error(`labels must be "balanced" or a class number ≥ 0; got ${JSON.stringify(labels)}`);
+  const metricList = o.metrics ?? [...METRICS];
+  if (!Array.isArray(metricList) || metricList.length === 0) throw new Error(`metrics must be a non-empty list of ${METRICS.join(', ')}; got ${JSON.stringify(metricList)}`);
+  const metrics = metricList.map((m) => oneOf(m, METRICS, 'metric'));
+  const batchSize = int(o.batchSize ?? 16, 'batchSize', 1);
+  const ref = record(o.reference ?? {}, 'reference');
+  unknownKeys(ref, ['dataset', 'split', 'n'], 'reference');
+  const reference = { dataset: str(ref.dataset ?? 'mnist', 'reference.dataset'), split: oneOf(ref.split ?? 'heldOut', ['heldOut', 'train'] as const, 'reference.split'), n: int(ref.n ?? 1000, 'reference.n', 2) };
+  const classifier = o.classifier === undefined ? undefined : str(o.classifier, 'classifier');
+  return { model, methods, gammas, seeds, n, steps, sampler, labels: labels as LabelPolicy, metrics, batchSize, reference, ...(classifier === undefined ? {} : { classifier }) };
+}
+
+function parseMethod(json: unknown, i: number): MethodSpec {
+  const where = `methods[${i}]`;
+  const o = record(json, where);
+  unknownKeys(o, ['method', 'params', 'guide', 'negative'], where);
+  const method = oneOf(o.method, METHODS, `${where}.method`);
+  const params = record(o.params ?? {}, `${where}.params`);
+  const allowed = METHOD_PARAMS[method];
+  for (const k of Object.keys(params)) {
+    if (!allowed.includes(k)) throw new Error(`${where}: unknown ${method} parameter "${k}"; ${method} parameters: ${allowed.join(', ')}${k === 'gamma' ? ' (γ comes from "gammas")' : ''}`);
+  }
+  const role = OTHER_MODEL[method];
+  for (const r of ['guide', 'negative'] as const) {
+    if (o[r] !== undefined && r !== role) throw new Error(`${where}: ${method} takes no "${r}" model${role ? `; it takes "${role}"` : ''}`);
+  }
+  if (role === undefined) return { method, params };
+  return { method, params, [role]: str(o[role], `${where}.${role} (the ${role} model ${method} needs)`) };
+}
+
+function record(v: unknown, name: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${name} must be an object; got ${JSON.stringify(v)}`);
+  return v as Record<string, unknown>;
+}
+
+function unknownKeys(o: Record<string, unknown>, allowed: string[], name: string): void {
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw new Error(`${name}: unknown field "${k}"; fields: ${allowed.join(', ')}`);
+}
+
+function str(v: unknown, name: string): string {
+  if (typeof v !== 'string' || v === '') throw new Error(`${name} must be a non-empty string; got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function int(v: unknown, name: string, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer ≥ ${min}; got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function numbers(v: unknown, name: string, ok: (x: number) => boolean): number[] {
+  if (!Array.isArray(v) || v.length === 0) throw new Error(`${name} must be a non-empty list of numbers; got ${JSON.stringify(v)}`);
+  const bad = v.find((x) => typeof x !== 'number' || !ok(x));
+  if (bad !== undefined) throw new Error(`${name}: ${JSON.stringify(bad)} is not a valid value (${name === 'seeds' ? 'integers ≥ 0' : 'finite numbers'}); got ${JSON.stringify(v)}`);
+  return v as number[];
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], name: string): T {
+  if (!(allowed as readonly unknown[]).includes(v)) throw new Error(`unknown ${name} ${JSON.stringify(v)}; ${name === 'metric' ? 'metrics' : 'allowed'}: ${allowed.join(', ')}`);
+  return v as T;
+}
