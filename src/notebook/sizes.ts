@@ -1,0 +1,135 @@
+/**
+ * How big each notebook runs. `GUIDANCE_LAB_SIZE=smoke` (default: seconds per notebook, for CI) or
+ * `full` (for `npm run figures`), or `GUIDANCE_LAB_SIZES=/path/to/sizes.json` holding a partial
+ * NotebookSizes merged over the preset its `size` field names (smoke when absent). Papermill cannot
+ * pass parameters to a TypeScript kernel, so notebooks read them here.
+ */
+import { readFileSync } from 'node:fs';
+
+export type SizeName = 'smoke' | 'full';
+
+/** Sizes shared by every notebook that samples and measures. */
+export interface CommonSizes {
+  /** Sampler steps N (Euler: N evaluations per term; Heun: 2N − 1). */
+  steps: number;
+  sampler: 'euler' | 'heun';
+  /** Generated samples per measured point (labels cycle 0…9). */
+  samples: number;
+  /** Noise seeds per point (curves show min/max over them). */
+  seeds: number[];
+  /** Held-out real images whose classifier features are the KID / precision-recall reference. */
+  realSamples: number;
+  /** Rows per forward pass. */
+  batchSize: number;
+  /** FID is reported only from this many samples per point (it is biased and unstable with N near the feature width, 128). */
+  fidMinSamples: number;
+}
+
+export interface NotebookSizes extends CommonSizes {
+  size: SizeName;
+  quickstart: { samples: number; gamma: number };
+  attention: { images: number; sigmas: number[] };
+  frequency: { real: number; generated: number; cutoffs: number[]; blurSigmas: number[] };
+  sag: { gamma: number; gammas: number[] };
+  pag: { gammas: number[]; layerGamma: number };
+  seg: { sigmas: number[]; gammas: number[]; sigmaGamma: number };
+  autoguidance: { gammas: number[]; emaGamma: number };
+  icgTsg: { gammas: number[]; tsgScales: number[] };
+  sims: { omegas: number[] };
+  comparison: { gammas: Record<string, number[]> };
+}
+
+/** Partial overrides, one level deep for the per-notebook groups. */
+export type NotebookSizesOverride = { [K in keyof NotebookSizes]?: NotebookSizes[K] extends object ? Partial<NotebookSizes[K]> : NotebookSizes[K] };
+
+const SMOKE: NotebookSizes = {
+  size: 'smoke',
+  steps: 6,
+  sampler: 'euler',
+  samples: 20,
+  seeds: [0],
+  realSamples: 200,
+  batchSize: 20,
+  fidMinSamples: 500,
+  quickstart: { samples: 10, gamma: 2 },
+  attention: { images: 2, sigmas: [20, 2, 0.3] },
+  frequency: { real: 64, generated: 20, cutoffs: [0.25, 0.5], blurSigmas: [1, 3] },
+  sag: { gamma: 0.75, gammas: [0, 0.75] },
+  pag: { gammas: [0, 3], layerGamma: 3 },
+  seg: { sigmas: [1, 16, Infinity], gammas: [0, 3], sigmaGamma: 3 },
+  autoguidance: { gammas: [0, 1], emaGamma: 1 },
+  icgTsg: { gammas: [0, 2], tsgScales: [1] },
+  sims: { omegas: [0, 1] },
+  comparison: { gammas: { cfg: [0, 2], sag: [0.75], pag: [3], seg: [3], autoguidance: [1], icg: [2] } },
+};
+
+const FULL: NotebookSizes = {
+  size: 'full',
+  steps: 12,
+  sampler: 'euler',
+  samples: 500,
+  seeds: [0, 1, 2],
+  realSamples: 1000,
+  batchSize: 50,
+  fidMinSamples: 500,
+  quickstart: { samples: 40, gamma: 2 },
+  attention: { images: 4, sigmas: [40, 10, 2, 0.5, 0.1] },
+  frequency: { real: 1000, generated: 500, cutoffs: [0.125, 0.25, 0.5], blurSigmas: [0.5, 1, 2, 3] },
+  sag: { gamma: 0.75, gammas: [0, 0.25, 0.5, 0.75, 1, 1.5] },
+  pag: { gammas: [0, 1, 2, 3, 4.5], layerGamma: 3 },
+  seg: { sigmas: [1, 4, 16, 64, Infinity], gammas: [0, 1, 3, 5], sigmaGamma: 3 },
+  autoguidance: { gammas: [0, 0.5, 1, 1.5, 2], emaGamma: 1 },
+  icgTsg: { gammas: [0, 0.5, 1, 2, 3, 4], tsgScales: [0.5, 1, 2] },
+  sims: { omegas: [0, 0.5, 1, 1.5, 2] },
+  comparison: {
+    gammas: {
+      cfg: [0, 0.5, 1, 2, 3, 4],
+      sag: [0.25, 0.5, 0.75, 1, 1.5],
+      pag: [1, 2, 3, 4.5],
+      seg: [1, 3, 5],
+      autoguidance: [0.5, 1, 1.5, 2],
+      icg: [0.5, 1, 2, 3],
+    },
+  },
+};
+
+export const PRESET_SIZES: Readonly<Record<SizeName, NotebookSizes>> = { smoke: SMOKE, full: FULL };
+
+/** Returns `base` with `override` merged in (per-notebook groups merged key by key, arrays replaced). */
+export function mergeSizes(base: NotebookSizes, override: NotebookSizesOverride): NotebookSizes {
+  const out: Record<string, unknown> = structuredClone(base) as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(override)) {
+    if (!(key in base)) throw new Error(`unknown notebook size "${key}"; sizes: ${Object.keys(base).join(', ')}`);
+    const old = out[key];
+    const isGroup = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    out[key] = isGroup(old) && isGroup(value) ? { ...(old as object), ...(value as object) } : value;
+  }
+  return out as unknown as NotebookSizes;
+}
+
+function parseSizeName(value: string | undefined): SizeName {
+  const v = (value ?? 'smoke').trim() || 'smoke';
+  if (v !== 'smoke' && v !== 'full') throw new Error(`unknown GUIDANCE_LAB_SIZE "${v}"; sizes: smoke, full`);
+  return v;
+}
+
+/** JSON has no Infinity: a σ written as "Infinity" or null in a sizes file means ∞. */
+function revive(_key: string, v: unknown): unknown {
+  return v === 'Infinity' ? Infinity : v;
+}
+
+/**
+ * Returns the notebook sizes from the environment: GUIDANCE_LAB_SIZES (a JSON file of overrides
+ * over the preset named by its `size`, else by GUIDANCE_LAB_SIZE) or GUIDANCE_LAB_SIZE alone.
+ */
+export function notebookSizes(env: NodeJS.ProcessEnv = process.env): NotebookSizes {
+  const file = env.GUIDANCE_LAB_SIZES;
+  if (!file) return structuredClone(PRESET_SIZES[parseSizeName(env.GUIDANCE_LAB_SIZE)]);
+  let override: NotebookSizesOverride;
+  try {
+    override = JSON.parse(readFileSync(file, 'utf8'), revive) as NotebookSizesOverride;
+  } catch (e) {
+    throw new Error(`GUIDANCE_LAB_SIZES=${file}: ${(e as Error).message}`);
+  }
+  return mergeSizes(PRESET_SIZES[parseSizeName(override.size ?? env.GUIDANCE_LAB_SIZE)], override);
+}
