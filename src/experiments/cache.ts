@@ -66,7 +66,7 @@ export function readRows(dir: string): SweepRow[] {
 /** Returns `have` extended by `want`'s models; throws naming the field whose digest differs. */
 export function mergeManifest(where: string, have: RowDigests, want: RowDigests): RowDigests {
   const refuse = (what: string, a: string, b: string) =>
-    new Error(`${where}: this cache was written with ${what} ${a.slice(0, 12)}…, not ${b.slice(0, 12)}…; use another --out folder (rows are never reused across digests)`);
+    new Error(`${where}: this cache was written with ${what} ${short(a)}, not ${short(b)}; use another --out folder (rows are never reused across digests)`);
   if (have.featurizer !== want.featurizer) throw refuse('featurizer digest', have.featurizer, want.featurizer);
   if (have.reference !== want.reference) throw refuse('reference features digest', have.reference, want.reference);
   for (const [name, d] of Object.entries(want.models)) {
@@ -79,4 +79,8 @@ function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
   renameSync(tmp, file);
+}
+
+function short(digest: string): string {
+  return digest.length > 16 ? `${digest.slice(0, 16)}…` : digest;
 }

@@ -53,8 +53,8 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   const rows = await referenceRows(featurizer, options.referenceImages);
   const reference = { rows, stats: featureStats(rowsNdarray(rows)) };
   const digests = { models: modelDigests, featurizer: featurizer.digest, reference: rowsDigest(rows) };
-  const cache = SweepCache.open(options.out, digests);
   for (const p of points) pointTerm(p, models).check(models[p.model]);
+  const cache = SweepCache.open(options.out, digests);
 
   const todo = points.filter((p) => !cache.has(pointKey(p, digests)));
   const cached = points.length - todo.length;
