@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { initBackend } from '../../backend';
 import { loadDataset, splitDataset, toTensor, type Dataset } from '../../data';
 import { float16ToFloat32, float32ToFloat16, saveCheckpoint, type Dtype } from '../../model/checkpoint';
@@ -82,7 +83,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   net.params.dispose();
 
   const card: ClassifierCard = {
-    file: out.split('/').pop() ?? out,
+    file: basename(out),
     digest,
     dtype,
     dataset: ds.name,
@@ -137,7 +138,7 @@ function fit(net: ClassifierNet, ds: Dataset, train: Int32Array, o: { epochs: nu
       const y = tf.oneHot(batch.labels, ds.classes).toFloat();
       (optimizer as unknown as { learningRate: number }).learningRate = learningRate(o.lr, step, total);
       const loss = optimizer.minimize(() => crossEntropy(net.apply(x).logits, y), true, vars);
-      progress.update(step + 1, { epoch: epoch + 1, loss: loss ? loss.dataSync()[0] : NaN });
+      progress.update(step + 1, { epoch: `${epoch + 1}/${o.epochs}`, loss: loss ? loss.dataSync()[0] : NaN });
       tf.dispose([batch.images, batch.labels, x, y, loss ?? []]);
     }
   }
