@@ -3,6 +3,7 @@
  * reference features (FID, KID, precision/recall) and the intended labels (class accuracy).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { threadId } from 'node:worker_threads';
 import { guidanceTerm } from '../guidance/methods';
 import type { GuidanceTerm } from '../guidance/term';
 import { sample } from '../guidance/sample';
@@ -37,7 +38,8 @@ export interface SweepRow {
   key: string;
   point: SweepPoint;
   metrics: PointMetrics;
-  timing: { sampleSeconds: number; metricSeconds: number; samplesPerSecond: number; finishedAt: string };
+  /** Seconds sampling and measuring, throughput, finish time, and the worker thread's id (0: main thread). */
+  timing: { sampleSeconds: number; metricSeconds: number; samplesPerSecond: number; finishedAt: string; thread: number };
   digests: RowDigests;
 }
 
@@ -67,7 +69,7 @@ export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<Sw
     key: pointKey(point, ctx.digests),
     point,
     metrics,
-    timing: { sampleSeconds, metricSeconds: (t2 - t1) / 1000, samplesPerSecond: point.n / Math.max((t2 - t0) / 1000, 1e-9), finishedAt: new Date(t2).toISOString() },
+    timing: { sampleSeconds, metricSeconds: (t2 - t1) / 1000, samplesPerSecond: point.n / Math.max((t2 - t0) / 1000, 1e-9), finishedAt: new Date(t2).toISOString(), thread: threadId },
     digests: pointDigests(point, ctx.digests),
   };
 }
