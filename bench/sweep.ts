@@ -1,0 +1,49 @@
+/**
+ * Sweep throughput: samples/s of a small sweep (tiny DiT, CFG and PAG, 8 points of 32 samples,
+ * measured with the shipped feature classifier) on 1 and on 2 worker threads, and the speed-up.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend } from '../src/backend';
+import { createDenoiser } from '../src/model/factory';
+import { saveModel } from '../src/model/io';
+import type { ModelConfig } from '../src/model/denoiser';
+import { classifierSource, parseSpec, referenceImages, runSweep } from '../src/experiments';
+
+const CONFIG: ModelConfig = { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 4, width: 32, depth: 2, heads: 2 };
+
+/** Returns samples/s with 1 and 2 workers and their ratio. */
+export async function benchSweep(): Promise<{ name: string; value: number; unit: string }[]> {
+  await initBackend();
+  const dir = mkdtempSync(join(tmpdir(), 'gl-bench-sweep-'));
+  try {
+    const model = createDenoiser(CONFIG, 0);
+    const path = join(dir, 'tiny.safetensors');
+    await saveModel(path, CONFIG, model.net.params.snapshot(), {}, 'F32');
+    model.net.params.dispose();
+    const spec = parseSpec({
+      model: path,
+      methods: [{ method: 'cfg' }, { method: 'pag', params: { layers: ['blocks.1.attn'] } }],
+      gammas: [1, 2],
+      seeds: [0, 1],
+      n: 32,
+      steps: 8,
+      sampler: 'heun',
+      batchSize: 16,
+      reference: { n: 256 },
+    });
+    const rate: Record<number, number> = {};
+    for (const workers of [1, 2]) {
+      const r = await runSweep(spec, { out: join(dir, `w${workers}`), workers, featurizer: classifierSource(), referenceImages: () => referenceImages(spec.reference), progress: false });
+      rate[workers] = (r.computed * spec.n) / r.computeSeconds;
+    }
+    return [
+      { name: 'sweep, tiny DiT, 8 points × 32 samples, 1 worker', value: rate[1], unit: 'samples/s' },
+      { name: 'sweep, tiny DiT, 8 points × 32 samples, 2 workers', value: rate[2], unit: 'samples/s' },
+      { name: 'sweep speed-up, 2 workers / 1 worker (target ≥ 1.7)', value: rate[2] / rate[1], unit: '×' },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
