@@ -3,8 +3,9 @@
  * `auto` prefers tfjs-node-gpu, then tfjs-node (optional dependencies), else wasm.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+// tfjs-core's node bundle has no gradients, and its register_all_gradients is an ES module that a
+// compiled CommonJS require cannot load; the union package's node bundle registers them all.
+import '@tensorflow/tfjs';
 import { registerWasmKernels } from './wasm-kernels';
 
 export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'] as const;
