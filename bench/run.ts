@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     { name: 'denoisers', run: benchDenoisers },
     { name: 'metrics', run: () => optional('./metrics', 'benchMetrics') },
     { name: 'guidance', run: () => optional('./guidance', 'benchGuidance') },
+    { name: 'sweep', run: () => optional('./sweep', 'benchSweep') },
   ];
   const results: Record<string, Row[]> = {};
   for (const s of sections) {

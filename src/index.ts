@@ -12,4 +12,5 @@ export * from './guidance';
 export * from './analysis';
 export * from './metrics';
 export * from './train';
+export * from './experiments';
 export * from './viz';

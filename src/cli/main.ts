@@ -4,10 +4,12 @@
  */
 import { Command } from 'commander';
 import { trainCommand } from './train';
+import { shipCommand } from './ship';
 import { sweepCommands } from './sweep';
 
 const program = new Command('guidance-lab').description('see and measure diffusion guidance');
 trainCommand(program);
+shipCommand(program);
 sweepCommands(program);
 program.parseAsync(process.argv).catch((e: Error) => {
   process.stderr.write(`guidance-lab: ${e.message}\n`);

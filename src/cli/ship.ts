@@ -1,0 +1,102 @@
+/**
+ * `guidance-lab ship`: turns a finished training run into shipped checkpoints with model cards.
+ * The main file is the run's EMA at the export σ_rel; the other EMA lengths and the early
+ * snapshots ship beside it. Each card (JSON) records the config, parameter count, training record
+ * (images, time, the command that reproduces it), digest, a sample grid (PNG) and, for
+ * class-conditional models, how often the feature classifier recognises the requested digit in
+ * unguided samples.
+ */
+import type { Command } from 'commander';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../backend';
+import { loadModel } from '../model/io';
+import { CHECKPOINT_DIR } from '../model/shipped';
+import { NULL_LABEL } from '../model/denoiser';
+import { sample } from '../guidance/sample';
+import { loadClassifier } from '../metrics/classifier';
+import { runFiles, snapshotTag } from '../train/trainer';
+import { sampleGrid } from '../viz/specs/grid';
+import { toPng } from '../viz/render';
+import { positiveInt } from './train';
+
+interface ShipOptions {
+  run: string;
+  name: string;
+  samples: number;
+  steps: number;
+  seed: number;
+}
+
+/** Registers the `ship` command on `program`. */
+export function shipCommand(program: Command): void {
+  program
+    .command('ship')
+    .description('copy a finished run into data/checkpoints with model cards (JSON + sample grid PNG)')
+    .requiredOption('--run <dir>', 'the run folder of `guidance-lab train`')
+    .requiredOption('--name <name>', 'shipped name, e.g. mnist-unet-main')
+    .option('--samples <n>', 'samples per card (balanced over classes)', (v) => positiveInt(v, '--samples'), 100)
+    .option('--steps <n>', 'Heun steps for the card samples', (v) => positiveInt(v, '--steps'), 18)
+    .option('--seed <n>', 'noise seed of the card samples', (v) => positiveInt(v, '--seed'), 1)
+    .action(async (o: ShipOptions) => {
+      await initBackend();
+      for (const [from, to] of shipPlan(o.run, o.name)) {
+        mkdirSync(CHECKPOINT_DIR, { recursive: true });
+        const dest = join(CHECKPOINT_DIR, `${to}.safetensors`);
+        copyFileSync(from, dest);
+        const card = await writeCard(dest, to, o);
+        process.stderr.write(`shipped ${to}: ${JSON.stringify(card.evaluation)}\n`);
+      }
+    });
+}
+
+/** Returns [source file, shipped name] pairs for a run: main EMA, other EMAs, early snapshots. */
+function shipPlan(run: string, name: string): Array<[string, string]> {
+  const plan: Array<[string, string]> = [];
+  const main = runFiles.ema(run, 0.1);
+  if (!existsSync(main)) throw new Error(`${run} has no ${main}: the run has not finished (rerun its train command to resume it)`);
+  plan.push([main, name]);
+  for (const s of [0.05, 0.15, 0.2]) if (existsSync(runFiles.ema(run, s))) plan.push([runFiles.ema(run, s), `${name}-ema${s.toFixed(3)}`]);
+  for (const f of [1 / 16, 1 / 8, 1 / 3.5]) if (existsSync(runFiles.snapshot(run, f))) plan.push([runFiles.snapshot(run, f), `${name}-${snapshotTag(f)}`]);
+  return plan;
+}
+
+async function writeCard(path: string, name: string, o: ShipOptions): Promise<{ evaluation: Record<string, unknown> }> {
+  const { model, digest, training } = await loadModel(path);
+  const classes = model.config.classes;
+  const labels = Array.from({ length: o.samples }, (_, i) => (classes > 0 ? i % classes : NULL_LABEL));
+  const t0 = Date.now();
+  const images = await sample({ model, labels, steps: o.steps, sampler: 'heun', seed: o.seed, batchSize: 50 });
+  const sampleSeconds = (Date.now() - t0) / 1000;
+  const evaluation: Record<string, unknown> = { samples: o.samples, sampler: 'heun', steps: o.steps, seed: o.seed, guidance: 'none', sampleSeconds };
+  if (classes > 0) {
+    const classifier = await loadClassifier();
+    const predicted = tf.tidy(() => classifier.logits(images).argMax(1).dataSync());
+    evaluation.classAccuracy = labels.filter((l, i) => predicted[i] === l).length / labels.length;
+    evaluation.classifierDigest = classifier.digest;
+    classifier.dispose();
+  }
+  const pixels = images.dataSync();
+  images.dispose();
+  const shown = Math.min(o.samples, 50);
+  const grid = sampleGrid(
+    Array.from({ length: shown }, (_, i) => ({ pixels: Array.from(pixels.subarray(i * 1024, (i + 1) * 1024)), height: 32, width: 32, label: classes > 0 ? String(labels[i]) : undefined })),
+    { columns: 10, title: `${name}: unguided samples (Heun, ${o.steps} steps)` },
+  );
+  writeFileSync(path.replace(/\.safetensors$/, '.png'), (await toPng(grid)).png);
+  const card = {
+    name,
+    file: `${name}.safetensors`,
+    digest,
+    config: model.config,
+    parameters: model.net.params.count(),
+    training,
+    evaluation,
+    sampleGrid: `${name}.png`,
+    reproduce: training.command,
+  };
+  writeFileSync(path.replace(/\.safetensors$/, '.card.json'), JSON.stringify(card, null, 2) + '\n');
+  model.net.params.dispose();
+  return card;
+}
