@@ -5,8 +5,8 @@
  *   matrix pair; everything else falls to a naive triple loop (~2 GFLOP/s against ~30). Here
  *   transposed operands are transposed explicitly first, and batches run as one XNNPACK call per
  *   batch entry on zero-copy views into the wasm heap (or as one call when b is shared).
- * - `Conv2DBackpropFilter` (not registered for wasm): the shifted input windows (im2col, one
- *   window offset at a time) times the output gradient, as plain matmuls.
+ * - `Conv2DBackpropFilter` (not registered for wasm): a transposed im2col of the input times the
+ *   output gradient, in chunks of output pixels so both operands stay in cache.
  * - `Conv2DBackpropInput` at stride 1: a forward convolution of dy with the flipped filter
  *   (the native kernel is a naive loop).
  * - `Slice`: the stock kernel copies the whole input out of the heap before slicing; this one
@@ -62,13 +62,14 @@ function swapLast(backend: BackendWasm, x: Info): Info {
 
 /**
  * out[i] = a[i or 0] · b[i or 0] for row-major float32 matrices a [batchA, m, k], b [batchB, k, n]
- * (batchA, batchB ∈ {1, batch}), each product one XNNPACK fully-connected call on heap views.
+ * (batchA, batchB ∈ {1, batch}; b may start `bByteOffset` bytes into its tensor), each product one
+ * XNNPACK fully-connected call on heap views.
  */
-function matmulInto(backend: BackendWasm, a: Info, b: Info, out: Info, batchA: number, batchB: number, m: number, k: number, n: number): void {
+function matmulInto(backend: BackendWasm, a: Info, b: Info, out: Info, batchA: number, batchB: number, m: number, k: number, n: number, bByteOffset = 0): void {
   const w = internals(backend);
   const fn = wasmMatMul!;
   const aOff = offsetOf(backend, a);
-  const bOff = offsetOf(backend, b);
+  const bOff = offsetOf(backend, b) + bByteOffset;
   const oOff = offsetOf(backend, out);
   const batch = Math.max(batchA, batchB);
   // When b is shared, a's batch folds into its rows: one call.
@@ -122,34 +123,34 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   return out;
 }
 
+/** Rows of the output gradient handled per XNNPACK call in Conv2DBackpropFilter (keeps operands in cache). */
+const FILTER_GRAD_CHUNK = 1024;
+
 /**
- * Copies the window of x [N, H, W, C] seen by filter tap (ty, tx) into out [N, Ho, Wo, C]:
- * out[n, y, x] = x[n, y*sh + ty*dh − top, x*sw + tx*dw − left], zero outside the image.
+ * Fills colsT [taps·C, count] with the transposed im2col of x [N, H, W, C] for output pixels
+ * r0 … r0+count−1 (row-major over [N, Ho, Wo]): colsT[tap·C + c, r] = x[n, y·sh + ty·dh − top, x·sw + tx·dw − left, c],
+ * zero outside the image.
  */
-function copyWindow(src: Float32Array, dst: Float32Array, info: tf.backend_util.Conv2DInfo, ty: number, tx: number): void {
-  const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo } = info;
+function im2colTransposed(src: Float32Array, dst: Float32Array, info: tf.backend_util.Conv2DInfo, r0: number, count: number, at: Int32Array): void {
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo, filterHeight: fh, filterWidth: fw } = info;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const { top, left } = info.padInfo;
-  dst.fill(0);
-  for (let b = 0; b < N; b++) {
-    for (let y = 0; y < Ho; y++) {
-      const iy = y * sh + ty * dh - top;
-      if (iy < 0 || iy >= H) continue;
-      const rowIn = (b * H + iy) * W;
-      const rowOut = (b * Ho + y) * Wo;
-      if (sw === 1) {
-        // Contiguous run of columns that fall inside the image.
-        const x0 = Math.max(0, left - tx * dw);
-        const x1 = Math.min(Wo, W + left - tx * dw);
-        if (x1 > x0) {
-          const ix0 = x0 + tx * dw - left;
-          dst.set(src.subarray((rowIn + ix0) * C, (rowIn + ix0 + (x1 - x0)) * C), (rowOut + x0) * C);
-        }
-      } else {
-        for (let x = 0; x < Wo; x++) {
-          const ix = x * sw + tx * dw - left;
-          if (ix < 0 || ix >= W) continue;
-          dst.set(src.subarray((rowIn + ix) * C, (rowIn + ix + 1) * C), (rowOut + x) * C);
+  for (let ty = 0; ty < fh; ty++) {
+    for (let tx = 0; tx < fw; tx++) {
+      // Where each output pixel of the chunk reads x for this tap (−1: padding).
+      for (let r = 0; r < count; r++) {
+        const p = r0 + r;
+        const b = Math.floor(p / (Ho * Wo));
+        const iy = (Math.floor(p / Wo) % Ho) * sh + ty * dh - top;
+        const ix = (p % Wo) * sw + tx * dw - left;
+        at[r] = iy < 0 || iy >= H || ix < 0 || ix >= W ? -1 : ((b * H + iy) * W + ix) * C;
+      }
+      // Each row of colsT is written contiguously.
+      for (let c = 0; c < C; c++) {
+        const row = ((ty * fw + tx) * C + c) * count;
+        for (let r = 0; r < count; r++) {
+          const i = at[r];
+          dst[row + r] = i < 0 ? 0 : src[i + c];
         }
       }
     }
@@ -167,24 +168,26 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: un
   const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
   const { filterHeight: fh, filterWidth: fw, inChannels: ci, outChannels: co, batchSize, outHeight, outWidth } = info;
   const rows = batchSize * outHeight * outWidth;
-  // dyT [co, rows] once; then for each tap: G_tap [co, ci] = dyT · window_tap [rows, ci].
-  const dy2 = { ...dy, shape: [rows, co] };
-  const dyT = run(backend, 'Transpose', { x: dy2 }, { perm: [1, 0] });
-  const window = backend.makeOutput([rows, ci], 'float32');
-  const taps = backend.makeOutput([fh * fw, co, ci], 'float32');
-  for (let ty = 0; ty < fh; ty++) {
-    for (let tx = 0; tx < fw; tx++) {
-      copyWindow(heapView(backend, x), heapView(backend, window), info, ty, tx);
-      const g = backend.makeOutput([co, ci], 'float32');
-      matmulInto(backend, dyT, window, g, 1, 1, co, rows, ci);
-      heapView(backend, taps).set(heapView(backend, g), (ty * fw + tx) * co * ci);
-      free(backend, g);
-    }
+  const k = fh * fw * ci;
+  // dW [k, co] = Σ over chunks of output pixels: colsᵀ [k, chunk] · dy [chunk, co] (dy's chunk is a heap view).
+  const chunk = Math.min(FILTER_GRAD_CHUNK, rows);
+  const cols = backend.makeOutput([k, chunk], 'float32');
+  const part = backend.makeOutput([k, co], 'float32');
+  const sum = backend.makeOutput([fh, fw, ci, co], 'float32');
+  const acc = new Float64Array(k * co);
+  const at = new Int32Array(chunk);
+  for (let r0 = 0; r0 < rows; r0 += chunk) {
+    const count = Math.min(chunk, rows - r0);
+    im2colTransposed(heapView(backend, x), heapView(backend, cols), info, r0, count, at);
+    const a = { ...cols, shape: [k, count] };
+    const b = { dataId: dy.dataId, shape: [count, co], dtype: dy.dtype };
+    matmulInto(backend, a, b, part, 1, 1, k, count, co, r0 * co * 4);
+    const pv = heapView(backend, part);
+    for (let i = 0; i < acc.length; i++) acc[i] += pv[i];
   }
-  // [taps, co, ci] → [taps, ci, co] = [fh, fw, ci, co]
-  const dw = run(backend, 'Transpose', { x: taps }, { perm: [0, 2, 1] });
-  free(backend, dyT, window, taps);
-  return { ...dw, shape: filterShape };
+  heapView(backend, sum).set(acc);
+  free(backend, cols, part);
+  return sum;
 }
 
 type KernelFn = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => Info;
