@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser } from '../model/denoiser';
+import { asBinding, type AttentionProcessor, type ProcessorMap } from '../model/attention/processors';
 import type { DenoiseFn } from '../diffusion';
 import { evaluateRequests } from './evaluate';
 import { DeferredNegative, EvalRequest, GuidanceTerm, isActive } from './term';
@@ -12,8 +13,9 @@ import { DeferredNegative, EvalRequest, GuidanceTerm, isActive } from './term';
  * Returns the guided denoiser for rows with `labels` and sample `indices` (a `DenoiseFn`,
  * `[batch, h, w, c]` in and out). Terms with γ = 0 or outside their σ interval cost nothing.
  * SAG's base branch is the positive, or, when a CFG term is active, CFG's unconditional branch (diffusers).
+ * `positiveProcessors(σ)` gives attention processors for the positive pass (e.g. an attention recorder).
  */
-export function guidedDenoiser(model: Denoiser, terms: GuidanceTerm[], labels: number[], indices: number[]): DenoiseFn {
+export function guidedDenoiser(model: Denoiser, terms: GuidanceTerm[], labels: number[], indices: number[], positiveProcessors?: (sigma: number) => ProcessorMap | undefined): DenoiseFn {
   for (const t of terms) t.check(model);
   if (indices.length !== labels.length) throw new Error(`${indices.length} sample indices for ${labels.length} labels`);
   return (x, sigma) => {
@@ -24,7 +26,7 @@ export function guidedDenoiser(model: Denoiser, terms: GuidanceTerm[], labels: n
         const active = terms.filter((t) => isActive(t, sigma));
         const ctx = { model, x, sigma, labels, indices };
         const plans = active.map((t) => t.plan(ctx));
-        const positive: EvalRequest = { model, x, labels };
+        const positive: EvalRequest = { model, x, labels, processors: wholeRows(positiveProcessors?.(sigma)) };
         const direct: EvalRequest[] = [];
         const negIndex = plans.map((p) => ('negative' in p ? direct.push(p.negative) : -1));
         const cfgRow = active.findIndex((t) => t.method === 'cfg');
@@ -52,4 +54,14 @@ export function guidedDenoiser(model: Denoiser, terms: GuidanceTerm[], labels: n
       for (const d of deferred) d.dispose();
     }
   };
+}
+
+/** Returns the processors of a map that apply to every row of the positive (row ranges are the engine's to set). */
+function wholeRows(map: ProcessorMap | undefined): Record<string, AttentionProcessor> | undefined {
+  if (!map) return undefined;
+  return Object.fromEntries(Object.entries(map).map(([layer, p]) => {
+    const b = asBinding(p);
+    if (b.rows) throw new Error(`positive-pass processors apply to all its rows; layer ${layer} asks for rows [${b.rows}]`);
+    return [layer, b.processor];
+  }));
 }

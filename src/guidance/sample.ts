@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Denoiser, NULL_LABEL } from '../model/denoiser';
+import type { ProcessorMap } from '../model/attention/processors';
 import { SamplerName, StepInfo, karrasSigmas, solve } from '../diffusion';
 import { sampleNoise } from '../random';
 import { guidedDenoiser } from './guided';
@@ -26,6 +27,11 @@ export interface SampleOptions {
   labels?: number | ArrayLike<number>;
   /** Rows per forward pass of the positive (default 16). */
   batchSize?: number;
+  /**
+   * Attention processors for the positive pass at each evaluation: called with σ and the evaluation's
+   * index within its batch (0, 1, … over the sampler's steps), e.g. an attention recorder's `processors`.
+   */
+  processors?: (sigma: number, call: number) => ProcessorMap | undefined;
   /** Called after every step of every batch (tensors live only during the call). */
   onStep?: (info: StepInfo & { batch: number; batches: number }) => void;
 }
@@ -46,7 +52,9 @@ export async function sample(opts: SampleOptions): Promise<tf.Tensor4D> {
     for (let b = 0; b < batches; b++) {
       const rows = indices.slice(b * batchSize, (b + 1) * batchSize);
       const rowLabels = labels.slice(b * batchSize, (b + 1) * batchSize);
-      const denoise = guidedDenoiser(model, guidance, rowLabels, rows);
+      let call = 0;
+      const processors = opts.processors;
+      const denoise = guidedDenoiser(model, guidance, rowLabels, rows, processors && ((sigma) => processors(sigma, call++)));
       const noise = sampleNoise([imageSize, imageSize, channels], seed, rows) as tf.Tensor4D;
       parts.push(solve(denoise, noise, { sigmas, sampler, onStep: onStep && ((s) => onStep({ ...s, batch: b, batches })) }));
       noise.dispose();
