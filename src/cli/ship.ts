@@ -27,6 +27,7 @@ interface ShipOptions {
   samples: number;
   steps: number;
   seed: number;
+  variants: boolean;
 }
 
 /** Registers the `ship` command on `program`. */
@@ -39,9 +40,10 @@ export function shipCommand(program: Command): void {
     .option('--samples <n>', 'samples per card (balanced over classes)', (v) => positiveInt(v, '--samples'), 100)
     .option('--steps <n>', 'Heun steps for the card samples', (v) => positiveInt(v, '--steps'), 18)
     .option('--seed <n>', 'noise seed of the card samples', (v) => positiveInt(v, '--seed'), 1)
+    .option('--no-variants', 'ship only the main EMA, not the other EMA lengths and snapshots')
     .action(async (o: ShipOptions) => {
       await initBackend();
-      for (const [from, to] of shipPlan(o.run, o.name)) {
+      for (const [from, to] of shipPlan(o.run, o.name, o.variants)) {
         mkdirSync(CHECKPOINT_DIR, { recursive: true });
         const dest = join(CHECKPOINT_DIR, `${to}.safetensors`);
         copyFileSync(from, dest);
@@ -52,11 +54,12 @@ export function shipCommand(program: Command): void {
 }
 
 /** Returns [source file, shipped name] pairs for a run: main EMA, other EMAs, early snapshots. */
-function shipPlan(run: string, name: string): Array<[string, string]> {
+function shipPlan(run: string, name: string, variants: boolean): Array<[string, string]> {
   const plan: Array<[string, string]> = [];
   const main = runFiles.ema(run, 0.1);
   if (!existsSync(main)) throw new Error(`${run} has no ${main}: the run has not finished (rerun its train command to resume it)`);
   plan.push([main, name]);
+  if (!variants) return plan;
   for (const s of [0.05, 0.15, 0.2]) if (existsSync(runFiles.ema(run, s))) plan.push([runFiles.ema(run, s), `${name}-ema${s.toFixed(3)}`]);
   for (const f of [1 / 16, 1 / 8, 1 / 3.5]) if (existsSync(runFiles.snapshot(run, f))) plan.push([runFiles.snapshot(run, f), `${name}-${snapshotTag(f)}`]);
   return plan;

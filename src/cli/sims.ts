@@ -1,0 +1,30 @@
+/**
+ * `guidance-lab sims`: the SIMS loop (synthetic set from the base, fine-tuned negatives per budget).
+ */
+import type { Command } from 'commander';
+import { initBackend } from '../backend';
+import { loadShipped } from '../model/shipped';
+import { runSims } from '../train/sims';
+import { positiveInt } from './train';
+
+/** Registers the `sims` command on `program`. */
+export function simsCommand(program: Command): void {
+  program
+    .command('sims')
+    .description('sample a synthetic set from a base model and fine-tune copies on it (SIMS negatives); rerun to resume')
+    .requiredOption('--base <name>', 'shipped model name or checkpoint path')
+    .requiredOption('--out <dir>', 'run folder')
+    .requiredOption('--synthetic <n>', 'synthetic set size', (v) => positiveInt(v, '--synthetic'))
+    .requiredOption('--budgets <list>', 'fine-tuning budgets in images, comma-separated', (v) => v.split(',').map((b) => positiveInt(b, '--budgets')))
+    .option('--steps <n>', 'Heun steps for the synthetic set', (v) => positiveInt(v, '--steps'), 12)
+    .option('--lr <x>', 'fine-tuning learning rate', Number, 2e-4)
+    .option('--batch <n>', 'batch size', (v) => positiveInt(v, '--batch'), 32)
+    .option('--seed <n>', 'seed', (v) => positiveInt(v, '--seed'), 7)
+    .action(async (o: { base: string; out: string; synthetic: number; budgets: number[]; steps: number; lr: number; batch: number; seed: number }) => {
+      await initBackend();
+      const base = await loadShipped(o.base);
+      const command = `guidance-lab sims --base ${o.base} --out ${o.out} --synthetic ${o.synthetic} --budgets ${o.budgets.join(',')} --steps ${o.steps} --lr ${o.lr} --batch ${o.batch} --seed ${o.seed}`;
+      const runs = await runSims({ ...o, base, command });
+      process.stderr.write(`SIMS negatives: ${runs.join(', ')} (ship each with \`guidance-lab ship --run <dir> --name <name>\`)\n`);
+    });
+}

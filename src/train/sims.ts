@@ -1,0 +1,86 @@
+/**
+ * SIMS (Alemohammad et al. 2024): sample a synthetic set from the base model, fine-tune a copy of
+ * the base on it for a budget B of images, and use that self-trained model as the negative
+ * (D = D_syn + (1+ω)(D_base − D_syn)). The synthetic set is saved in chunks as it is sampled, so an
+ * interrupted run resumes; each budget is a resumable training run of its own.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dataset } from '../data';
+import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
+import type { LoadedModel } from '../model/io';
+import { sample } from '../guidance/sample';
+import { DEFAULT_TRAIN, TrainOptions, train } from './trainer';
+import { Progress } from './progress';
+
+export interface SimsOptions {
+  /** Run folder: synthetic chunks and one training run per budget. */
+  out: string;
+  base: LoadedModel;
+  /** Synthetic set size (SIMS: about the real training set's size). */
+  synthetic: number;
+  /** Fine-tuning budgets in images. */
+  budgets: number[];
+  /** Sampler steps (Heun) for the synthetic set. */
+  steps: number;
+  seed: number;
+  lr: number;
+  batch: number;
+  command: string;
+}
+
+const CHUNK = 500;
+
+/** Returns the synthetic set (balanced labels), sampling only the chunks not already saved in `out`. */
+export async function syntheticSet(opts: SimsOptions): Promise<Dataset> {
+  const { base, synthetic, steps, seed, out } = opts;
+  const classes = base.model.config.classes;
+  const size = base.model.config.imageSize;
+  const images = new Float32Array(synthetic * size * size);
+  const labels = Int32Array.from({ length: synthetic }, (_, i) => (classes > 0 ? i % classes : 0));
+  const progress = new Progress('synthetic set', synthetic);
+  for (let start = 0; start < synthetic; start += CHUNK) {
+    const count = Math.min(CHUNK, synthetic - start);
+    const file = join(out, `synthetic-${start}.safetensors`);
+    if (!existsSync(file)) {
+      const indices = Array.from({ length: count }, (_, i) => start + i);
+      const x = await sample({ model: base.model, indices, labels: classes > 0 ? Array.from(labels.subarray(start, start + count)) : undefined, steps, sampler: 'heun', seed, batchSize: 50 });
+      const data = x.dataSync() as Float32Array;
+      x.dispose();
+      await saveCheckpoint(file, { images: { data, shape: [count, size, size, 1] } }, { config: { kind: 'sims-synthetic', base: base.digest, steps, seed, start, count } });
+    }
+    const ck = await loadCheckpoint(file);
+    if ((ck.metadata.config as { base?: string }).base !== base.digest) throw new Error(`${file} was sampled from another base model (${String((ck.metadata.config as { base?: string }).base)}), not ${base.digest}`);
+    images.set(ck.tensors.images.data, start * size * size);
+    progress.update(start + count);
+  }
+  progress.done();
+  return { name: `sims-synthetic-${base.digest.slice(0, 12)}`, images, labels, count: synthetic, height: 32, width: 32, channels: 1, classes: Math.max(classes, 1) };
+}
+
+/** Runs the whole SIMS loop; returns the run folder of each budget (its final EMA files are the negatives). */
+export async function runSims(opts: SimsOptions): Promise<string[]> {
+  mkdirSync(opts.out, { recursive: true });
+  const ds = await syntheticSet(opts);
+  const all = Int32Array.from({ length: ds.count }, (_, i) => i);
+  const initFrom = opts.base.model.net.params.snapshot();
+  const runs: string[] = [];
+  for (const budget of opts.budgets) {
+    const dir = join(opts.out, `budget-${budget}`);
+    const train_: TrainOptions = {
+      ...DEFAULT_TRAIN,
+      out: dir,
+      config: opts.base.model.config,
+      images: budget,
+      batch: opts.batch,
+      lr: opts.lr,
+      warmup: 0,
+      seed: opts.seed,
+      initFrom,
+      command: `${opts.command} (budget ${budget})`,
+    };
+    await train(ds, all, train_);
+    runs.push(dir);
+  }
+  return runs;
+}
