@@ -1,0 +1,43 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend } from '../../src/backend';
+import { createDenoiser } from '../../src/model/factory';
+import type { ModelConfig } from '../../src/model/denoiser';
+import { loadModel, saveModel } from '../../src/model/io';
+import { runFiles } from '../../src/train/trainer';
+import { runSims, syntheticSet } from '../../src/train/sims';
+
+const TINY: ModelConfig = { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 16, depth: 1, heads: 2 };
+
+before(async () => {
+  await initBackend('wasm');
+});
+
+async function tinyBase(dir: string, seed: number) {
+  const path = join(dir, `base-${seed}.safetensors`);
+  await saveModel(path, TINY, createDenoiser(TINY, seed).net.params.snapshot(), {}, 'F32');
+  return loadModel(path);
+}
+
+test('SIMS: synthetic set sampled once (balanced labels), negatives fine-tuned from the base per budget', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gl-sims-'));
+  const base = await tinyBase(dir, 1);
+  const opts = { out: dir, base, synthetic: 20, budgets: [8, 16], steps: 2, seed: 3, lr: 1e-3, batch: 8, command: 'test' };
+  const runs = await runSims(opts);
+  assert.deepEqual(runs, [join(dir, 'budget-8'), join(dir, 'budget-16')]);
+  for (const r of runs) assert.ok(statSync(runFiles.ema(r, 0.1)).size > 0);
+  const negative = await loadModel(runFiles.ema(runs[1], 0.1));
+  assert.equal((negative.training as { images: number }).images, 16);
+  // A rerun reuses the saved synthetic chunk: same bytes, not resampled.
+  const chunk = join(dir, 'synthetic-0.safetensors');
+  const before = statSync(chunk).mtimeMs;
+  const ds = await syntheticSet(opts);
+  assert.equal(statSync(chunk).mtimeMs, before);
+  assert.deepEqual(Array.from(ds.labels.subarray(0, 12)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+  // Chunks sampled from another base are refused.
+  const other = await tinyBase(dir, 2);
+  await assert.rejects(syntheticSet({ ...opts, base: other }), /was sampled from another base model/);
+});
