@@ -35,15 +35,22 @@ export function blurKernelSize(sigma: number, h: number, w: number): number {
   return Math.min(gaussianKernelSize(sigma), d - ((d % 2) - 1));
 }
 
-/** Returns NHWC `images` `[n, h, w, c]` blurred by SEG's separable Gaussian with reflect padding, same shape. */
-export function gaussianBlur(images: tf.Tensor4D, sigma: number): tf.Tensor4D {
+/**
+ * Returns NHWC `images` `[n, h, w, c]` blurred by SEG's separable Gaussian with reflect padding, same
+ * shape; the kernel size follows SEG's rule and clamp unless `kernelSize` (odd, ≤ 2·min(h, w) − 1) is given.
+ */
+export function gaussianBlur(images: tf.Tensor4D, sigma: number, kernelSize?: number): tf.Tensor4D {
   const [, h, w] = checkImages(images, 'gaussianBlur');
-  const kernel = gaussianKernel(sigma, blurKernelSize(sigma, h, w));
+  const limit = 2 * Math.min(h, w) - 1;
+  if (kernelSize !== undefined && !(Number.isInteger(kernelSize) && kernelSize >= 1 && kernelSize % 2 === 1 && kernelSize <= limit)) {
+    throw new Error(`Gaussian kernel size must be an odd integer in [1, ${limit}] for ${h}×${w} images (reflect padding); got ${kernelSize}`);
+  }
+  const kernel = gaussianKernel(sigma, kernelSize ?? blurKernelSize(sigma, h, w));
   return applySeparable(images, blurAxis(kernel, h), blurAxis(kernel, w));
 }
 
-/** Returns `images` `[n, h, w, c]` blurred where `mask` (`[n, h, w]` or `[n, h, w, 1]`, 0…1) is 1 and unchanged where it is 0. */
-export function maskedBlur(images: tf.Tensor4D, mask: tf.Tensor, sigma: number): tf.Tensor4D {
+/** Returns `images` `[n, h, w, c]` blurred (as `gaussianBlur`) where `mask` (`[n, h, w]` or `[n, h, w, 1]`, 0…1) is 1 and unchanged where it is 0. */
+export function maskedBlur(images: tf.Tensor4D, mask: tf.Tensor, sigma: number, kernelSize?: number): tf.Tensor4D {
   const [n, h, w] = checkImages(images, 'maskedBlur');
   const m = mask.rank === 3 ? [...mask.shape, 1] : mask.shape;
   if (m.length !== 4 || m[0] !== n || m[1] !== h || m[2] !== w || m[3] !== 1) {
@@ -51,7 +58,7 @@ export function maskedBlur(images: tf.Tensor4D, mask: tf.Tensor, sigma: number):
   }
   return tf.tidy(() => {
     const m4 = mask.reshape(m).toFloat();
-    return images.add(m4.mul(gaussianBlur(images, sigma).sub(images))) as tf.Tensor4D;
+    return images.add(m4.mul(gaussianBlur(images, sigma, kernelSize).sub(images))) as tf.Tensor4D;
   });
 }
 

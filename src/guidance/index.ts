@@ -3,7 +3,7 @@ export type { DeferredNegative, EvalRequest, GuidanceTerm, MethodName, StepConte
 export { evaluateRequests, rowSplitProcessor } from './evaluate';
 export { guidedDenoiser } from './guided';
 export { cfg } from './cfg';
-export { SAG_STRATEGIES, blurWhere, sag } from './sag';
+export { SAG_STRATEGIES, sag } from './sag';
 export type { MaskFn, SagOptions, SagStrategy } from './sag';
 export { pag } from './pag';
 export type { PagOptions } from './pag';

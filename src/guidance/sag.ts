@@ -5,8 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { captureProcessor } from '../model/attention/processors';
-import { applySeparable, axisMap, reflectIndex } from '../analysis/separable';
-import { blurKernelSize, gaussianKernel, randomResetMask, removeHighFrequencies, squareResetMask } from '../analysis/filters';
+import { maskedBlur, randomResetMask, removeHighFrequencies, squareResetMask } from '../analysis/filters';
 import { sagMask } from '../analysis/sag-mask';
 import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkLayers, resolveLayers, rowRng } from './term';
 
@@ -34,18 +33,6 @@ export interface SagOptions extends Partial<TermOptions> {
   side?: number;
   /** random/square reset: seeds the masks (per sample index and σ). */
   seed?: number;
-}
-
-/** Returns images `[n, h, w, c]` Gaussian-blurred (reflect padding) where mask `[n, h, w, 1]` is 1, same shape. */
-export function blurWhere(images: tf.Tensor4D, mask: tf.Tensor, sigma: number, kernel?: number): tf.Tensor4D {
-  const [, h, w] = images.shape;
-  const size = kernel ?? blurKernelSize(sigma, h, w);
-  if (!Number.isInteger(size) || size < 1 || size % 2 === 0 || size > 2 * Math.min(h, w) - 1) {
-    throw new Error(`sag: kernel must be an odd integer in [1, ${2 * Math.min(h, w) - 1}]; got ${size}`);
-  }
-  const k = gaussianKernel(sigma, size);
-  const axis = (n: number) => axisMap(n, n, (i) => Array.from(k, (v, t): [number, number] => [i + t - (size - 1) / 2, v]), reflectIndex);
-  return tf.tidy(() => tf.add(images, tf.mul(mask, tf.sub(applySeparable(images, axis(h), axis(w)), images))) as tf.Tensor4D);
 }
 
 /** Returns the SAG term (γ default 0.75 = diffusers sag_scale). */
@@ -85,7 +72,7 @@ export function sag(opts: SagOptions = {}): GuidanceTerm {
                   return (opts.mask as MaskFn)(denoised);
               }
             };
-            const x0 = strategy === 'high-frequency' ? removeHighFrequencies(denoised, cutoff) : blurWhere(denoised, mask().reshape([n, h, w, 1]), sigma, kernel);
+            const x0 = strategy === 'high-frequency' ? removeHighFrequencies(denoised, cutoff) : maskedBlur(denoised, mask().reshape([n, h, w, 1]), sigma, kernel);
             return { model, x: tf.add(x0, tf.sub(x, denoised)) as tf.Tensor4D, labels };
           },
           dispose: () => captured?.dispose(),

@@ -161,6 +161,7 @@ describe('filters', () => {
     const flat = tf.zeros([8, 8]);
     for (const s of [0, -1, NaN, Infinity]) assert.throws(() => gaussianBlur(img, s), new RegExp(`σ must be a finite number > 0; got ${s}`));
     assert.throws(() => gaussianKernel(1, 4.5), /kernel size must be a positive integer; got 4.5/);
+    for (const k of [4, 17, 0]) assert.throws(() => gaussianBlur(img, 1, k), new RegExp(`kernel size must be an odd integer in \\[1, 15\\] for 8×8 images \\(reflect padding\\); got ${k}`));
     assert.throws(() => gaussianBlur(flat as tf.Tensor4D, 1), /gaussianBlur takes NHWC images \[n, h, w, c\]; got shape \[8, 8\]/);
     assert.throws(() => maskedBlur(img, flat, 1), /mask \[1, 8, 8\] or \[1, 8, 8, 1\] for images \[1, 8, 8, 1\]; got \[8, 8\]/);
     assert.throws(() => randomResetMask([1, 8, 8], 1.5, 0), /fraction must be in \[0, 1\]; got 1.5/);
