@@ -1,0 +1,148 @@
+/**
+ * The measuring set-up shared by the guidance notebooks (03…09): sample `sizes.samples` digits
+ * (labels cycle 0…9) per point and compare the feature classifier's view of them with held-out real
+ * digits.
+ *   KID: unbiased kernel distance between feature sets (lower is better), usable with few samples.
+ *   class accuracy: does the classifier read the digit we asked for (higher is better)?
+ *   FID: only when there are enough samples for a stable covariance (sizes.fidMinSamples).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { CLASSIFIER_SPLIT, classAccuracy, fid, kid, loadClassifier, referenceStats, type Classifier, type FeatureStats } from '../metrics';
+import { loadDataset, splitDataset, toTensor } from '../data';
+import { CHECKPOINT_DIR, NULL_LABEL, loadShipped, shippedModels, type Denoiser } from '../model';
+import { sample, type GuidanceTerm } from '../guidance';
+import type { MetricRow } from '../viz';
+import type { CommonSizes } from './sizes';
+
+/** One measured point: KID (raw, not ×10³), class accuracy in [0, 1] (NaN when unconditional), FID when enabled. */
+export interface Measured {
+  kid: number;
+  accuracy: number;
+  fid?: number;
+}
+
+/** A measured row: one per (method, γ, seed), for curves and tables. */
+export interface Row extends Measured {
+  method: string;
+  gamma: number;
+  seed: number;
+}
+
+/** Options of `Study.measure`. */
+export interface MeasureOptions {
+  /**
+   * Sample with the null label even if the model is class-conditional (a stand-in for an
+   * unconditional model); accuracy is then NaN. Models with 0 classes are always measured so.
+   */
+  unconditional?: boolean;
+}
+
+/** Options of `openStudy`. */
+export interface OpenStudyOptions {
+  /** Where the set-up line goes (default console.log). */
+  log?: (line: string) => void;
+}
+
+/** Returns the rows as gl.metricCurves rows of KID ×10³ (for readable axes); one per row. */
+export function kidRows(rows: readonly Row[]): MetricRow[] {
+  return rows.map((r) => ({ method: r.method, gamma: r.gamma, seed: r.seed, value: r.kid * 1e3 }));
+}
+
+/** Returns the rows with a finite accuracy as gl.metricCurves rows of class accuracy in %. */
+export function accRows(rows: readonly Row[]): MetricRow[] {
+  return rows.filter((r) => Number.isFinite(r.accuracy)).map((r) => ({ method: r.method, gamma: r.gamma, seed: r.seed, value: r.accuracy * 100 }));
+}
+
+/** Returns the arithmetic mean of `xs` (NaN when empty). */
+export function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** Returns the shipped model `name`, or null after printing that its checkpoint is not shipped (for optional comparisons). */
+export async function loadOptional(name: string, dir: string = CHECKPOINT_DIR, log: (line: string) => void = console.log): Promise<Denoiser | null> {
+  if (shippedModels(dir).includes(name)) return (await loadShipped(name, dir)).model;
+  log(`(skipped: checkpoint ${name} is not shipped in ${dir} yet)`);
+  return null;
+}
+
+/** The classifier, the real reference and the sizes every point of a notebook is measured with (see the module comment). */
+export class Study {
+  constructor(
+    readonly sizes: CommonSizes,
+    /** The feature classifier (features, logits, attention). */
+    readonly classifier: Classifier,
+    /** Classifier features `[sizes.realSamples, F]` of held-out real digits: the KID reference. */
+    readonly realFeatures: tf.Tensor2D,
+    /** Feature statistics of the held-out split for FID, or null when sizes.samples < sizes.fidMinSamples. */
+    readonly referenceStats: FeatureStats | null,
+    private readonly log: (line: string) => void = console.log,
+  ) {}
+
+  /** Returns the labels every point samples: `sizes.samples` entries cycling 0…9. */
+  get evalLabels(): number[] {
+    return Array.from({ length: this.sizes.samples }, (_, i) => i % 10);
+  }
+
+  /** Returns KID, class accuracy (NaN when unconditional) and FID (when enabled) of `sizes.samples` samples with `guidance` at `seed`. */
+  async measure(model: Denoiser, guidance: GuidanceTerm[], seed: number, options: MeasureOptions = {}): Promise<Measured> {
+    const { sizes, classifier } = this;
+    const conditional = model.config.classes > 0 && !options.unconditional;
+    const labels = conditional ? this.evalLabels : this.evalLabels.map(() => NULL_LABEL);
+    const images = await sample({ model, guidance, labels, seed, steps: sizes.steps, sampler: sizes.sampler, batchSize: sizes.batchSize });
+    const features = classifier.features(images);
+    const logits = classifier.logits(images);
+    const out: Measured = { kid: kid(features, this.realFeatures), accuracy: conditional ? classAccuracy(logits, labels) : NaN };
+    if (this.referenceStats) out.fid = fid(features, this.referenceStats).fid;
+    tf.dispose([images, features, logits]);
+    return out;
+  }
+
+  /** Returns rows of `make(γ)` for every γ and seed (logging each); γ = 0 reuses the `unguided` rows under `method`. */
+  async sweep(method: string, model: Denoiser, gammas: readonly number[], make: (gamma: number) => GuidanceTerm[], unguided: readonly Row[]): Promise<Row[]> {
+    const rows: Row[] = [];
+    for (const gamma of gammas) {
+      if (gamma === 0) {
+        rows.push(...unguided.map((r) => ({ ...r, method })));
+        continue;
+      }
+      for (const seed of this.sizes.seeds) {
+        const m = await this.measure(model, make(gamma), seed);
+        rows.push({ method, gamma, seed, ...m });
+        this.log(`${method} γ=${gamma} seed ${seed}: KID ${(m.kid * 1e3).toFixed(2)}e-3, accuracy ${(m.accuracy * 100).toFixed(0)}%${m.fid === undefined ? '' : `, FID ${m.fid.toFixed(2)}`}`);
+      }
+    }
+    return rows;
+  }
+
+  /** Returns the unguided rows (method 'unguided', γ = 0) of `model`, one per seed, and logs the first. */
+  async unguidedRows(model: Denoiser): Promise<Row[]> {
+    const rows: Row[] = [];
+    for (const seed of this.sizes.seeds) rows.push({ method: 'unguided', gamma: 0, seed, ...(await this.measure(model, [], seed)) });
+    this.log(`unguided: KID ${(rows[0].kid * 1e3).toFixed(2)}e-3, accuracy ${(rows[0].accuracy * 100).toFixed(0)}%`);
+    return rows;
+  }
+
+  /** Frees the real features and the classifier. */
+  dispose(): void {
+    this.realFeatures.dispose();
+    this.classifier.dispose();
+  }
+}
+
+/**
+ * Returns a Study: the shipped classifier, features of the first `sizes.realSamples` held-out MNIST
+ * digits, and (when `sizes.samples ≥ sizes.fidMinSamples`) the held-out FID reference; logs the set-up.
+ */
+export async function openStudy(sizes: CommonSizes, options: OpenStudyOptions = {}): Promise<Study> {
+  const log = options.log ?? console.log;
+  const classifier = await loadClassifier();
+  const mnist = await loadDataset('mnist');
+  const heldOut = splitDataset(mnist, CLASSIFIER_SPLIT).heldOut;
+  const realBatch = toTensor(mnist, heldOut.subarray(0, sizes.realSamples));
+  const realFeatures = classifier.features(realBatch.images);
+  tf.dispose([realBatch.images, realBatch.labels]);
+  const useFid = sizes.samples >= sizes.fidMinSamples;
+  const stats = useFid ? await referenceStats('mnist', 'heldOut', classifier) : null;
+  log(`measuring ${sizes.samples} samples per point, ${sizes.steps} ${sizes.sampler} steps, seeds [${sizes.seeds}], against ${sizes.realSamples} held-out digits; FID ${useFid ? 'on' : `off (needs ≥ ${sizes.fidMinSamples} samples)`}`);
+  return new Study(sizes, classifier, realFeatures, stats, log);
+}

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../src/backend';
+import { createDenoiser } from '../../src/model';
+import { toImages } from '../../src/notebook/images';
+import { PRESET_SIZES, mergeSizes } from '../../src/notebook/sizes';
+import { accRows, kidRows, mean, openStudy, type Row } from '../../src/notebook/study';
+
+const rows: Row[] = [
+  { method: 'unguided', gamma: 0, seed: 0, kid: 0.004, accuracy: 0.5 },
+  { method: 'cfg', gamma: 2, seed: 1, kid: 0.0015, accuracy: 0.75, fid: 3 },
+  { method: 'tsg', gamma: 1, seed: 0, kid: 0.002, accuracy: NaN },
+];
+
+test('kidRows scales KID by 10³, one row per input', () => {
+  const out = kidRows(rows);
+  assert.equal(out.length, 3);
+  assert.deepEqual(out.map((r) => [r.method, r.gamma, r.seed]), [['unguided', 0, 0], ['cfg', 2, 1], ['tsg', 1, 0]]);
+  out.forEach((r, i) => assert.ok(Math.abs(r.value - rows[i].kid * 1e3) < 1e-12));
+});
+
+test('accRows drops NaN accuracies and reports percent', () => {
+  assert.deepEqual(accRows(rows), [
+    { method: 'unguided', gamma: 0, seed: 0, value: 50 },
+    { method: 'cfg', gamma: 2, seed: 1, value: 75 },
+  ]);
+});
+
+test('mean of numbers; NaN when empty', () => {
+  assert.equal(mean([1, 2, 3, 6]), 3);
+  assert.ok(Number.isNaN(mean([])));
+});
+
+test('toImages splits a batch into row-major images with shape and captions', () => {
+  const data = Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => i / 10 - 1);
+  const x = tf.tensor4d(data, [2, 3, 4, 1]);
+  const images = toImages(x, (i) => ({ label: `#${i}`, gamma: i }));
+  x.dispose();
+  assert.equal(images.length, 2);
+  images.forEach((im, i) => {
+    assert.equal(im.height, 3);
+    assert.equal(im.width, 4);
+    assert.equal(im.label, `#${i}`);
+    assert.equal(im.gamma, i);
+    assert.deepEqual(Array.from(im.pixels), Array.from(data.slice(i * 12, (i + 1) * 12)));
+  });
+  const plain = toImages(tf.zeros([1, 2, 2, 1]) as tf.Tensor4D);
+  assert.deepEqual(Object.keys(plain[0]).sort(), ['height', 'pixels', 'width']);
+});
+
+test('a Study measures a tiny untrained model: finite KID, accuracy in [0, 1], NaN when unconditional', async () => {
+  await initBackend();
+  const sizes = mergeSizes(PRESET_SIZES.smoke, { samples: 4, steps: 2, sampler: 'euler', realSamples: 8, batchSize: 4, seeds: [0] });
+  const lines: string[] = [];
+  const study = await openStudy(sizes, { log: (l) => lines.push(l) });
+  try {
+    assert.match(lines[0], /^measuring 4 samples per point, 2 euler steps, seeds \[0\], against 8 held-out digits; FID off/);
+    assert.deepEqual(study.evalLabels, [0, 1, 2, 3]);
+    const model = createDenoiser({ arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 16, depth: 1, heads: 2 }, 1);
+    const m = await study.measure(model, [], 0);
+    assert.ok(Number.isFinite(m.kid), `kid ${m.kid}`);
+    assert.ok(m.accuracy >= 0 && m.accuracy <= 1, `accuracy ${m.accuracy}`);
+    assert.equal(m.fid, undefined);
+    const u = await study.measure(model, [], 0, { unconditional: true });
+    assert.ok(Number.isFinite(u.kid) && Number.isNaN(u.accuracy));
+    const unguided = await study.unguidedRows(model);
+    assert.deepEqual(unguided.map((r) => [r.method, r.gamma, r.seed, r.kid]), [['unguided', 0, 0, m.kid]]);
+    const swept = await study.sweep('none', model, [0], () => [], unguided);
+    assert.deepEqual(swept, [{ ...unguided[0], method: 'none' }]);
+  } finally {
+    study.dispose();
+  }
+});
