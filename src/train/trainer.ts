@@ -1,5 +1,5 @@
 /**
- * Resumable EDM training of a denoiser: Adam, power-function EMAs, snapshots at fixed fractions
+ * Resumable EDM training of a denoiser: Adam (./adam), power-function EMAs, snapshots at fixed fractions
  * of the run, a loss log, and a training state saved every few minutes. Every random draw comes
  * from (seed, step), so a resumed run continues exactly where the saved state left it.
  */
@@ -13,6 +13,7 @@ import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
 import type { TensorData } from '../model/checkpoint';
 import { saveModel } from '../model/io';
 import { Rng } from '../random';
+import { Adam } from './adam';
 import { PowerEma } from './ema';
 import { EDM_LOSS, LossOptions, edmLoss } from './loss';
 import { Progress } from './progress';
@@ -85,7 +86,7 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
   const params = model.net.params.vars;
   if (opts.initFrom) model.net.params.load(opts.initFrom, 'initial weights');
   const ema = new PowerEma(opts.sigmaRels, params);
-  const optimizer = tf.train.adam(opts.lr, 0.9, 0.99, 1e-8);
+  const optimizer = new Adam(params);
   const totalSteps = Math.ceil(opts.images / opts.batch);
   let step = 0;
   let elapsed = 0;
@@ -96,16 +97,22 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
     if (JSON.stringify(st.metadata.config) !== JSON.stringify(opts.config)) {
       throw new Error(`${statePath} was trained with config ${JSON.stringify(st.metadata.config)}, not ${JSON.stringify(opts.config)}; use another --out or delete the state`);
     }
-    const tr = st.metadata.training as { step: number; elapsedSeconds: number; optimizerWeights: string[] };
+    const tr = st.metadata.training as { step: number; elapsedSeconds: number };
     step = tr.step;
     elapsed = tr.elapsedSeconds;
     const pick = (prefix: string) => Object.fromEntries(Object.entries(st.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    const assign = (target: Map<string, tf.Variable>, prefix: string): void => {
+      const vals = pick(prefix);
+      for (const [name, v] of target) {
+        if (!vals[name]) throw new Error(`${statePath} has no ${prefix}${name}; it was written by another version of the trainer`);
+        tf.tidy(() => v.assign(tf.tensor(vals[name].data, vals[name].shape)));
+      }
+    };
     model.net.params.load(pick('param/'), statePath);
-    opts.sigmaRels.forEach((s, i) => {
-      const vals = pick(`ema${s.toFixed(3)}/`);
-      for (const [name, v] of ema.averages[i]) tf.tidy(() => v.assign(tf.tensor(vals[name].data, vals[name].shape)));
-    });
-    await optimizer.setWeights(tr.optimizerWeights.map((name, i) => ({ name, tensor: tf.tensor(st.tensors[`adam/${i}`].data, st.tensors[`adam/${i}`].shape) })));
+    opts.sigmaRels.forEach((s, i) => assign(ema.averages[i], `ema${s.toFixed(3)}/`));
+    assign(optimizer.m, 'adam.m/');
+    assign(optimizer.v, 'adam.v/');
+    optimizer.step = step;
     const before = (st.metadata.training as { totalImages?: number }).totalImages;
     if (before !== undefined && before !== opts.images) process.stderr.write(`note: T changes from ${before} to ${opts.images} images; snapshots already written keep their files\n`);
     process.stderr.write(`resuming ${opts.out} at step ${step}/${totalSteps} (${step * opts.batch} images)\n`);
@@ -119,12 +126,11 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
     opts.sigmaRels.forEach((s, i) => {
       for (const [name, v] of ema.averages[i]) tensors[`ema${s.toFixed(3)}/${name}`] = { data: v.dataSync() as Float32Array, shape: v.shape };
     });
-    const ow = await optimizer.getWeights();
-    ow.forEach((w, i) => (tensors[`adam/${i}`] = { data: Float32Array.from(w.tensor.dataSync() as Float32Array), shape: w.tensor.shape }));
-    for (const w of ow) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
+    for (const [name, v] of optimizer.m) tensors[`adam.m/${name}`] = { data: v.dataSync() as Float32Array, shape: v.shape };
+    for (const [name, v] of optimizer.v) tensors[`adam.v/${name}`] = { data: v.dataSync() as Float32Array, shape: v.shape };
     await saveCheckpoint(statePath, tensors, {
       config: opts.config as unknown as Record<string, unknown>,
-      training: { step, images: step * opts.batch, totalImages: opts.images, elapsedSeconds: elapsed, optimizerWeights: ow.map((w) => w.name), command: opts.command },
+      training: { step, images: step * opts.batch, totalImages: opts.images, elapsedSeconds: elapsed, command: opts.command },
     });
   };
 
@@ -137,6 +143,7 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
     });
   };
 
+  const names = [...params.keys()];
   const vars = [...params.values()];
   const exportIdx = opts.sigmaRels.indexOf(opts.exportSigmaRel);
   if (exportIdx < 0) throw new Error(`exportSigmaRel ${opts.exportSigmaRel} is not one of the tracked σ_rel ${opts.sigmaRels.join(', ')}`);
@@ -154,11 +161,10 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
     idx.forEach((j, r) => buf.set(ds.images.subarray(j * per, (j + 1) * per), r * per));
     const labels = idx.map((j) => ds.labels[j]);
     const lr = opts.lr * Math.min(1, ((step + 1) * opts.batch) / Math.max(opts.warmup, 1));
-    (optimizer as unknown as { learningRate: number }).learningRate = lr;
     const loss = tf.tidy(() => {
       const images = tf.tensor4d(buf, [opts.batch, ds.height, ds.width, ds.channels]);
       const { value, grads } = tf.variableGrads(() => edmLoss(model, images, labels, rng, opts.loss), vars);
-      optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
+      optimizer.apply(params, new Map(names.map((name, i) => [name, grads[vars[i].name]])), lr);
       return value.dataSync()[0];
     });
     step++;
