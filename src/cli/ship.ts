@@ -28,6 +28,7 @@ interface ShipOptions {
   steps: number;
   seed: number;
   variants: boolean;
+  variantSamples: number;
 }
 
 /** Registers the `ship` command on `program`. */
@@ -37,7 +38,8 @@ export function shipCommand(program: Command): void {
     .description('copy a finished run into data/checkpoints with model cards (JSON + sample grid PNG)')
     .requiredOption('--run <dir>', 'the run folder of `guidance-lab train`')
     .requiredOption('--name <name>', 'shipped name, e.g. mnist-unet-main')
-    .option('--samples <n>', 'samples per card (balanced over classes)', (v) => positiveInt(v, '--samples'), 100)
+    .option('--samples <n>', 'samples on the main card (balanced over classes)', (v) => positiveInt(v, '--samples'), 100)
+    .option('--variant-samples <n>', 'samples on the cards of the other EMA lengths and snapshots', (v) => positiveInt(v, '--variant-samples'), 30)
     .option('--steps <n>', 'Heun steps for the card samples', (v) => positiveInt(v, '--steps'), 18)
     .option('--seed <n>', 'noise seed of the card samples', (v) => positiveInt(v, '--seed'), 1)
     .option('--no-variants', 'ship only the main EMA, not the other EMA lengths and snapshots')
@@ -47,7 +49,7 @@ export function shipCommand(program: Command): void {
         mkdirSync(CHECKPOINT_DIR, { recursive: true });
         const dest = join(CHECKPOINT_DIR, `${to}.safetensors`);
         copyFileSync(from, dest);
-        const card = await writeCard(dest, to, o);
+        const card = await writeCard(dest, to, { ...o, samples: to === o.name ? o.samples : o.variantSamples });
         process.stderr.write(`shipped ${to}: ${JSON.stringify(card.evaluation)}\n`);
       }
     });
