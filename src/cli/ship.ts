@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend';
 import { loadModel } from '../model/io';
+import { loadCheckpoint } from '../model/checkpoint';
 import { CHECKPOINT_DIR } from '../model/shipped';
 import { NULL_LABEL } from '../model/denoiser';
 import { sample } from '../guidance/sample';
@@ -45,7 +46,7 @@ export function shipCommand(program: Command): void {
     .option('--no-variants', 'ship only the main EMA, not the other EMA lengths and snapshots')
     .action(async (o: ShipOptions) => {
       await initBackend();
-      for (const [from, to] of shipPlan(o.run, o.name, o.variants)) {
+      for (const [from, to] of await shipPlan(o.run, o.name, o.variants)) {
         mkdirSync(CHECKPOINT_DIR, { recursive: true });
         const dest = join(CHECKPOINT_DIR, `${to}.safetensors`);
         copyFileSync(from, dest);
@@ -55,16 +56,30 @@ export function shipCommand(program: Command): void {
     });
 }
 
-/** Returns [source file, shipped name] pairs for a run: main EMA, other EMAs, early snapshots. */
-function shipPlan(run: string, name: string, variants: boolean): Array<[string, string]> {
+/**
+ * Returns [source file, shipped name] pairs for a run: main EMA, other EMAs, early snapshots. A
+ * snapshot is named by the share of the *final* run it had seen (e.g. `T-16`), which differs from
+ * the fraction it was written at when a run was resumed with a longer T.
+ */
+async function shipPlan(run: string, name: string, variants: boolean): Promise<Array<[string, string]>> {
   const plan: Array<[string, string]> = [];
   const main = runFiles.ema(run, 0.1);
   if (!existsSync(main)) throw new Error(`${run} has no ${main}: the run has not finished (rerun its train command to resume it)`);
   plan.push([main, name]);
   if (!variants) return plan;
   for (const s of [0.05, 0.15, 0.2]) if (existsSync(runFiles.ema(run, s))) plan.push([runFiles.ema(run, s), `${name}-ema${s.toFixed(3)}`]);
-  for (const f of [1 / 16, 1 / 8, 1 / 3.5]) if (existsSync(runFiles.snapshot(run, f))) plan.push([runFiles.snapshot(run, f), `${name}-${snapshotTag(f)}`]);
+  const total = imagesSeen((await loadCheckpoint(main)).metadata.training);
+  for (const f of [1 / 16, 1 / 8, 1 / 3.5]) {
+    const file = runFiles.snapshot(run, f);
+    if (existsSync(file)) plan.push([file, `${name}-${snapshotTag(Number((imagesSeen((await loadCheckpoint(file)).metadata.training) / total).toPrecision(3)))}`]);
+  }
   return plan;
+}
+
+function imagesSeen(training: unknown): number {
+  const images = (training as { images?: unknown } | undefined)?.images;
+  if (typeof images !== 'number' || !(images > 0)) throw new Error(`checkpoint training record has no image count (got ${JSON.stringify(images)})`);
+  return images;
 }
 
 async function writeCard(path: string, name: string, o: ShipOptions): Promise<{ evaluation: Record<string, unknown> }> {
