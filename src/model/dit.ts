@@ -39,6 +39,31 @@ export class DitBlock {
   }
 }
 
+/**
+ * Returns DiT's fixed 2-D sine-cosine position table `[grid·grid·width]` (row-major tokens): the first
+ * half of the channels encodes the row, the second the column, each as sines then cosines of
+ * position·10000^(−k/(width/4)). The table starts the learned positions, so each token knows where it is
+ * from the first step (small random positions left samples as scrambled 4×4 patches after 40k images).
+ */
+export function sinCosPositions(grid: number, width: number): Float32Array {
+  if (width % 4 !== 0) throw new Error(`DiT: width ${width} must be a multiple of 4 for 2-D sine-cosine positions`);
+  const quarter = width / 4;
+  const out = new Float32Array(grid * grid * width);
+  for (let r = 0; r < grid; r++) {
+    for (let c = 0; c < grid; c++) {
+      const base = (r * grid + c) * width;
+      for (let k = 0; k < quarter; k++) {
+        const omega = Math.pow(10000, -k / quarter);
+        out[base + k] = Math.sin(r * omega);
+        out[base + quarter + k] = Math.cos(r * omega);
+        out[base + 2 * quarter + k] = Math.sin(c * omega);
+        out[base + 3 * quarter + k] = Math.cos(c * omega);
+      }
+    }
+  }
+  return out;
+}
+
 /** The DiT network F. */
 export class DitNetwork implements Network {
   readonly params: Params;
@@ -61,7 +86,7 @@ export class DitNetwork implements Network {
     this.noiseEmbDim = width;
     this.embed = new ConditionEmbedding(root.scope('embed'), width, classes);
     this.patchIn = new Linear(root.scope('patch'), patch * patch * channels, width);
-    this.pos = root.create('pos', [1, this.grid * this.grid, width], { std: 0.02 });
+    this.pos = root.create('pos', [1, this.grid * this.grid, width], { values: sinCosPositions(this.grid, width) });
     this.blocks = Array.from({ length: depth }, (_, i) => new DitBlock(root.scope(`blocks.${i}`), `blocks.${i}.attn`, width, heads, [this.grid, this.grid]));
     this.finalMod = new Linear(root.scope('final.adaLN'), width, 2 * width, 'zeros');
     this.head = new Linear(root.scope('final.linear'), width, patch * patch * channels, 'zeros');

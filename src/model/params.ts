@@ -5,8 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random';
 
-/** How a parameter starts: zeros, ones, or normal with a standard deviation. */
-export type Init = 'zeros' | 'ones' | { std: number };
+/** How a parameter starts: zeros, ones, normal with a standard deviation, or given values. */
+export type Init = 'zeros' | 'ones' | { std: number } | { values: Float32Array };
 
 /** A registry of named variables; modules create theirs under a prefix with `scope`. */
 export class Params {
@@ -24,7 +24,10 @@ export class Params {
     let values: Float32Array;
     if (init === 'zeros') values = new Float32Array(n);
     else if (init === 'ones') values = new Float32Array(n).fill(1);
-    else {
+    else if ('values' in init) {
+      if (init.values.length !== n) throw new Error(`parameter "${name}": ${init.values.length} initial values for shape [${shape}] (${n})`);
+      values = init.values.slice();
+    } else {
       values = this.rng.normals(n);
       for (let i = 0; i < n; i++) values[i] *= init.std;
     }
