@@ -22,13 +22,18 @@ export function startWorker(setup: ContextSetup): Worker {
   return new Worker(join(__dirname, 'worker.js'), { workerData: setup });
 }
 
-/** Runs `points` on `workers` threads; calls `onRow` for each finished row; resolves when all are done. */
-export async function runPool(points: SweepPoint[], setup: ContextSetup, workers: number, onRow: (row: SweepRow) => void): Promise<void> {
+/**
+ * Runs `points` on `workers` threads; calls `onRow` for each finished row; resolves when all are done
+ * with the time (Date.now()) at which the last worker became ready, i.e. when start-up ended.
+ */
+export async function runPool(points: SweepPoint[], setup: ContextSetup, workers: number, onRow: (row: SweepRow) => void): Promise<number> {
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be an integer ≥ 1; got ${workers}`);
   const queue = [...points];
   let pending = queue.length;
-  if (pending === 0) return;
+  if (pending === 0) return Date.now();
   const threads = Array.from({ length: Math.min(workers, queue.length) }, () => startWorker(setup));
+  let starting = threads.length;
+  let readyAt = Date.now();
   try {
     await new Promise<void>((resolve, reject) => {
       const next = (w: Worker) => {
@@ -38,6 +43,7 @@ export async function runPool(points: SweepPoint[], setup: ContextSetup, workers
       for (const w of threads) {
         w.on('message', (m: FromWorker) => {
           if (m.type === 'error') return reject(new Error(`sweep worker: ${m.message}`));
+          if (m.type === 'ready' && --starting === 0) readyAt = Date.now();
           if (m.type === 'row') {
             try {
               onRow(m.row);
@@ -57,4 +63,5 @@ export async function runPool(points: SweepPoint[], setup: ContextSetup, workers
   } finally {
     await Promise.all(threads.map((w) => w.terminate()));
   }
+  return readyAt;
 }

@@ -43,6 +43,8 @@ export interface SweepResult {
   seconds: number;
   /** Wall time of computing the missing points (worker start-up included, model loading in this thread not). */
   computeSeconds: number;
+  /** Of computeSeconds, the time until every worker had loaded its backend and models (0 without workers). */
+  startupSeconds: number;
 }
 
 /** Runs (or resumes) `spec` into `options.out`; returns the shard's rows, all of them finished. */
@@ -72,16 +74,18 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   };
   const workers = options.workers ?? availableParallelism();
   const setup: ContextSetup = { backend, models: names, featurizer: options.featurizer, reference, digests, batchSize: spec.batchSize };
+  let readyAt = t0;
   if (workers === 0) {
     const ctx = { models, featurizer, reference, digests, batchSize: spec.batchSize };
     for (const p of todo) onRow(await runPoint(p, ctx));
   } else {
-    await runPool(todo, setup, workers, onRow);
+    readyAt = await runPool(todo, setup, workers, onRow);
   }
   const computeSeconds = (Date.now() - t0) / 1000;
+  const startupSeconds = (readyAt - t0) / 1000;
   progress?.done();
   const byKey = new Map(cache.rows().map((r) => [r.key, r]));
-  return { points, computed: todo.length, cached, rows: points.map((p) => byKey.get(pointKey(p, digests)) as SweepRow), seconds: (Date.now() - start) / 1000, computeSeconds };
+  return { points, computed: todo.length, cached, rows: points.map((p) => byKey.get(pointKey(p, digests)) as SweepRow), seconds: (Date.now() - start) / 1000, computeSeconds, startupSeconds };
 }
 
 async function referenceRows(featurizer: Featurizer, images: SweepOptions['referenceImages']): Promise<FeatureRows> {
