@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import { initBackend } from '../backend';
 import { loadShipped } from '../model/shipped';
-import { runSims } from '../train/sims';
+import { runSims, sampleSyntheticChunks } from '../train/sims';
+import { parseShard, type Shard } from '../experiments/shard';
 import { positiveInt } from './train';
 
 /** Registers the `sims` command on `program`. */
@@ -20,9 +21,15 @@ export function simsCommand(program: Command): void {
     .option('--lr <x>', 'fine-tuning learning rate', Number, 2e-4)
     .option('--batch <n>', 'batch size', (v) => positiveInt(v, '--batch'), 32)
     .option('--seed <n>', 'seed', (v) => positiveInt(v, '--seed'), 7)
-    .action(async (o: { base: string; out: string; synthetic: number; budgets: number[]; steps: number; lr: number; batch: number; seed: number }) => {
+    .option('--shard <k/n>', 'only sample this share of the synthetic set and stop (run n processes, then once without --shard)', parseShard)
+    .action(async (o: { base: string; out: string; synthetic: number; budgets: number[]; steps: number; lr: number; batch: number; seed: number; shard?: Shard }) => {
       await initBackend();
       const base = await loadShipped(o.base);
+      if (o.shard) {
+        await sampleSyntheticChunks({ ...o, base, command: '' }, o.shard);
+        process.stderr.write(`synthetic share ${o.shard.k}/${o.shard.n} sampled into ${o.out}\n`);
+        return;
+      }
       const command = `guidance-lab sims --base ${o.base} --out ${o.out} --synthetic ${o.synthetic} --budgets ${o.budgets.join(',')} --steps ${o.steps} --lr ${o.lr} --batch ${o.batch} --seed ${o.seed}`;
       const runs = await runSims({ ...o, base, command });
       process.stderr.write(`SIMS negatives: ${runs.join(', ')} (ship each with \`guidance-lab ship --run <dir> --name <name>\`)\n`);

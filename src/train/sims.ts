@@ -12,6 +12,7 @@ import type { LoadedModel } from '../model/io';
 import { sample } from '../guidance/sample';
 import { DEFAULT_TRAIN, TrainOptions, train } from './trainer';
 import { Progress } from './progress';
+import { type Shard, shardItems } from '../experiments/shard';
 
 export interface SimsOptions {
   /** Run folder: synthetic chunks and one training run per budget. */
@@ -31,17 +32,36 @@ export interface SimsOptions {
 
 const CHUNK = 500;
 
-/** Returns the synthetic set (balanced labels), sampling only the chunks not already saved in `out`. */
-export async function syntheticSet(opts: SimsOptions): Promise<Dataset> {
-  const { base, synthetic, steps, seed, out } = opts;
+/** Returns the synthetic set's chunks as [start, count] pairs. */
+function chunks(synthetic: number): Array<[number, number]> {
+  return Array.from({ length: Math.ceil(synthetic / CHUNK) }, (_, i) => [i * CHUNK, Math.min(CHUNK, synthetic - i * CHUNK)] as [number, number]);
+}
+
+function chunkFile(out: string, start: number): string {
+  return join(out, `synthetic-${start}.safetensors`);
+}
+
+/** Returns the balanced labels of the synthetic set `[synthetic]` (0 for an unconditional base). */
+function syntheticLabels(opts: SimsOptions): Int32Array {
+  const classes = opts.base.model.config.classes;
+  return Int32Array.from({ length: opts.synthetic }, (_, i) => (classes > 0 ? i % classes : 0));
+}
+
+/**
+ * Samples the synthetic chunks of `shard` (every chunk by default) that are not yet saved in `out`;
+ * several processes with shards 1/n … n/n share the sampling (two cores: two processes).
+ */
+export async function sampleSyntheticChunks(opts: SimsOptions, shard: Shard = { k: 1, n: 1 }): Promise<void> {
+  const { base, steps, seed, out } = opts;
+  mkdirSync(out, { recursive: true });
   const classes = base.model.config.classes;
   const size = base.model.config.imageSize;
-  const images = new Float32Array(synthetic * size * size);
-  const labels = Int32Array.from({ length: synthetic }, (_, i) => (classes > 0 ? i % classes : 0));
-  const progress = new Progress('synthetic set', synthetic);
-  for (let start = 0; start < synthetic; start += CHUNK) {
-    const count = Math.min(CHUNK, synthetic - start);
-    const file = join(out, `synthetic-${start}.safetensors`);
+  const labels = syntheticLabels(opts);
+  const mine = shardItems(chunks(opts.synthetic), shard);
+  const progress = new Progress(`synthetic set${shard.n > 1 ? ` ${shard.k}/${shard.n}` : ''}`, mine.reduce((n, [, c]) => n + c, 0));
+  let done = 0;
+  for (const [start, count] of mine) {
+    const file = chunkFile(out, start);
     if (!existsSync(file)) {
       const indices = Array.from({ length: count }, (_, i) => start + i);
       const x = await sample({ model: base.model, indices, labels: classes > 0 ? Array.from(labels.subarray(start, start + count)) : undefined, steps, sampler: 'heun', seed, batchSize: 50 });
@@ -49,13 +69,26 @@ export async function syntheticSet(opts: SimsOptions): Promise<Dataset> {
       x.dispose();
       await saveCheckpoint(file, { images: { data, shape: [count, size, size, 1] } }, { config: { kind: 'sims-synthetic', base: base.digest, steps, seed, start, count } });
     }
-    const ck = await loadCheckpoint(file);
-    if ((ck.metadata.config as { base?: string }).base !== base.digest) throw new Error(`${file} was sampled from another base model (${String((ck.metadata.config as { base?: string }).base)}), not ${base.digest}`);
-    images.set(ck.tensors.images.data, start * size * size);
-    progress.update(start + count);
+    done += count;
+    progress.update(done);
   }
   progress.done();
-  return { name: `sims-synthetic-${base.digest.slice(0, 12)}`, images, labels, count: synthetic, height: 32, width: 32, channels: 1, classes: Math.max(classes, 1) };
+}
+
+/** Returns the synthetic set (balanced labels), sampling only the chunks not already saved in `out`. */
+export async function syntheticSet(opts: SimsOptions): Promise<Dataset> {
+  const { base, synthetic, out } = opts;
+  await sampleSyntheticChunks(opts);
+  const size = base.model.config.imageSize;
+  const images = new Float32Array(synthetic * size * size);
+  for (const [start] of chunks(synthetic)) {
+    const file = chunkFile(out, start);
+    const ck = await loadCheckpoint(file);
+    const from = (ck.metadata.config as { base?: string }).base;
+    if (from !== base.digest) throw new Error(`${file} was sampled from another base model (${String(from)}), not ${base.digest}`);
+    images.set(ck.tensors.images.data, start * size * size);
+  }
+  return { name: `sims-synthetic-${base.digest.slice(0, 12)}`, images, labels: syntheticLabels(opts), count: synthetic, height: 32, width: 32, channels: 1, classes: Math.max(base.model.config.classes, 1) };
 }
 
 /** Runs the whole SIMS loop; returns the run folder of each budget (its final EMA files are the negatives). */

@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend';
@@ -8,7 +8,7 @@ import { createDenoiser } from '../../src/model/factory';
 import type { ModelConfig } from '../../src/model/denoiser';
 import { loadModel, saveModel } from '../../src/model/io';
 import { runFiles } from '../../src/train/trainer';
-import { runSims, syntheticSet } from '../../src/train/sims';
+import { runSims, sampleSyntheticChunks, syntheticSet } from '../../src/train/sims';
 
 const TINY: ModelConfig = { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 16, depth: 1, heads: 2 };
 
@@ -40,4 +40,19 @@ test('SIMS: synthetic set sampled once (balanced labels), negatives fine-tuned f
   // Chunks sampled from another base are refused.
   const other = await tinyBase(dir, 2);
   await assert.rejects(syntheticSet({ ...opts, base: other }), /was sampled from another base model/);
+});
+
+test('SIMS: synthetic shards sampled by separate calls assemble the same set as one call', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gl-sims-shard-'));
+  const base = await tinyBase(dir, 1);
+  const opts = { base, synthetic: 1100, budgets: [8], steps: 1, seed: 3, lr: 1e-3, batch: 8, command: 'test' };
+  const sharded = { ...opts, out: join(dir, 'sharded') };
+  await sampleSyntheticChunks(sharded, { k: 2, n: 2 });
+  assert.deepEqual([0, 500, 1000].map((s) => existsSync(join(sharded.out, `synthetic-${s}.safetensors`))), [false, true, false]);
+  await sampleSyntheticChunks(sharded, { k: 1, n: 2 });
+  const whole = await syntheticSet({ ...opts, out: join(dir, 'whole') });
+  const parts = await syntheticSet(sharded);
+  assert.equal(parts.count, 1100);
+  assert.deepEqual(parts.images, whole.images);
+  assert.deepEqual(parts.labels, whole.labels);
 });
