@@ -32,38 +32,57 @@ function seconds(value: string): number {
   return s * 1000;
 }
 
-/** Runs the notebooks one after another, printing a line per cell; returns the exit code (1 at the first failure). */
-async function run(paths: string[], opts: { timeout: number; startTimeout: number }): Promise<number> {
+/** Returns `value` as an integer ≥ 1; throws commander's argument error naming the bad value. */
+function jobCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a whole number of notebooks ≥ 1`);
+  return n;
+}
+
+/**
+ * Runs the notebooks, up to `jobs` at once (each on its own kernel, so one core each), printing a line
+ * per cell; returns the exit code (1 after the first failure: running notebooks finish, no new one starts).
+ */
+async function run(paths: string[], opts: { timeout: number; startTimeout: number; jobs: number }): Promise<number> {
   const notebooks = listNotebooks(paths);
   const linked = await linkSelf(PACKAGE_ROOT);
   if (linked) console.log(`wrote ${linked}`);
-  for (const [i, notebook] of notebooks.entries()) {
-    const label = `[${i + 1}/${notebooks.length}] ${notebook}`;
-    console.log(`${label}: starting kernel`);
-    const started = Date.now();
-    try {
-      const cells = await executeNotebook(notebook, {
-        cellTimeoutMs: opts.timeout,
-        startTimeoutMs: opts.startTimeout,
-        onCell: (p) => console.log(`${label}: cell ${p.cellIndex} ok (${p.done}/${p.total}, ${(p.ms / 1000).toFixed(1)} s)`),
-      });
-      console.log(`${label}: ok, ${cells} code cells in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    } catch (err) {
-      console.error(err instanceof CellError ? err.message : `${notebook}: ${(err as Error).message}`);
-      return 1;
+  const queue = [...notebooks.entries()];
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    for (let next = queue.shift(); next && !failed; next = queue.shift()) {
+      const [i, notebook] = next;
+      const label = `[${i + 1}/${notebooks.length}] ${notebook}`;
+      console.log(`${label}: starting kernel`);
+      const started = Date.now();
+      try {
+        const cells = await executeNotebook(notebook, {
+          cellTimeoutMs: opts.timeout,
+          startTimeoutMs: opts.startTimeout,
+          onCell: (p) => console.log(`${label}: cell ${p.cellIndex} ok (${p.done}/${p.total}, ${(p.ms / 1000).toFixed(1)} s)`),
+        });
+        console.log(`${label}: ok, ${cells} code cells in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      } catch (err) {
+        console.error(err instanceof CellError ? err.message : `${notebook}: ${(err as Error).message}`);
+        failed = true;
+      }
     }
-  }
-  return 0;
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: Math.min(opts.jobs, notebooks.length) }, worker));
+  console.log(`${failed ? 'stopped after a failure' : `${notebooks.length} notebooks ok`} in ${((Date.now() - started) / 1000).toFixed(1)} s (${opts.jobs} at once)`);
+  return failed ? 1 : 0;
 }
 
 const program = new Command('guidance-lab-notebooks').description('Execute tslab notebooks headless over the Jupyter protocol');
 program
   .command('run')
-  .description('execute notebooks in order, writing outputs into each file; stops at the first failing cell')
+  .description('execute notebooks in name order, writing outputs into each file; stops at the first failing cell')
   .argument('<paths...>', 'notebook files, or folders whose *.ipynb run in name order')
   .option('--timeout <seconds>', 'longest one cell may run', seconds, 600_000)
   .option('--start-timeout <seconds>', 'longest the kernel may take to start', seconds, 60_000)
-  .action(async (paths: string[], opts: { timeout: number; startTimeout: number }) => {
+  .option('--jobs <n>', 'notebooks run at once, each on its own kernel (one core each)', jobCount, 1)
+  .action(async (paths: string[], opts: { timeout: number; startTimeout: number; jobs: number }) => {
     process.exitCode = await run(paths, opts);
   });
 program

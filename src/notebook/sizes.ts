@@ -36,7 +36,8 @@ export interface NotebookSizes extends CommonSizes {
   autoguidance: { gammas: number[]; emaGamma: number };
   icgTsg: { gammas: number[]; tsgScales: number[] };
   sims: { omegas: number[] };
-  comparison: { gammas: Record<string, number[]> };
+  /** The comparison notebook's own seeds (its curves show min/max over them) and γ per method. */
+  comparison: { seeds: number[]; gammas: Record<string, number[]> };
 }
 
 /** Partial overrides, one level deep for the per-notebook groups. */
@@ -60,35 +61,43 @@ const SMOKE: NotebookSizes = {
   autoguidance: { gammas: [0, 1], emaGamma: 1 },
   icgTsg: { gammas: [0, 2], tsgScales: [1] },
   sims: { omegas: [0, 1] },
-  comparison: { gammas: { cfg: [0, 2], sag: [0.75], pag: [3], seg: [3], autoguidance: [1], icg: [2] } },
+  comparison: { seeds: [0], gammas: { cfg: [0, 2], sag: [0.75], pag: [3], seg: [3], autoguidance: [1], icg: [2] } },
 };
 
+/**
+ * Full size, chosen to regenerate every figure in about 3 hours on a 2-core machine with
+ * `npm run figures` (two notebooks at once): 500 samples per point (FID on; KID and accuracy too),
+ * Heun with 5 steps (9 evaluations per term), one seed except the comparison's three. Cost
+ * estimate: about 128 guided points × 500 samples × 9 steps × 2 terms ≈ 1.15 M denoiser rows, at
+ * unet-main's 48 rows/s on one wasm thread (`npm run bench`) ≈ 6.7 core-hours.
+ */
 const FULL: NotebookSizes = {
   size: 'full',
-  steps: 12,
-  sampler: 'euler',
+  steps: 5,
+  sampler: 'heun',
   samples: 500,
-  seeds: [0, 1, 2],
+  seeds: [0],
   realSamples: 1000,
   batchSize: 50,
   fidMinSamples: 500,
   quickstart: { samples: 40, gamma: 2 },
   attention: { images: 4, sigmas: [40, 10, 2, 0.5, 0.1] },
   frequency: { real: 1000, generated: 500, cutoffs: [0.125, 0.25, 0.5], blurSigmas: [0.5, 1, 2, 3] },
-  sag: { gamma: 0.75, gammas: [0, 0.25, 0.5, 0.75, 1, 1.5] },
+  sag: { gamma: 0.75, gammas: [0, 0.25, 0.5, 0.75, 1.5] },
   pag: { gammas: [0, 1, 2, 3, 4.5], layerGamma: 3 },
-  seg: { sigmas: [1, 4, 16, 64, Infinity], gammas: [0, 1, 3, 5], sigmaGamma: 3 },
-  autoguidance: { gammas: [0, 0.5, 1, 1.5, 2], emaGamma: 1 },
-  icgTsg: { gammas: [0, 0.5, 1, 2, 3, 4], tsgScales: [0.5, 1, 2] },
-  sims: { omegas: [0, 0.5, 1, 1.5, 2] },
+  seg: { sigmas: [1, 4, 16, Infinity], gammas: [0, 1, 3, 5], sigmaGamma: 3 },
+  autoguidance: { gammas: [0, 0.5, 1, 2], emaGamma: 1 },
+  icgTsg: { gammas: [0, 1, 2, 3], tsgScales: [0.5, 1, 2] },
+  sims: { omegas: [0, 0.5, 1, 2] },
   comparison: {
+    seeds: [0, 1, 2],
     gammas: {
-      cfg: [0, 0.5, 1, 2, 3, 4],
-      sag: [0.25, 0.5, 0.75, 1, 1.5],
-      pag: [1, 2, 3, 4.5],
-      seg: [1, 3, 5],
-      autoguidance: [0.5, 1, 1.5, 2],
-      icg: [0.5, 1, 2, 3],
+      cfg: [0, 1, 2, 3],
+      sag: [0.5, 1],
+      pag: [2, 3],
+      seg: [3, 5],
+      autoguidance: [1, 2],
+      icg: [1, 2],
     },
   },
 };

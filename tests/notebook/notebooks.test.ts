@@ -1,14 +1,15 @@
 /**
  * Runs every notebook in notebooks/ (00-smoke has its own test) at smoke size on the real tslab
  * kernel, in a temporary copy of the folder layout so that outputs and figures never touch the
- * repository, and checks that each completes and shows at least one interactive chart.
+ * repository, and checks that each completes and shows at least one interactive chart. Two
+ * notebooks run at once (each kernel is one wasm thread; this machine has two cores).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { executeNotebook } from '../../src/notebook/execute';
 import { readNotebook } from '../../src/notebook/nbformat';
 import { linkSelf } from '../../src/notebook/self-reference';
@@ -38,15 +39,17 @@ test('there are notebooks to run', () => {
   assert.ok(notebooks.length >= 10, `expected notebooks 00-quickstart … 09-comparison in ${SOURCE}; found ${notebooks.join(', ')}`);
 });
 
-for (const name of notebooks) {
-  test(`${name} runs top to bottom at smoke size and shows a Vega-Lite chart with a PNG`, { skip: missing.length ? `checkpoints missing: ${missing.join(', ')}` : false }, async () => {
-    const path = join(root, 'notebooks', name);
-    const env = { ...process.env, GUIDANCE_LAB_SIZE: 'smoke', GUIDANCE_LAB_SIZES: '' };
-    const cells = await executeNotebook(path, { env, cwd: join(root, 'notebooks'), cellTimeoutMs: 300_000 });
-    assert.ok(cells > 0, `${name}: no code cells ran`);
-    const nb = await readNotebook(path);
-    const bundles = nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === 'display_data') as { data?: Record<string, unknown> }[];
-    const chart = bundles.find((b) => b.data && typeof b.data[VEGALITE] === 'object' && b.data[VEGALITE] !== null && !Array.isArray(b.data[VEGALITE]) && typeof b.data['image/png'] === 'string');
-    assert.ok(chart, `${name}: no display bundle holds both ${VEGALITE} (as a JSON object) and image/png; bundles: ${JSON.stringify(bundles.map((b) => Object.keys(b.data ?? {})))}`);
-  });
-}
+describe('notebooks at smoke size', { concurrency: 2 }, () => {
+  for (const name of notebooks) {
+    test(`${name} runs top to bottom at smoke size and shows a Vega-Lite chart with a PNG`, { skip: missing.length ? `checkpoints missing: ${missing.join(', ')}` : false }, async () => {
+      const path = join(root, 'notebooks', name);
+      const env = { ...process.env, GUIDANCE_LAB_SIZE: 'smoke', GUIDANCE_LAB_SIZES: '' };
+      const cells = await executeNotebook(path, { env, cwd: join(root, 'notebooks'), cellTimeoutMs: 300_000 });
+      assert.ok(cells > 0, `${name}: no code cells ran`);
+      const nb = await readNotebook(path);
+      const bundles = nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === 'display_data') as { data?: Record<string, unknown> }[];
+      const chart = bundles.find((b) => b.data && typeof b.data[VEGALITE] === 'object' && b.data[VEGALITE] !== null && !Array.isArray(b.data[VEGALITE]) && typeof b.data['image/png'] === 'string');
+      assert.ok(chart, `${name}: no display bundle holds both ${VEGALITE} (as a JSON object) and image/png; bundles: ${JSON.stringify(bundles.map((b) => Object.keys(b.data ?? {})))}`);
+    });
+  }
+});
