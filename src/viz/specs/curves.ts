@@ -23,12 +23,14 @@ export interface MetricCurvesOptions {
   unguided?: number;
   /** Log-scale y (default false). */
   logY?: boolean;
+  /** The x-axis title (default "guidance weight γ"), for curves over another parameter in the `gamma` field (e.g. a SIMS budget). */
+  xTitle?: string;
   width?: number;
   height?: number;
   title?: string;
 }
 
-/** Returns a spec of the metric against γ: per method the mean over seeds as a line with points, the min/max band, a large marker at the best γ, and the unguided rule. */
+/** Returns a spec of the metric against γ (or the parameter named by `xTitle`): per method the mean over seeds as a line with points, the min/max band, a large marker at the best γ, and the unguided rule. */
 export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOptions): TopLevelSpec {
   const where = 'metricCurves';
   check.nonEmpty(where, 'rows', rows);
@@ -53,7 +55,7 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
   const colour = lineColour('method', 'method', methods);
   const tooltip = [
     { field: 'method', type: 'nominal' },
-    { field: 'gamma', type: 'quantitative', title: 'γ' },
+    { field: 'gamma', type: 'quantitative', title: options.xTitle ?? 'γ' },
     { field: 'mean', type: 'quantitative', title: `${options.metric} (mean)`, format: '.4g' },
     { field: 'min', type: 'quantitative', format: '.4g' },
     { field: 'max', type: 'quantitative', format: '.4g' },
@@ -69,7 +71,7 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
     },
   ];
   // x lives on the curves only: the unguided rule spans the whole width.
-  const layers: object[] = [{ encoding: { x: { field: 'gamma', type: 'quantitative', title: 'guidance weight γ', scale: { zero: true } } }, layer: curves }];
+  const layers: object[] = [{ encoding: { x: { field: 'gamma', type: 'quantitative', title: options.xTitle ?? 'guidance weight γ', scale: { zero: true } } }, layer: curves }];
   if (options.unguided !== undefined) {
     const u = options.unguided;
     layers.push(
@@ -83,8 +85,8 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
   }
   return themed({
     title: {
-      text: options.title ?? `${options.metric} vs γ`,
-      subtitle: `◆ best γ per method (${dir === 'min' ? 'lowest' : 'highest'} mean)${values.some((v) => v.seeds > 1) ? '; band: min–max over seeds' : ''}`,
+      text: options.title ?? `${options.metric} vs ${options.xTitle ?? 'γ'}`,
+      subtitle: `◆ best ${options.xTitle ? 'value' : 'γ'} per method (${dir === 'min' ? 'lowest' : 'highest'} mean)${values.some((v) => v.seeds > 1) ? '; band: min–max over seeds' : ''}`,
     },
     width: options.width ?? 360,
     height: options.height ?? 240,
