@@ -9,9 +9,12 @@ import { linkSelf } from './self-reference';
 /** The package root (this file is dist/notebook/cli.js or src/notebook/cli.ts). */
 const PACKAGE_ROOT = resolve(__dirname, '..', '..');
 
-/** Returns the notebooks named by `args`: files as given, folders as their *.ipynb files in name order; throws on a missing path. */
+/**
+ * Returns the notebooks named by `args`, each once where first named: files as given, folders as their
+ * *.ipynb files in name order (so `run a.ipynb folder` runs a first); throws on a missing path.
+ */
 function listNotebooks(args: readonly string[]): string[] {
-  return args.flatMap((arg) => {
+  const named = args.flatMap((arg) => {
     let isDir: boolean;
     try {
       isDir = statSync(arg).isDirectory();
@@ -23,6 +26,7 @@ function listNotebooks(args: readonly string[]): string[] {
     if (found.length === 0) throw new Error(`folder "${arg}" holds no .ipynb notebooks`);
     return found;
   });
+  return [...new Map(named.map((path) => [resolve(path), path])).values()];
 }
 
 /** Returns `value` (seconds) in milliseconds; throws commander's argument error unless it is a positive number. */

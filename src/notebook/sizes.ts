@@ -65,39 +65,41 @@ const SMOKE: NotebookSizes = {
 };
 
 /**
- * Full size, chosen to regenerate every figure in about 3 hours on a 2-core machine with
- * `npm run figures` (two notebooks at once): 500 samples per point (FID on; KID and accuracy too),
- * Heun with 5 steps (9 evaluations per term), one seed except the comparison's three. Cost
- * estimate: about 128 guided points × 500 samples × 9 steps × 2 terms ≈ 1.15 M denoiser rows, at
- * unet-main's 48 rows/s on one wasm thread (`npm run bench`) ≈ 6.7 core-hours.
+ * Full size, chosen so `npm run figures` (two notebooks at once, the longest first) regenerates every
+ * figure in about 1.5–2 hours on this 2-core machine: 300 samples per point (FID on, from 2.3× the
+ * classifier's 128 feature dimensions; KID and accuracy too), Heun with 5 steps (9 evaluations per
+ * term), one seed except the comparison's three. Cost estimate before running: about 85 points ×
+ * 300 samples × 9 evaluations × 2 rows ≈ 0.46 M denoiser rows at unet-main's ~50 rows/s on one wasm
+ * thread (`npm run bench`) ≈ 2.6 core-hours; figures/README.md has the measured time. With more
+ * time, override `samples` (500 keeps FID further from its small-N bias) in a GUIDANCE_LAB_SIZES file.
  */
 const FULL: NotebookSizes = {
   size: 'full',
   steps: 5,
   sampler: 'heun',
-  samples: 500,
+  samples: 300,
   seeds: [0],
   realSamples: 1000,
   batchSize: 50,
-  fidMinSamples: 500,
+  fidMinSamples: 300,
   quickstart: { samples: 40, gamma: 2 },
   attention: { images: 4, sigmas: [40, 10, 2, 0.5, 0.1] },
-  frequency: { real: 1000, generated: 500, cutoffs: [0.125, 0.25, 0.5], blurSigmas: [0.5, 1, 2, 3] },
-  sag: { gamma: 0.75, gammas: [0, 0.25, 0.5, 0.75, 1.5] },
-  pag: { gammas: [0, 1, 2, 3, 4.5], layerGamma: 3 },
-  seg: { sigmas: [1, 4, 16, Infinity], gammas: [0, 1, 3, 5], sigmaGamma: 3 },
-  autoguidance: { gammas: [0, 0.5, 1, 2], emaGamma: 1 },
-  icgTsg: { gammas: [0, 1, 2, 3], tsgScales: [0.5, 1, 2] },
-  sims: { omegas: [0, 0.5, 1, 2] },
+  frequency: { real: 1000, generated: 300, cutoffs: [0.125, 0.25, 0.5], blurSigmas: [0.5, 1, 2, 3] },
+  sag: { gamma: 0.75, gammas: [0, 0.5, 1.5] },
+  pag: { gammas: [0, 1.5, 3, 4.5], layerGamma: 3 },
+  seg: { sigmas: [1, 16, Infinity], gammas: [0, 2, 5], sigmaGamma: 3 },
+  autoguidance: { gammas: [0, 1, 2], emaGamma: 1 },
+  icgTsg: { gammas: [0, 1, 3], tsgScales: [0.5, 2] },
+  sims: { omegas: [0, 1, 2] },
   comparison: {
     seeds: [0, 1, 2],
     gammas: {
       cfg: [0, 1, 2, 3],
-      sag: [0.5, 1],
-      pag: [2, 3],
-      seg: [3, 5],
-      autoguidance: [1, 2],
-      icg: [1, 2],
+      sag: [0.5],
+      pag: [3],
+      seg: [3],
+      autoguidance: [1],
+      icg: [2],
     },
   },
 };
