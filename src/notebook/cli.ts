@@ -43,11 +43,16 @@ function jobCount(value: string): number {
   return n;
 }
 
+/** Prints each non-empty line of `text` behind `prefix` (so the lines of notebooks run side by side stay apart). */
+function echoLines(prefix: string, text: string): void {
+  for (const line of text.split('\n')) if (line.trim() !== '') console.log(`${prefix} │ ${line}`);
+}
+
 /**
  * Runs the notebooks, up to `jobs` at once (each on its own kernel, so one core each), printing a line
  * per cell; returns the exit code (1 after the first failure: running notebooks finish, no new one starts).
  */
-async function run(paths: string[], opts: { timeout: number; startTimeout: number; jobs: number }): Promise<number> {
+async function run(paths: string[], opts: { timeout: number; startTimeout: number; jobs: number; echo: boolean }): Promise<number> {
   const notebooks = listNotebooks(paths);
   const linked = await linkSelf(PACKAGE_ROOT);
   if (linked) console.log(`wrote ${linked}`);
@@ -64,6 +69,7 @@ async function run(paths: string[], opts: { timeout: number; startTimeout: numbe
           cellTimeoutMs: opts.timeout,
           startTimeoutMs: opts.startTimeout,
           onCell: (p) => console.log(`${label}: cell ${p.cellIndex} ok (${p.done}/${p.total}, ${(p.ms / 1000).toFixed(1)} s)`),
+          onStream: opts.echo ? (text, _stream, cellIndex) => echoLines(`${label} cell ${cellIndex}`, text) : undefined,
         });
         console.log(`${label}: ok, ${cells} code cells in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       } catch (err) {
@@ -86,7 +92,8 @@ program
   .option('--timeout <seconds>', 'longest one cell may run', seconds, 600_000)
   .option('--start-timeout <seconds>', 'longest the kernel may take to start', seconds, 60_000)
   .option('--jobs <n>', 'notebooks run at once, each on its own kernel (one core each)', jobCount, 1)
-  .action(async (paths: string[], opts: { timeout: number; startTimeout: number; jobs: number }) => {
+  .option('--no-echo', "do not print the cells' printed lines as they arrive")
+  .action(async (paths: string[], opts: { timeout: number; startTimeout: number; jobs: number; echo: boolean }) => {
     process.exitCode = await run(paths, opts);
   });
 program

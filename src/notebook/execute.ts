@@ -16,6 +16,8 @@ export interface ExecuteOptions {
   startTimeoutMs?: number;
   /** Called after each executed code cell with its index in `cells`, the number of code cells done and to do, and its run time. */
   onCell?: (progress: CellProgress) => void;
+  /** Called with each piece of text a cell prints (as it arrives, so long cells show progress), with the cell's index in `cells`. */
+  onStream?: (text: string, stream: 'stdout' | 'stderr', cellIndex: number) => void;
 }
 
 export interface CellProgress {
@@ -78,7 +80,12 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
       const started = Date.now();
       let reply: ExecuteReply;
       try {
-        reply = await kernel.execute(joinText(cell.source), timeoutMs, (msg) => outputs.add(msg));
+        reply = await kernel.execute(joinText(cell.source), timeoutMs, (msg) => {
+          outputs.add(msg);
+          if (options.onStream && msg.header.msg_type === 'stream') {
+            options.onStream(String(msg.content.text ?? ''), msg.content.name === 'stderr' ? 'stderr' : 'stdout', cellIndex);
+          }
+        });
       } catch (err) {
         if (err instanceof KernelTimeoutError) throw new CellError(path, cellIndex, `did not finish within ${timeoutMs / 1000} s (${err.message})`);
         throw new CellError(path, cellIndex, (err as Error).message);

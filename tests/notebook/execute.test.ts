@@ -39,8 +39,14 @@ async function writeCodeNotebook(name: string, sources: string[]): Promise<strin
 test('the smoke notebook runs on tslab, imports guidance-lab by name and leaves the original untouched', async () => {
   const original = await readFile(SMOKE, 'utf8');
   const output = join(dir, 'smoke.ipynb');
-  assert.equal(await executeNotebook(SMOKE, { output }), 2);
+  const streamed = new Map<string, string>();
+  const onStream = (text: string, stream: string, cellIndex: number) => streamed.set(`${cellIndex} ${stream}`, (streamed.get(`${cellIndex} ${stream}`) ?? '') + text);
+  assert.equal(await executeNotebook(SMOKE, { output, onStream }), 2);
   const nb = await readNotebook(output);
+  const saved = new Map<string, string>();
+  nb.cells.forEach((c, i) => (c.outputs ?? []).forEach((o) => o.output_type === 'stream' && saved.set(`${i} ${o.name}`, (saved.get(`${i} ${o.name}`) ?? '') + joinText(o.text))));
+  assert.ok(saved.size > 0);
+  assert.deepEqual(streamed, saved, 'onStream hands on exactly what the cells print, as it arrives');
   assert.equal(stdout(cellById(nb, 'import-by-name')), `guidance-lab ${version}\n`);
   assert.equal(stdout(cellById(nb, 'tfjs')), 'sum([1, 2, 3]) = 6 on cpu\n');
   assert.deepEqual(nb.cells.filter((c) => c.cell_type === 'code').map((c) => c.execution_count), [1, 2]);
