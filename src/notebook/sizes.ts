@@ -66,25 +66,27 @@ const SMOKE: NotebookSizes = {
 
 /**
  * Full size, chosen so `npm run figures` (two notebooks at once, the longest first) regenerates every
- * figure in about 1.5–2 hours on this 2-core machine: 300 samples per point (FID on, from 2.3× the
- * classifier's 128 feature dimensions; KID and accuracy too), Heun with 5 steps (9 evaluations per
- * term), one seed except the comparison's three. Cost estimate before running: about 85 points ×
- * 300 samples × 9 evaluations × 2 rows ≈ 0.46 M denoiser rows at unet-main's ~50 rows/s on one wasm
- * thread (`npm run bench`) ≈ 2.6 core-hours; figures/README.md has the measured time. With more
- * time, override `samples` (500 keeps FID further from its small-N bias) in a GUIDANCE_LAB_SIZES file.
+ * figure in about 1.5 hours on this 2-core machine: 256 samples per point (FID on, from twice the
+ * classifier's 128 feature dimensions; KID and class accuracy too), Euler with 8 steps, one seed
+ * except the comparison's three. Euler, not Heun: on mnist-unet-main (200 samples, seed 0,
+ * bench/sampler-quality.ts) Heun 5 steps gave 54% unguided class accuracy, KID×10³ 1345, and CFG *lowered*
+ * accuracy (11% at γ = 3), while Euler 8 gave 81% / 17 and CFG 97–99%; Heun stayed behind Euler up to
+ * 12 steps (70% / 48 vs 76% / 19). Cost: about 90 points × 256 samples × 8 evaluations × 2 rows ≈
+ * 0.37 M denoiser rows ≈ 2.4 core-hours; figures/README.md has the measured time. With more time,
+ * raise `samples` (500 keeps FID further from its small-N bias) in a GUIDANCE_LAB_SIZES file.
  */
 const FULL: NotebookSizes = {
   size: 'full',
-  steps: 5,
-  sampler: 'heun',
-  samples: 300,
+  steps: 8,
+  sampler: 'euler',
+  samples: 256,
   seeds: [0],
   realSamples: 1000,
-  batchSize: 50,
-  fidMinSamples: 300,
+  batchSize: 64,
+  fidMinSamples: 256,
   quickstart: { samples: 40, gamma: 2 },
   attention: { images: 4, sigmas: [40, 10, 2, 0.5, 0.1] },
-  frequency: { real: 1000, generated: 300, cutoffs: [0.125, 0.25, 0.5], blurSigmas: [0.5, 1, 2, 3] },
+  frequency: { real: 1000, generated: 256, cutoffs: [0.125, 0.25, 0.5], blurSigmas: [0.5, 1, 2, 3] },
   sag: { gamma: 0.75, gammas: [0, 0.5, 1.5] },
   pag: { gammas: [0, 1.5, 3, 4.5], layerGamma: 3 },
   seg: { sigmas: [1, 16, Infinity], gammas: [0, 2, 5], sigmaGamma: 3 },
