@@ -1,11 +1,14 @@
 /**
  * Sweep throughput: samples/s of a small sweep (tiny DiT, CFG and PAG, 8 points of 32 samples,
  * measured with the shipped feature classifier) on 1 and on 2 worker threads once every worker has
- * loaded its backend and models (start-up, a fixed cost per sweep, reported apart), and the speed-up.
+ * loaded its backend and models (start-up, a fixed cost per sweep, reported apart), and the speed-up;
+ * next to it, the machine's own ceiling: the speed-up of 2 threads that only run forward passes,
+ * with no pool, messages or metrics.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { initBackend } from '../src/backend';
 import { createDenoiser } from '../src/model/factory';
 import { saveModel } from '../src/model/io';
@@ -14,7 +17,26 @@ import { classifierSource, parseSpec, referenceImages, runSweep } from '../src/e
 
 const CONFIG: ModelConfig = { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 4, width: 32, depth: 2, heads: 2 };
 
-/** Returns samples/s with 1 and 2 workers and their ratio. */
+/** Returns the images/s of `threads` threads each running `reps` forwards of batch 16 of CONFIG at the same time. */
+async function forwardLoops(threads: number, reps: number): Promise<number> {
+  const code = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(join(__dirname, 'forward-worker.ts'))});`;
+  const workers = Array.from({ length: threads }, () => new Worker(code, { eval: true, workerData: { config: CONFIG, batch: 16, reps } }));
+  try {
+    const next = (w: Worker) => new Promise<{ type: string; seconds: number }>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    await Promise.all(workers.map(next));
+    const done = workers.map(next);
+    for (const w of workers) w.postMessage('go');
+    const seconds = Math.max(...(await Promise.all(done)).map((m) => m.seconds));
+    return (threads * reps * 16) / seconds;
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Returns samples/s with 1 and 2 workers and their ratio, and the same ratio for bare forward loops. */
 export async function benchSweep(): Promise<{ name: string; value: number; unit: string }[]> {
   await initBackend();
   const dir = mkdtempSync(join(tmpdir(), 'gl-bench-sweep-'));
@@ -47,6 +69,7 @@ export async function benchSweep(): Promise<{ name: string; value: number; unit:
       { name: 'sweep worker start-up, 1 worker', value: startup[1], unit: 's' },
       { name: 'sweep worker start-up, 2 workers', value: startup[2], unit: 's' },
       { name: 'sweep speed-up, 2 workers / 1 worker (target ≥ 1.7)', value: rate[2] / rate[1], unit: '×' },
+      { name: 'ceiling: 2 threads of bare forward loops / 1 thread', value: (await forwardLoops(2, 150)) / (await forwardLoops(1, 150)), unit: '×' },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
