@@ -1,5 +1,5 @@
 /**
- * Sweep throughput: samples/s of a small sweep (tiny DiT, CFG and PAG, 8 points of 32 samples,
+ * Sweep throughput: samples/s of a small sweep (tiny DiT, CFG and PAG, 8 points of 96 samples,
  * measured with the shipped feature classifier) on 1 and on 2 worker threads once every worker has
  * loaded its backend and models (start-up, a fixed cost per sweep, reported apart), and the speed-up;
  * next to it, the machine's own ceiling: the speed-up of 2 threads that only run forward passes,
@@ -50,7 +50,7 @@ export async function benchSweep(): Promise<{ name: string; value: number; unit:
       methods: [{ method: 'cfg' }, { method: 'pag', params: { layers: ['blocks.1.attn'] } }],
       gammas: [1, 2],
       seeds: [0, 1],
-      n: 32,
+      n: 96,
       steps: 8,
       sampler: 'heun',
       batchSize: 16,
@@ -64,8 +64,8 @@ export async function benchSweep(): Promise<{ name: string; value: number; unit:
       startup[workers] = r.startupSeconds;
     }
     return [
-      { name: 'sweep, tiny DiT, 8 points × 32 samples, 1 worker (after start-up)', value: rate[1], unit: 'samples/s' },
-      { name: 'sweep, tiny DiT, 8 points × 32 samples, 2 workers (after start-up)', value: rate[2], unit: 'samples/s' },
+      { name: 'sweep, tiny DiT, 8 points × 96 samples, 1 worker (after start-up)', value: rate[1], unit: 'samples/s' },
+      { name: 'sweep, tiny DiT, 8 points × 96 samples, 2 workers (after start-up)', value: rate[2], unit: 'samples/s' },
       { name: 'sweep worker start-up, 1 worker', value: startup[1], unit: 's' },
       { name: 'sweep worker start-up, 2 workers', value: startup[2], unit: 's' },
       { name: 'sweep speed-up, 2 workers / 1 worker (target ≥ 1.7)', value: rate[2] / rate[1], unit: '×' },
