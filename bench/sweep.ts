@@ -8,10 +8,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { initBackend } from '../src/backend';
 import { createDenoiser } from '../src/model/factory';
 import { saveModel } from '../src/model/io';
+import { startTsWorker } from '../src/experiments/pool';
 import type { ModelConfig } from '../src/model/denoiser';
 import { classifierSource, parseSpec, referenceImages, runSweep } from '../src/experiments';
 
@@ -19,8 +20,7 @@ const CONFIG: ModelConfig = { arch: 'dit', imageSize: 32, channels: 1, classes: 
 
 /** Returns the images/s of `threads` threads each running `reps` forwards of batch 16 of CONFIG at the same time. */
 async function forwardLoops(threads: number, reps: number): Promise<number> {
-  const code = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(join(__dirname, 'forward-worker.ts'))});`;
-  const workers = Array.from({ length: threads }, () => new Worker(code, { eval: true, workerData: { config: CONFIG, batch: 16, reps } }));
+  const workers = Array.from({ length: threads }, () => startTsWorker(join(__dirname, 'forward-worker.ts'), { config: CONFIG, batch: 16, reps }));
   try {
     const next = (w: Worker) => new Promise<{ type: string; seconds: number }>((resolve, reject) => {
       w.once('message', resolve);

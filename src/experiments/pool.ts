@@ -13,12 +13,15 @@ export type ToWorker = { type: 'point'; point: SweepPoint };
 /** Message from a worker: ready for points, a finished row, or a failure. */
 export type FromWorker = { type: 'ready' } | { type: 'row'; row: SweepRow } | { type: 'error'; message: string };
 
+/** Returns a worker thread running the TypeScript file at `path` through tsx, with `workerData`. */
+export function startTsWorker(path: string, workerData: unknown): Worker {
+  const code = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(path)});`;
+  return new Worker(code, { eval: true, workerData });
+}
+
 /** Returns a worker thread running `worker.ts` (through tsx when running from sources) or `worker.js` (from dist/). */
 export function startWorker(setup: ContextSetup): Worker {
-  if (__filename.endsWith('.ts')) {
-    const code = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(join(__dirname, 'worker.ts'))});`;
-    return new Worker(code, { eval: true, workerData: setup });
-  }
+  if (__filename.endsWith('.ts')) return startTsWorker(join(__dirname, 'worker.ts'), setup);
   return new Worker(join(__dirname, 'worker.js'), { workerData: setup });
 }
 
