@@ -36,7 +36,7 @@ export function benchBackend(): Row[] {
   rows.push({ name: 'conv2d backprop filter', value: filterRate, unit: 'GFLOP/s' });
 
   const params = new Params(1);
-  const blocks = Array.from({ length: 6 }, (_, i) => new DitBlock(params.scope(`blocks.${i}`), `blocks.${i}.attn`, 128, 4, [8, 8]));
+  const blocks = Array.from({ length: 6 }, (_, i) => new DitBlock(params.scope(`blocks.${i}`), `blocks.${i}.attn`, 128, 4, [8, 8], false));
   // adaLN-Zero starts at zero modulation, which would make the blocks trivial: randomise it.
   for (const [name, v] of params.vars) if (name.includes('adaLN')) tf.tidy(() => v.assign(tf.randomNormal(v.shape, 0, 0.02)));
   const tokens = tf.randomNormal([64, 64, 128]) as tf.Tensor3D;

@@ -18,5 +18,5 @@ export { notebookSizes, mergeSizes, PRESET_SIZES } from './notebook/sizes';
 export type { NotebookSizes, NotebookSizesOverride, CommonSizes, SizeName } from './notebook/sizes';
 export { toImages } from './notebook/images';
 export { saveRows } from './notebook/rows';
-export { openStudy, Study, kidRows, accRows, mean, loadOptional } from './notebook/study';
+export { openStudy, Study, curveRows, kidRows, accRows, mean, loadOptional } from './notebook/study';
 export type { Row, Measured, MeasureOptions, OpenStudyOptions } from './notebook/study';

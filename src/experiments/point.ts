@@ -12,13 +12,20 @@ import { classAccuracy, fid, kid, precisionRecall } from '../metrics';
 import type { FeatureStats } from '../metrics';
 import { FeatureRows, Featurizer, featureRows, rowsNdarray } from './featurizer';
 import { SweepPoint, pointLabels } from './grid';
+import type { MetricName } from './spec';
 import { RowDigests, pointDigests, pointKey } from './key';
+
+/** Real images' features `[n, d]` and their statistics: what generated samples are measured against. */
+export interface MeasureReference {
+  rows: FeatureRows;
+  stats: FeatureStats;
+}
 
 /** What every point of a sweep shares: loaded models by name, the featurizer, the reference set. */
 export interface PointContext {
   models: Record<string, Denoiser>;
   featurizer: Featurizer;
-  reference: { rows: FeatureRows; stats: FeatureStats };
+  reference: MeasureReference;
   digests: RowDigests;
   batchSize: number;
 }
@@ -59,7 +66,7 @@ export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<Sw
   const t1 = Date.now();
   let metrics: PointMetrics;
   try {
-    metrics = measure(point, ctx, images, labels);
+    metrics = measureSamples(images, labels, point.metrics, ctx.featurizer, ctx.reference, point.model);
   } finally {
     images.dispose();
   }
@@ -74,15 +81,20 @@ export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<Sw
   };
 }
 
-function measure(point: SweepPoint, ctx: PointContext, images: tf.Tensor4D, labels: number[]): PointMetrics {
-  const want = new Set(point.metrics);
+/**
+ * Returns the `metrics` of generated `images` `[n, h, w, c]` sampled for `labels`: FID, KID and
+ * precision/recall of their features against `reference`, class accuracy of the featurizer's logits.
+ * `model` names the sampling model in errors.
+ */
+export function measureSamples(images: tf.Tensor4D, labels: readonly number[], metrics: readonly MetricName[], featurizer: Featurizer, reference: MeasureReference, model: string): PointMetrics {
+  const want = new Set(metrics);
   const out: PointMetrics = {};
   if (want.has('fid') || want.has('kid') || want.has('precisionRecall')) {
-    const g = featureRows(ctx.featurizer, images);
+    const g = featureRows(featurizer, images);
     const gen = rowsNdarray(g);
-    const real = rowsNdarray(ctx.reference.rows);
+    const real = rowsNdarray(reference.rows);
     if (want.has('fid')) {
-      const r = fid(gen, ctx.reference.stats, { warn: () => undefined });
+      const r = fid(gen, reference.stats, { warn: () => undefined });
       out.fid = r.fid;
       out.fidWarnings = r.warnings;
     }
@@ -90,8 +102,8 @@ function measure(point: SweepPoint, ctx: PointContext, images: tf.Tensor4D, labe
     if (want.has('precisionRecall')) Object.assign(out, precisionRecall(real, gen));
   }
   if (want.has('classAccuracy')) {
-    if (labels.includes(NULL_LABEL)) throw new Error(`classAccuracy needs a class-conditional model; "${point.model}" is unconditional (drop classAccuracy from metrics)`);
-    const logits = ctx.featurizer.logits(images);
+    if (labels.includes(NULL_LABEL)) throw new Error(`classAccuracy needs a class-conditional model; "${model}" is unconditional (drop classAccuracy from metrics)`);
+    const logits = featurizer.logits(images);
     try {
       out.classAccuracy = classAccuracy(logits, labels);
     } finally {

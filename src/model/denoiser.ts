@@ -24,6 +24,10 @@ export interface DitConfig {
   width: number;
   depth: number;
   heads: number;
+  /** A depthwise 3×3 convolution over the token grid at each MLP's input (residual, zero-initialised): locality a patch embedding lacks. */
+  localMlp?: boolean;
+  /** U-ViT long skips: block depth−1−i takes block i's output, concatenated and projected back to the width. */
+  skips?: boolean;
 }
 
 export interface UnetConfig {

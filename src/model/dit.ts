@@ -1,13 +1,15 @@
 /**
  * A DiT-style transformer denoiser network: patch embedding, learned positions, blocks with
- * adaLN-Zero conditioning on (σ, class), and a linear un-patchify head.
+ * adaLN-Zero conditioning on (σ, class), and a linear un-patchify head. Two options bring in what a
+ * plain DiT learns slowly on little data: a depthwise 3×3 convolution at each MLP's input
+ * (`localMlp`) and U-ViT's long skips between the first and second half of the blocks (`skips`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { SelfAttention } from './attention/layer';
 import type { AttentionLayerInfo } from './attention/processors';
 import type { Conditioning, DitConfig, ForwardOptions, Network } from './denoiser';
 import { ConditionEmbedding } from './embedding';
-import { Linear, layerNorm, silu } from './layers';
+import { DepthwiseConv3x3, Linear, layerNorm, silu } from './layers';
 import { Params, Scope } from './params';
 
 /** Returns x·(1+scale)+shift with per-row modulation `[batch, width]` over tokens `[batch, tokens, width]`. */
@@ -21,11 +23,13 @@ export class DitBlock {
   private readonly mod: Linear;
   private readonly fc1: Linear;
   private readonly fc2: Linear;
+  private readonly local: DepthwiseConv3x3 | null;
 
-  constructor(s: Scope, name: string, width: number, heads: number, grid: [number, number]) {
+  constructor(s: Scope, name: string, width: number, heads: number, private readonly grid: [number, number], localMlp: boolean) {
     this.attn = new SelfAttention(s.scope('attn'), name, width, heads, grid, false);
     this.mod = new Linear(s.scope('adaLN'), width, 6 * width, 'zeros');
     this.fc1 = new Linear(s.scope('mlp.fc1'), width, 4 * width);
+    this.local = localMlp ? new DepthwiseConv3x3(s.scope('mlp.local'), width, 'zeros') : null;
     this.fc2 = new Linear(s.scope('mlp.fc2'), 4 * width, width);
   }
 
@@ -34,7 +38,12 @@ export class DitBlock {
     const [sh1, sc1, g1, sh2, sc2, g2] = tf.split(this.mod.apply(c), 6, 1);
     const a = this.attn.apply(modulate(layerNorm(x), sh1, sc1) as tf.Tensor3D, opts.processors);
     x = tf.add(x, tf.mul(tf.expandDims(g1, 1), a)) as tf.Tensor3D;
-    const m = this.fc2.apply(silu(this.fc1.apply(modulate(layerNorm(x), sh2, sc2))));
+    let h = modulate(layerNorm(x), sh2, sc2);
+    if (this.local) {
+      const [b, t, w] = h.shape;
+      h = tf.add(h, this.local.apply(h.reshape([b, this.grid[0], this.grid[1], w])).reshape([b, t, w]));
+    }
+    const m = this.fc2.apply(silu(this.fc1.apply(h)));
     return tf.add(x, tf.mul(tf.expandDims(g2, 1), m)) as tf.Tensor3D;
   }
 }
@@ -73,6 +82,8 @@ export class DitNetwork implements Network {
   private readonly patchIn: Linear;
   private readonly pos: tf.Variable;
   private readonly blocks: DitBlock[];
+  /** Projections `[2·width → width]` of the long skips into the second half's blocks (empty without skips). */
+  private readonly skipIn: Linear[];
   private readonly finalMod: Linear;
   private readonly head: Linear;
   private readonly grid: number;
@@ -87,7 +98,9 @@ export class DitNetwork implements Network {
     this.embed = new ConditionEmbedding(root.scope('embed'), width, classes);
     this.patchIn = new Linear(root.scope('patch'), patch * patch * channels, width);
     this.pos = root.create('pos', [1, this.grid * this.grid, width], { values: sinCosPositions(this.grid, width) });
-    this.blocks = Array.from({ length: depth }, (_, i) => new DitBlock(root.scope(`blocks.${i}`), `blocks.${i}.attn`, width, heads, [this.grid, this.grid]));
+    this.blocks = Array.from({ length: depth }, (_, i) => new DitBlock(root.scope(`blocks.${i}`), `blocks.${i}.attn`, width, heads, [this.grid, this.grid], config.localMlp ?? false));
+    const half = Math.floor(depth / 2);
+    this.skipIn = config.skips ? Array.from({ length: half }, (_, i) => new Linear(root.scope(`blocks.${depth - 1 - i}.skip`), 2 * width, width)) : [];
     this.finalMod = new Linear(root.scope('final.adaLN'), width, 2 * width, 'zeros');
     this.head = new Linear(root.scope('final.linear'), width, patch * patch * channels, 'zeros');
     this.attention = this.blocks.map((b) => b.attn.info);
@@ -100,7 +113,15 @@ export class DitNetwork implements Network {
     const c = silu(this.embed.apply(cNoise, classOneHot, cond)) as tf.Tensor2D;
     const tokens = xIn.reshape([b, g, patch, g, patch, channels]).transpose([0, 1, 3, 2, 4, 5]).reshape([b, g * g, patch * patch * channels]);
     let x = tf.add(this.patchIn.apply(tokens), this.pos) as tf.Tensor3D;
-    for (const block of this.blocks) x = block.apply(x, c, opts);
+    // Long skips: block depth−1−i receives the input of block i (i < depth/2), concatenated and projected.
+    const depth = this.blocks.length;
+    const saved: tf.Tensor3D[] = [];
+    this.blocks.forEach((block, i) => {
+      if (this.skipIn.length > 0 && i < this.skipIn.length) saved.push(x);
+      const from = depth - 1 - i;
+      if (from < this.skipIn.length) x = this.skipIn[from].apply(tf.concat([x, saved[from]], 2)) as tf.Tensor3D;
+      x = block.apply(x, c, opts);
+    });
     const [shift, scale] = tf.split(this.finalMod.apply(c), 2, 1);
     const out = this.head.apply(modulate(layerNorm(x), shift, scale));
     return out.reshape([b, g, g, patch, patch, channels]).transpose([0, 1, 3, 2, 4, 5]).reshape([b, g * patch, g * patch, channels]) as tf.Tensor4D;

@@ -37,6 +37,31 @@ export class Conv2d {
   }
 }
 
+/**
+ * A depthwise 3×3 'same' convolution with bias, NHWC, written as nine shifted, per-channel scaled
+ * copies: every op has a fast wasm gradient (tfjs-backend-wasm registers no depthwise backprop kernels).
+ */
+export class DepthwiseConv3x3 {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable;
+  constructor(s: Scope, readonly channels: number, init: 'default' | 'zeros' = 'default') {
+    this.weight = s.create('weight', [9, channels], init === 'zeros' ? 'zeros' : { std: 1 / 3 });
+    this.bias = s.create('bias', [channels], 'zeros');
+  }
+
+  /** Returns the per-channel convolution of x plus bias, `[batch, h, w, channels]`. */
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    const [b, h, w, c] = x.shape;
+    const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+    const taps = tf.unstack(this.weight);
+    let out: tf.Tensor = this.bias;
+    for (let dy = 0; dy < 3; dy++) {
+      for (let dx = 0; dx < 3; dx++) out = tf.add(out, tf.mul(tf.slice(padded, [0, dy, dx, 0], [b, h, w, c]), taps[dy * 3 + dx]));
+    }
+    return out as tf.Tensor4D;
+  }
+}
+
 /** Group normalisation over NHWC feature maps, with learned scale and shift. */
 export class GroupNorm {
   readonly gamma: tf.Variable;

@@ -61,7 +61,7 @@ const SMOKE: NotebookSizes = {
   autoguidance: { gammas: [0, 1], emaGamma: 1 },
   icgTsg: { gammas: [0, 2], tsgScales: [1] },
   sims: { omegas: [0, 1] },
-  comparison: { seeds: [0], gammas: { cfg: [0, 2], sag: [0.75], pag: [3], seg: [3], autoguidance: [1], icg: [2] } },
+  comparison: { seeds: [0], gammas: { cfg: [0, 2], sag: [0, 0.75], pag: [0, 3], seg: [0, 3], autoguidance: [0, 1], icg: [0, 2] } },
 };
 
 /**
@@ -97,11 +97,11 @@ const FULL: NotebookSizes = {
     seeds: [0, 1, 2],
     gammas: {
       cfg: [0, 1, 2, 3],
-      sag: [0.5],
-      pag: [3],
-      seg: [3],
-      autoguidance: [1],
-      icg: [2],
+      sag: [0, 0.1, 0.25],
+      pag: [0, 1, 3],
+      seg: [0, 3, 10],
+      autoguidance: [0, 1, 2],
+      icg: [0, 1, 2],
     },
   },
 };

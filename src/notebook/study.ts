@@ -1,22 +1,28 @@
 /**
  * The measuring set-up shared by the guidance notebooks (03…09): sample `sizes.samples` digits
  * (labels cycle 0…9) per point and compare the feature classifier's view of them with held-out real
- * digits.
+ * digits, with the sweeps' own measurement (src/experiments/point.ts).
  *   KID: unbiased kernel distance between feature sets (lower is better), usable with few samples.
+ *   precision / recall: how much of the samples lies on the real digits' feature manifold, and how much of that manifold the samples cover.
  *   class accuracy: does the classifier read the digit we asked for (higher is better)?
  *   FID: only when there are enough samples for a stable covariance (sizes.fidMinSamples).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { CLASSIFIER_SPLIT, classAccuracy, fid, kid, loadClassifier, referenceStats, type Classifier, type FeatureStats } from '../metrics';
+import { CLASSIFIER_SPLIT, featureStats, loadClassifier, type Classifier } from '../metrics';
 import { loadDataset, splitDataset, toTensor } from '../data';
 import { CHECKPOINT_DIR, NULL_LABEL, loadShipped, shippedModels, type Denoiser } from '../model';
 import { sample, type GuidanceTerm } from '../guidance';
+import { featureRows, rowsNdarray } from '../experiments/featurizer';
+import { measureSamples, type MeasureReference } from '../experiments/point';
+import type { MetricName } from '../experiments/spec';
 import type { MetricRow } from '../viz';
 import type { CommonSizes } from './sizes';
 
-/** One measured point: KID (raw, not ×10³), class accuracy in [0, 1] (NaN when unconditional), FID when enabled. */
+/** One measured point: KID (raw, not ×10³), precision and recall in [0, 1], class accuracy in [0, 1] (NaN when unconditional), FID when enabled. */
 export interface Measured {
   kid: number;
+  precision: number;
+  recall: number;
   accuracy: number;
   fid?: number;
 }
@@ -43,14 +49,19 @@ export interface OpenStudyOptions {
   log?: (line: string) => void;
 }
 
+/** Returns gl.metricCurves rows of `metric` × `scale` for the rows where it is finite; one per row. */
+export function curveRows(rows: readonly Row[], metric: 'kid' | 'fid' | 'precision' | 'recall' | 'accuracy', scale = 1): MetricRow[] {
+  return rows.filter((r) => Number.isFinite(r[metric])).map((r) => ({ method: r.method, gamma: r.gamma, seed: r.seed, value: (r[metric] as number) * scale }));
+}
+
 /** Returns the rows as gl.metricCurves rows of KID ×10³ (for readable axes); one per row. */
 export function kidRows(rows: readonly Row[]): MetricRow[] {
-  return rows.map((r) => ({ method: r.method, gamma: r.gamma, seed: r.seed, value: r.kid * 1e3 }));
+  return curveRows(rows, 'kid', 1e3);
 }
 
 /** Returns the rows with a finite accuracy as gl.metricCurves rows of class accuracy in %. */
 export function accRows(rows: readonly Row[]): MetricRow[] {
-  return rows.filter((r) => Number.isFinite(r.accuracy)).map((r) => ({ method: r.method, gamma: r.gamma, seed: r.seed, value: r.accuracy * 100 }));
+  return curveRows(rows, 'accuracy', 100);
 }
 
 /** Returns the arithmetic mean of `xs` (NaN when empty). */
@@ -71,10 +82,8 @@ export class Study {
     readonly sizes: CommonSizes,
     /** The feature classifier (features, logits, attention). */
     readonly classifier: Classifier,
-    /** Classifier features `[sizes.realSamples, F]` of held-out real digits: the KID reference. */
-    readonly realFeatures: tf.Tensor2D,
-    /** Feature statistics of the held-out split for FID, or null when sizes.samples < sizes.fidMinSamples. */
-    readonly referenceStats: FeatureStats | null,
+    /** Classifier features `[sizes.realSamples, F]` of held-out real digits and their statistics: the metrics' reference. */
+    readonly reference: MeasureReference,
     private readonly log: (line: string) => void = console.log,
   ) {}
 
@@ -83,18 +92,24 @@ export class Study {
     return Array.from({ length: this.sizes.samples }, (_, i) => i % 10);
   }
 
-  /** Returns KID, class accuracy (NaN when unconditional) and FID (when enabled) of `sizes.samples` samples with `guidance` at `seed`. */
+  /** Whether points get an FID (sizes.samples ≥ sizes.fidMinSamples). */
+  get fidOn(): boolean {
+    return this.sizes.samples >= this.sizes.fidMinSamples;
+  }
+
+  /** Returns KID, precision/recall, class accuracy (NaN when unconditional) and FID (when enabled) of `sizes.samples` samples with `guidance` at `seed`. */
   async measure(model: Denoiser, guidance: GuidanceTerm[], seed: number, options: MeasureOptions = {}): Promise<Measured> {
-    const { sizes, classifier } = this;
+    const { sizes } = this;
     const conditional = model.config.classes > 0 && !options.unconditional;
     const labels = conditional ? this.evalLabels : this.evalLabels.map(() => NULL_LABEL);
+    const metrics: MetricName[] = ['kid', 'precisionRecall', ...(conditional ? (['classAccuracy'] as const) : []), ...(this.fidOn ? (['fid'] as const) : [])];
     const images = await sample({ model, guidance, labels, seed, steps: sizes.steps, sampler: sizes.sampler, batchSize: sizes.batchSize });
-    const features = classifier.features(images);
-    const logits = classifier.logits(images);
-    const out: Measured = { kid: kid(features, this.realFeatures), accuracy: conditional ? classAccuracy(logits, labels) : NaN };
-    if (this.referenceStats) out.fid = fid(features, this.referenceStats).fid;
-    tf.dispose([images, features, logits]);
-    return out;
+    try {
+      const m = measureSamples(images, labels, metrics, this.classifier, this.reference, `${model.config.arch} model`);
+      return { kid: m.kid as number, precision: m.precision as number, recall: m.recall as number, accuracy: m.classAccuracy ?? NaN, ...(m.fid === undefined ? {} : { fid: m.fid }) };
+    } finally {
+      images.dispose();
+    }
   }
 
   /** Returns rows of `make(γ)` for every γ and seed (logging each); γ = 0 reuses the `unguided` rows under `method`. */
@@ -108,7 +123,7 @@ export class Study {
       for (const seed of this.sizes.seeds) {
         const m = await this.measure(model, make(gamma), seed);
         rows.push({ method, gamma, seed, ...m });
-        this.log(`${method} γ=${gamma} seed ${seed}: KID ${(m.kid * 1e3).toFixed(2)}e-3, accuracy ${(m.accuracy * 100).toFixed(0)}%${m.fid === undefined ? '' : `, FID ${m.fid.toFixed(2)}`}`);
+        this.log(`${method} γ=${gamma} seed ${seed}: ${describe(m)}`);
       }
     }
     return rows;
@@ -118,20 +133,25 @@ export class Study {
   async unguidedRows(model: Denoiser): Promise<Row[]> {
     const rows: Row[] = [];
     for (const seed of this.sizes.seeds) rows.push({ method: 'unguided', gamma: 0, seed, ...(await this.measure(model, [], seed)) });
-    this.log(`unguided: KID ${(rows[0].kid * 1e3).toFixed(2)}e-3, accuracy ${(rows[0].accuracy * 100).toFixed(0)}%`);
+    this.log(`unguided seed ${rows[0].seed}: ${describe(rows[0])}`);
     return rows;
   }
 
-  /** Frees the real features and the classifier. */
+  /** Frees the classifier. */
   dispose(): void {
-    this.realFeatures.dispose();
     this.classifier.dispose();
   }
 }
 
+/** Returns a one-line summary of a measured point. */
+function describe(m: Measured): string {
+  const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+  return `KID ${(m.kid * 1e3).toFixed(2)}e-3, precision ${pct(m.precision)}, recall ${pct(m.recall)}, accuracy ${pct(m.accuracy)}${m.fid === undefined ? '' : `, FID ${m.fid.toFixed(2)}`}`;
+}
+
 /**
- * Returns a Study: the shipped classifier, features of the first `sizes.realSamples` held-out MNIST
- * digits, and (when `sizes.samples ≥ sizes.fidMinSamples`) the held-out FID reference; logs the set-up.
+ * Returns a Study: the shipped classifier and the features (with statistics) of the first
+ * `sizes.realSamples` held-out MNIST digits; logs the set-up.
  */
 export async function openStudy(sizes: CommonSizes, options: OpenStudyOptions = {}): Promise<Study> {
   const log = options.log ?? console.log;
@@ -139,10 +159,9 @@ export async function openStudy(sizes: CommonSizes, options: OpenStudyOptions = 
   const mnist = await loadDataset('mnist');
   const heldOut = splitDataset(mnist, CLASSIFIER_SPLIT).heldOut;
   const realBatch = toTensor(mnist, heldOut.subarray(0, sizes.realSamples));
-  const realFeatures = classifier.features(realBatch.images);
+  const rows = featureRows(classifier, realBatch.images);
   tf.dispose([realBatch.images, realBatch.labels]);
-  const useFid = sizes.samples >= sizes.fidMinSamples;
-  const stats = useFid ? await referenceStats('mnist', 'heldOut', classifier) : null;
-  log(`measuring ${sizes.samples} samples per point, ${sizes.steps} ${sizes.sampler} steps, seeds [${sizes.seeds}], against ${sizes.realSamples} held-out digits; FID ${useFid ? 'on' : `off (needs ≥ ${sizes.fidMinSamples} samples)`}`);
-  return new Study(sizes, classifier, realFeatures, stats, log);
+  const study = new Study(sizes, classifier, { rows, stats: featureStats(rowsNdarray(rows)) }, log);
+  log(`measuring ${sizes.samples} samples per point, ${sizes.steps} ${sizes.sampler} steps, seeds [${sizes.seeds}], against ${rows.n} held-out digits; FID ${study.fidOn ? 'on' : `off (needs ≥ ${sizes.fidMinSamples} samples)`}`);
+  return study;
 }

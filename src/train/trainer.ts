@@ -37,6 +37,8 @@ export interface TrainOptions {
   snapshots: number[];
   /** Seconds between training-state saves. */
   saveEverySeconds: number;
+  /** Stop this call after this many seconds of training, with the state saved (rerunning continues); unlimited when absent. */
+  maxSeconds?: number;
   loss: LossOptions;
   /** Weights to start from instead of a fresh initialisation (SIMS fine-tuning). */
   initFrom?: Record<string, TensorData>;
@@ -78,9 +80,9 @@ function snapshotStep(frac: number, totalSteps: number): number {
 
 /**
  * Trains (or resumes) the run in `opts.out` on `train` (indices into `ds`) until T images;
- * returns the final step and the wall time spent in this call.
+ * returns the step reached, the run's training seconds in total and whether it reached T.
  */
-export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOptions): Promise<{ steps: number; seconds: number }> {
+export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOptions): Promise<{ steps: number; seconds: number; finished: boolean }> {
   mkdirSync(opts.out, { recursive: true });
   const model = createDenoiser(opts.config, opts.seed);
   const params = model.net.params.vars;
@@ -153,7 +155,9 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
   let windowLoss = 0;
   let windowSteps = 0;
   let windowStart = Date.now();
-  while (step < totalSteps) {
+  const callStart = Date.now();
+  const outOfTime = (): boolean => opts.maxSeconds !== undefined && Date.now() - callStart >= opts.maxSeconds * 1000;
+  while (step < totalSteps && !outOfTime()) {
     const rng = new Rng(opts.seed, step);
     const idx = Array.from({ length: opts.batch }, () => trainIdx[rng.int(trainIdx.length)]);
     const per = ds.height * ds.width * ds.channels;
@@ -185,15 +189,23 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
     // A snapshot whose step has passed is written now (e.g. after a resume with a different T); its file records the images it saw.
     for (const f of opts.snapshots) if (step >= snapshotStep(f, totalSteps) && !existsSync(runFiles.snapshot(opts.out, f))) await exportEma(runFiles.snapshot(opts.out, f), exportIdx);
     if (step === totalSteps) for (let i = 0; i < opts.sigmaRels.length; i++) await exportEma(runFiles.ema(opts.out, opts.sigmaRels[i]), i);
-    if (now - lastSave > opts.saveEverySeconds * 1000 || step === totalSteps) {
+    if (now - lastSave > opts.saveEverySeconds * 1000 || step === totalSteps || outOfTime()) {
       await saveState();
       lastSave = Date.now();
     }
   }
   progress.done();
-  const seconds = elapsed;
   model.net.params.dispose();
   ema.dispose();
   optimizer.dispose();
-  return { steps: step, seconds };
+  return { steps: step, seconds: elapsed, finished: step === totalSteps };
+}
+
+/** Returns the EMA weights of length `sigmaRel` (by parameter name) and the config from a run's saved training state, finished or not. */
+export async function stateEma(out: string, sigmaRel: number): Promise<{ config: ModelConfig; weights: Record<string, TensorData>; images: number }> {
+  const st = await loadCheckpoint(runFiles.state(out));
+  const prefix = `ema${sigmaRel.toFixed(3)}/`;
+  const weights = Object.fromEntries(Object.entries(st.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  if (Object.keys(weights).length === 0) throw new Error(`${runFiles.state(out)} keeps no EMA of σ_rel ${sigmaRel}`);
+  return { config: st.metadata.config as unknown as ModelConfig, weights, images: (st.metadata.training as { images: number }).images };
 }

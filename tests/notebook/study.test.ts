@@ -5,12 +5,12 @@ import { initBackend } from '../../src/backend';
 import { createDenoiser } from '../../src/model';
 import { toImages } from '../../src/notebook/images';
 import { PRESET_SIZES, mergeSizes } from '../../src/notebook/sizes';
-import { accRows, kidRows, mean, openStudy, type Row } from '../../src/notebook/study';
+import { accRows, curveRows, kidRows, mean, openStudy, type Row } from '../../src/notebook/study';
 
 const rows: Row[] = [
-  { method: 'unguided', gamma: 0, seed: 0, kid: 0.004, accuracy: 0.5 },
-  { method: 'cfg', gamma: 2, seed: 1, kid: 0.0015, accuracy: 0.75, fid: 3 },
-  { method: 'tsg', gamma: 1, seed: 0, kid: 0.002, accuracy: NaN },
+  { method: 'unguided', gamma: 0, seed: 0, kid: 0.004, precision: 0.5, recall: 0.25, accuracy: 0.5 },
+  { method: 'cfg', gamma: 2, seed: 1, kid: 0.0015, precision: 0.75, recall: 0.125, accuracy: 0.75, fid: 3 },
+  { method: 'tsg', gamma: 1, seed: 0, kid: 0.002, precision: 0.25, recall: 0.5, accuracy: NaN },
 ];
 
 test('kidRows scales KID by 10³, one row per input', () => {
@@ -25,6 +25,11 @@ test('accRows drops NaN accuracies and reports percent', () => {
     { method: 'unguided', gamma: 0, seed: 0, value: 50 },
     { method: 'cfg', gamma: 2, seed: 1, value: 75 },
   ]);
+});
+
+test('curveRows picks one metric, scales it and keeps only finite values (FID absent → dropped)', () => {
+  assert.deepEqual(curveRows(rows, 'recall', 100).map((r) => r.value), [25, 12.5, 50]);
+  assert.deepEqual(curveRows(rows, 'fid'), [{ method: 'cfg', gamma: 2, seed: 1, value: 3 }]);
 });
 
 test('mean of numbers; NaN when empty', () => {
@@ -61,6 +66,7 @@ test('a Study measures a tiny untrained model: finite KID, accuracy in [0, 1], N
     const m = await study.measure(model, [], 0);
     assert.ok(Number.isFinite(m.kid), `kid ${m.kid}`);
     assert.ok(m.accuracy >= 0 && m.accuracy <= 1, `accuracy ${m.accuracy}`);
+    for (const v of [m.precision, m.recall]) assert.ok(v >= 0 && v <= 1, `precision/recall ${v}`);
     assert.equal(m.fid, undefined);
     const u = await study.measure(model, [], 0, { unconditional: true });
     assert.ok(Number.isFinite(u.kid) && Number.isNaN(u.accuracy));

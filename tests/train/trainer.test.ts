@@ -65,3 +65,30 @@ test('kill -9 mid-run, rerun the same command: it resumes and ends bit-identical
   assert.match(log, /^step,images,loss,images_per_s\n/);
   assert.match(log, /\n12,96,/);
 });
+
+test('maxSeconds stops a run early with its state saved; stateEma reads the EMA of the unfinished run; rerunning finishes it', async () => {
+  const { initBackend } = await import('../../src/backend');
+  const { loadDataset, splitDataset } = await import('../../src/data');
+  const { DEFAULT_TRAIN, stateEma, train } = await import('../../src/train/trainer');
+  await initBackend('wasm');
+  const ds = await loadDataset('mnist');
+  const idx = splitDataset(ds, { heldOut: 0.1, seed: 0 }).train;
+  const out = mkdtempSync(join(tmpdir(), 'gl-train-max-'));
+  const opts = {
+    ...DEFAULT_TRAIN, out, images: 8 * 400, batch: 8, warmup: 16, sigmaRels: [0.05, 0.1], exportSigmaRel: 0.1, saveEverySeconds: 1e9, command: 'test',
+    config: { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 16, depth: 1, heads: 2 } as const,
+  };
+  const first = await train(ds, idx, { ...opts, maxSeconds: 0.3 });
+  assert.equal(first.finished, false);
+  assert.ok(first.steps > 0 && first.steps < 400, `stopped at step ${first.steps}`);
+  assert.equal(await stateStep(out), first.steps, 'the state is saved at the step where the time ran out');
+  assert.ok(!existsSync(runFiles.ema(out, 0.1)), 'an unfinished run exports no final EMA');
+  const peek = await stateEma(out, 0.1);
+  assert.equal(peek.images, first.steps * 8);
+  assert.deepEqual(Object.keys(peek.weights).sort(), Object.keys((await loadCheckpoint(runFiles.state(out))).tensors).filter((k) => k.startsWith('param/')).map((k) => k.slice(6)).sort());
+  await assert.rejects(stateEma(out, 0.2), /keeps no EMA of σ_rel 0.2/);
+  const second = await train(ds, idx, opts);
+  assert.equal(second.finished, true);
+  assert.equal(second.steps, 400);
+  assert.ok(existsSync(runFiles.ema(out, 0.1)));
+});

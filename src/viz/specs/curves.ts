@@ -50,7 +50,7 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
     const mine = values.filter((v) => v.method === m);
     mine[bestIndex(mine.map((v) => v.mean), dir)].best = true;
   }
-  const yScale = { zero: false, ...(options.logY ? { type: 'log' as const } : {}) };
+  const yScale = options.logY ? { type: 'log' as const } : { zero: false };
   const y = { field: 'mean', type: 'quantitative' as const, title: options.metric, scale: yScale };
   const colour = lineColour('method', 'method', methods);
   const tooltip = [

@@ -1,0 +1,68 @@
+/**
+ * A/B of DiT variants at equal wall time: train one variant for a fixed number of seconds (one wasm
+ * thread), then sample 100 digits from its σ_rel 0.10 EMA (labels cycling 0…9, Euler 16 steps, seed 0)
+ * and report the feature classifier's class accuracy, the mean of the last five logged losses, images
+ * seen and a sample grid (PNG). One process per variant, so a many-core machine runs the whole table at once:
+ *   node --import tsx bench/dit-variants.ts <variant> <seconds> <out-dir>
+ * Variants: see VARIANTS. Slow (minutes per variant); runs are kept in bench/results/*-dit-variants.txt.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { classAccuracy, createDenoiser, initBackend, loadClassifier, loadDataset, sample, sampleGrid, splitDataset, toPng, type DitConfig } from '../src';
+import { PRESETS } from '../src/model/presets';
+import { DEFAULT_TRAIN, stateEma, train } from '../src/train/trainer';
+
+const base = PRESETS['dit-main'] as DitConfig;
+
+/** Each variant: the DiT config, learning rate and batch it trains with. */
+const VARIANTS: Record<string, { config: DitConfig; lr: number; batch: number }> = {
+  base: { config: base, lr: 1e-3, batch: 32 },
+  local: { config: { ...base, localMlp: true }, lr: 1e-3, batch: 32 },
+  skips: { config: { ...base, skips: true }, lr: 1e-3, batch: 32 },
+  'local-skips': { config: { ...base, localMlp: true, skips: true }, lr: 1e-3, batch: 32 },
+  'base-lr2': { config: base, lr: 2e-3, batch: 32 },
+  'base-b16': { config: base, lr: 1e-3, batch: 16 },
+  'local-skips-b16': { config: { ...base, localMlp: true, skips: true }, lr: 1e-3, batch: 16 },
+};
+
+async function main(): Promise<void> {
+  const [name, secondsArg, outDir] = process.argv.slice(2);
+  const variant = VARIANTS[name];
+  if (!variant || !(Number(secondsArg) > 0) || !outDir) {
+    throw new Error(`usage: dit-variants.ts <variant> <seconds> <out-dir>; variants: ${Object.keys(VARIANTS).join(', ')}; got ${JSON.stringify([name, secondsArg, outDir])}`);
+  }
+  await initBackend('wasm');
+  const ds = await loadDataset('mnist');
+  const split = splitDataset(ds, { heldOut: 0.1, seed: 0 });
+  const run = join(outDir, name);
+  const r = await train(ds, split.train, {
+    ...DEFAULT_TRAIN, out: run, config: variant.config, images: 10_000_000, lr: variant.lr, batch: variant.batch, snapshots: [], saveEverySeconds: 1e9, maxSeconds: Number(secondsArg), command: `bench/dit-variants.ts ${name}`,
+  });
+  const { weights, images } = await stateEma(run, 0.1);
+  const model = createDenoiser(variant.config, 0);
+  model.net.params.load(weights, 'EMA');
+  const labels = Array.from({ length: 100 }, (_, i) => i % 10);
+  const t0 = Date.now();
+  const x = await sample({ model, labels, steps: 16, sampler: 'euler', seed: 0, batchSize: 50 });
+  const sampleSeconds = (Date.now() - t0) / 1000;
+  const classifier = await loadClassifier();
+  const accuracy = tf.tidy(() => classAccuracy(classifier.logits(x), labels));
+  const pixels = x.dataSync();
+  x.dispose();
+  const grid = sampleGrid(
+    Array.from({ length: 50 }, (_, i) => ({ pixels: Array.from(pixels.subarray(i * 1024, (i + 1) * 1024)), height: 32, width: 32, label: String(labels[i]) })),
+    { columns: 10, title: `${name}: ${images} images, ${(accuracy * 100).toFixed(0)}%` },
+  );
+  writeFileSync(join(outDir, `${name}.png`), (await toPng(grid)).png);
+  const log = readFileSync(join(run, 'loss.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+  const last = log.slice(-5);
+  const row = {
+    variant: name, lr: variant.lr, batch: variant.batch, config: variant.config, parameters: model.net.params.count(), images, trainSeconds: Math.round(r.seconds),
+    imagesPerSecond: images / r.seconds, loss: last.reduce((a, l) => a + l[2], 0) / last.length, accuracy, sampleSeconds,
+  };
+  console.log(JSON.stringify(row));
+  writeFileSync(join(outDir, `${name}.json`), JSON.stringify(row, null, 1));
+}
+
+void main();
