@@ -1,6 +1,12 @@
 /**
  * The guided denoiser: runs the positive pass and every active term's negative (batched, SAG in a
  * second phase) and returns D_out = D_pos + Σ γ_i (P_i − N_i).
+ *
+ * Differences are taken in noise-prediction units, σ·ε = x − D, as diffusers and the SAG paper do:
+ * P − N = (D_P − D_N) − (x_P − x_N). That is the plain D difference whenever both branches see the
+ * same x (every method but SAG); SAG's negative sees x̂ = degrade(D_base) + (x − D_base), so its term
+ * becomes γ(degrade(D_base) − D(x̂)) — not γ(D_base − D(x̂)), which adds γ times the detail the
+ * degradation removed (an unsharp mask) at every step.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser } from '../model/denoiser';
@@ -41,12 +47,19 @@ export function guidedDenoiser(model: Denoiser, terms: GuidanceTerm[], labels: n
         }
         const [dPos, ...dDirect] = evaluateRequests([positive, ...direct], sigma);
         const base = { x: sagBase.x, labels: sagBase.labels, denoised: cfgRow >= 0 ? dDirect[negIndex[cfgRow] - 1] : dPos, sigma, indices };
-        const dDeferred = evaluateRequests(deferred.map((d) => d.negative(base)), sigma);
+        const deferredRequests = deferred.map((d) => d.negative(base));
+        const dDeferred = evaluateRequests(deferredRequests, sigma);
         let out: tf.Tensor4D = dPos;
         let k = 0;
         plans.forEach((p, i) => {
-          const [pos, neg] = 'negative' in p ? [dPos, dDirect[negIndex[i] - 1]] : [base.denoised, dDeferred[k++]];
-          out = tf.add(out, tf.mul(tf.sub(pos, neg), active[i].gamma));
+          let diff: tf.Tensor;
+          if ('negative' in p) {
+            diff = tf.sub(dPos, dDirect[negIndex[i] - 1]);
+          } else {
+            const request = deferredRequests[k];
+            diff = tf.sub(tf.sub(base.denoised, dDeferred[k++]), tf.sub(base.x, request.x));
+          }
+          out = tf.add(out, tf.mul(diff, active[i].gamma));
         });
         return out;
       });

@@ -78,17 +78,21 @@ describe('guidance engine', () => {
     tf.dispose([probs, q, k, denoised, x, neg.x, blurred]);
   });
 
-  it('SAG with CFG acts on the unconditional branch: D_c + γ(D_c − D_u) + γ_s(D_u − D(x̂_u; ∅))', () => {
+  it("SAG with CFG is diffusers' noise-space update on the unconditional branch: ε = ε_c + γ(ε_c − ε_u) + γ_s(ε_u(x) − ε(x̂_u; ∅)), D = x − σε", () => {
     const x = input(2, 2);
     const labels = [4, 8];
+    const sigma = 2;
     const mask = (d: tf.Tensor4D): tf.Tensor => tf.cast(tf.greater(d, 0), 'float32');
-    const out = guidedDenoiser(dit, [cfg({ gamma: 1.5 }), sag({ gamma: 0.75, strategy: 'external-mask', mask, sigma: 2, kernel: 9 })], labels, [0, 1])(x, 2);
+    const out = guidedDenoiser(dit, [cfg({ gamma: 1.5 }), sag({ gamma: 0.75, strategy: 'external-mask', mask, sigma: 2, kernel: 9 })], labels, [0, 1])(x, sigma);
     const want = tf.tidy(() => {
       const nul = [NULL_LABEL, NULL_LABEL];
-      const c = dit.denoise(x, 2, { labels });
-      const u = dit.denoise(x, 2, { labels: nul });
+      const eps = (input: tf.Tensor4D, d: tf.Tensor4D) => input.sub(d).div(sigma);
+      const c = dit.denoise(x, sigma, { labels });
+      const u = dit.denoise(x, sigma, { labels: nul });
       const xh = maskedBlur(u, mask(u), 2, 9).add(x.sub(u)) as tf.Tensor4D;
-      return c.add(c.sub(u).mul(1.5)).add(u.sub(dit.denoise(xh, 2, { labels: nul })).mul(0.75));
+      const [epsC, epsU, epsH] = [eps(x, c), eps(x, u), eps(xh, dit.denoise(xh, sigma, { labels: nul }))];
+      const epsOut = epsC.add(epsC.sub(epsU).mul(1.5)).add(epsU.sub(epsH).mul(0.75));
+      return x.sub(epsOut.mul(sigma));
     });
     assert.ok(maxDiff(out, want) < 1e-5, `${maxDiff(out, want)}`);
     tf.dispose([x, out, want]);
