@@ -24,6 +24,7 @@ const VARIANTS: Record<string, { config: DitConfig; lr: number; batch: number }>
   'base-lr2': { config: base, lr: 2e-3, batch: 32 },
   'base-b16': { config: base, lr: 1e-3, batch: 16 },
   'local-skips-b16': { config: { ...base, localMlp: true, skips: true }, lr: 1e-3, batch: 16 },
+  'conv16-b16': { config: { ...base, convChannels: 16 }, lr: 1e-3, batch: 16 },
 };
 
 async function main(): Promise<void> {

@@ -26,8 +26,14 @@ export interface DitConfig {
   heads: number;
   /** A depthwise 3×3 convolution over the token grid at each MLP's input (residual, zero-initialised): locality a patch embedding lacks. */
   localMlp?: boolean;
-  /** U-ViT long skips: block depth−1−i takes block i's output, concatenated and projected back to the width. */
+  /** U-ViT long skips: block depth−1−i takes the input of block i, concatenated and projected back to the width. */
   skips?: boolean;
+  /**
+   * Channels of a pixel-level 3×3 convolution stem (image → this many channels, SiLU, then patches)
+   * and head (patches of this many channels → 3×3 convolution → image), so neighbouring patches see
+   * each other's pixels; absent: plain linear patch embedding and head.
+   */
+  convChannels?: number;
 }
 
 export interface UnetConfig {

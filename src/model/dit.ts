@@ -1,15 +1,16 @@
 /**
  * A DiT-style transformer denoiser network: patch embedding, learned positions, blocks with
- * adaLN-Zero conditioning on (σ, class), and a linear un-patchify head. Two options bring in what a
+ * adaLN-Zero conditioning on (σ, class), and a linear un-patchify head. Three options bring in what a
  * plain DiT learns slowly on little data: a depthwise 3×3 convolution at each MLP's input
- * (`localMlp`) and U-ViT's long skips between the first and second half of the blocks (`skips`).
+ * (`localMlp`), U-ViT's long skips between the first and second half of the blocks (`skips`), and
+ * pixel-level 3×3 convolutions before the patches and after the head (`convChannels`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { SelfAttention } from './attention/layer';
 import type { AttentionLayerInfo } from './attention/processors';
 import type { Conditioning, DitConfig, ForwardOptions, Network } from './denoiser';
 import { ConditionEmbedding } from './embedding';
-import { DepthwiseConv3x3, Linear, layerNorm, silu } from './layers';
+import { Conv2d, DepthwiseConv3x3, Linear, layerNorm, silu } from './layers';
 import { Params, Scope } from './params';
 
 /** Returns x·(1+scale)+shift with per-row modulation `[batch, width]` over tokens `[batch, tokens, width]`. */
@@ -87,6 +88,10 @@ export class DitNetwork implements Network {
   private readonly finalMod: Linear;
   private readonly head: Linear;
   private readonly grid: number;
+  /** Channels per pixel between the convolutions and the patches (the image's channels without them). */
+  private readonly pixelChannels: number;
+  private readonly stem: Conv2d | null;
+  private readonly outConv: Conv2d | null;
 
   constructor(readonly config: DitConfig, seed: number) {
     const { imageSize, patch, width, depth, heads, channels, classes } = config;
@@ -96,22 +101,29 @@ export class DitNetwork implements Network {
     this.grid = imageSize / patch;
     this.noiseEmbDim = width;
     this.embed = new ConditionEmbedding(root.scope('embed'), width, classes);
-    this.patchIn = new Linear(root.scope('patch'), patch * patch * channels, width);
+    const conv = config.convChannels;
+    if (conv !== undefined && !(Number.isInteger(conv) && conv > 0)) throw new Error(`DiT: convChannels must be a positive integer; got ${conv}`);
+    this.pixelChannels = conv ?? channels;
+    this.stem = conv ? new Conv2d(root.scope('stem'), channels, conv) : null;
+    this.outConv = conv ? new Conv2d(root.scope('out.conv'), conv, channels, 3, 'zeros') : null;
+    this.patchIn = new Linear(root.scope('patch'), patch * patch * this.pixelChannels, width);
     this.pos = root.create('pos', [1, this.grid * this.grid, width], { values: sinCosPositions(this.grid, width) });
     this.blocks = Array.from({ length: depth }, (_, i) => new DitBlock(root.scope(`blocks.${i}`), `blocks.${i}.attn`, width, heads, [this.grid, this.grid], config.localMlp ?? false));
     const half = Math.floor(depth / 2);
     this.skipIn = config.skips ? Array.from({ length: half }, (_, i) => new Linear(root.scope(`blocks.${depth - 1 - i}.skip`), 2 * width, width)) : [];
     this.finalMod = new Linear(root.scope('final.adaLN'), width, 2 * width, 'zeros');
-    this.head = new Linear(root.scope('final.linear'), width, patch * patch * channels, 'zeros');
+    this.head = new Linear(root.scope('final.linear'), width, patch * patch * this.pixelChannels, conv ? 'default' : 'zeros');
     this.attention = this.blocks.map((b) => b.attn.info);
   }
 
   apply(xIn: tf.Tensor4D, cNoise: tf.Tensor1D, classOneHot: tf.Tensor2D, cond: Conditioning, opts: ForwardOptions): tf.Tensor4D {
-    const { patch, channels } = this.config;
+    const { patch } = this.config;
+    const channels = this.pixelChannels;
     const [b] = xIn.shape;
     const g = this.grid;
     const c = silu(this.embed.apply(cNoise, classOneHot, cond)) as tf.Tensor2D;
-    const tokens = xIn.reshape([b, g, patch, g, patch, channels]).transpose([0, 1, 3, 2, 4, 5]).reshape([b, g * g, patch * patch * channels]);
+    const pixels = this.stem ? (silu(this.stem.apply(xIn)) as tf.Tensor4D) : xIn;
+    const tokens = pixels.reshape([b, g, patch, g, patch, channels]).transpose([0, 1, 3, 2, 4, 5]).reshape([b, g * g, patch * patch * channels]);
     let x = tf.add(this.patchIn.apply(tokens), this.pos) as tf.Tensor3D;
     // Long skips: block depth−1−i receives the input of block i (i < depth/2), concatenated and projected.
     const depth = this.blocks.length;
@@ -124,6 +136,7 @@ export class DitNetwork implements Network {
     });
     const [shift, scale] = tf.split(this.finalMod.apply(c), 2, 1);
     const out = this.head.apply(modulate(layerNorm(x), shift, scale));
-    return out.reshape([b, g, g, patch, patch, channels]).transpose([0, 1, 3, 2, 4, 5]).reshape([b, g * patch, g * patch, channels]) as tf.Tensor4D;
+    const image = out.reshape([b, g, g, patch, patch, channels]).transpose([0, 1, 3, 2, 4, 5]).reshape([b, g * patch, g * patch, channels]) as tf.Tensor4D;
+    return this.outConv ? this.outConv.apply(silu(image) as tf.Tensor4D) : image;
   }
 }

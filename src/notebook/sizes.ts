@@ -97,7 +97,7 @@ const FULL: NotebookSizes = {
     seeds: [0, 1, 2],
     gammas: {
       cfg: [0, 1, 2, 3],
-      sag: [0, 0.1, 0.25],
+      sag: [0, 0.25, 0.75],
       pag: [0, 1, 3],
       seg: [0, 3, 10],
       autoguidance: [0, 1, 2],

@@ -45,3 +45,19 @@ test('DiT options: the local MLP convolution starts at zero (same output as with
   tf.dispose([x, a, b]);
   for (const m of [plain, local, skips]) m.net.params.dispose();
 });
+
+test('DiT convChannels: a 3×3 stem and head around the patches; the zero-initialised head convolution makes D = c_skip·x at the start; bad values refused', async () => {
+  await initBackend();
+  const model = createDenoiser({ ...BASE, convChannels: 4 }, 2);
+  const names = [...model.net.params.vars.keys()];
+  assert.ok(names.includes('dit.stem.weight') && names.includes('dit.out.conv.weight'), names.join(', '));
+  assert.deepEqual(model.net.params.vars.get('dit.patch.weight')?.shape, [8 * 8 * 4, 16]);
+  const x = tf.randomNormal([2, 32, 32, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
+  const d = model.denoise(x, [0.5, 2], { labels: [1, 2] });
+  // EDM: c_skip = σ_d²/(σ²+σ_d²) with σ_d = 0.5.
+  const cSkip = tf.tensor4d([0.25 / (0.25 + 0.25), 0.25 / (4 + 0.25)], [2, 1, 1, 1]);
+  assert.ok(tf.max(tf.abs(tf.sub(d, tf.mul(x, cSkip)))).dataSync()[0] < 1e-6);
+  tf.dispose([x, d, cSkip]);
+  model.net.params.dispose();
+  assert.throws(() => createDenoiser({ ...BASE, convChannels: 2.5 }, 0), /DiT: convChannels must be a positive integer; got 2.5/);
+});
