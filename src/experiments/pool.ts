@@ -26,8 +26,9 @@ export function startWorker(setup: ContextSetup): Worker {
 }
 
 /**
- * Runs `points` on `workers` threads; calls `onRow` for each finished row; resolves when all are done
- * with the time (Date.now()) at which the last worker became ready, i.e. when start-up ended.
+ * Runs `points` on `workers` threads (handed out once all are ready, then to whichever is free); calls
+ * `onRow` for each finished row; resolves when all are done with the time (Date.now()) at which the
+ * last worker became ready, i.e. when start-up ended.
  */
 export async function runPool(points: SweepPoint[], setup: ContextSetup, workers: number, onRow: (row: SweepRow) => void): Promise<number> {
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be an integer ≥ 1; got ${workers}`);
@@ -46,7 +47,15 @@ export async function runPool(points: SweepPoint[], setup: ContextSetup, workers
       for (const w of threads) {
         w.on('message', (m: FromWorker) => {
           if (m.type === 'error') return reject(new Error(`sweep worker: ${m.message}`));
-          if (m.type === 'ready' && --starting === 0) readyAt = Date.now();
+          if (m.type === 'ready') {
+            // Points go out once every worker is ready, so each starts with one (a fast starter would
+            // otherwise drain a short queue alone); the wait is the start-up time reported apart.
+            if (--starting === 0) {
+              readyAt = Date.now();
+              for (const t of threads) next(t);
+            }
+            return;
+          }
           if (m.type === 'row') {
             try {
               onRow(m.row);
