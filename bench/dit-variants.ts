@@ -4,12 +4,13 @@
  * and report the feature classifier's class accuracy, the mean of the last five logged losses, images
  * seen and a sample grid (PNG). One process per variant, so a many-core machine runs the whole table at once:
  *   node --import tsx bench/dit-variants.ts <variant> <seconds> <out-dir>
- * Variants: see VARIANTS. Slow (minutes per variant); runs are kept in bench/results/*-dit-variants.txt.
+ * Variants: see VARIANTS. Slow (minutes per variant); the runs behind the shipped DiT's choice are in
+ * bench/results/2026-11-27-dit-variants.txt.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { classAccuracy, createDenoiser, initBackend, loadClassifier, loadDataset, sample, sampleGrid, splitDataset, toPng, type DitConfig } from '../src';
+import { classAccuracy, createDenoiser, initBackend, loadClassifier, loadDataset, sample, sampleGrid, splitDataset, toImages, toPng, type DitConfig } from '../src';
 import { PRESETS } from '../src/model/presets';
 import { DEFAULT_TRAIN, stateEma, train } from '../src/train/trainer';
 
@@ -49,12 +50,9 @@ async function main(): Promise<void> {
   const sampleSeconds = (Date.now() - t0) / 1000;
   const classifier = await loadClassifier();
   const accuracy = tf.tidy(() => classAccuracy(classifier.logits(x), labels));
-  const pixels = x.dataSync();
+  const shown = toImages(x, (i) => ({ label: String(labels[i]) })).slice(0, 50);
   x.dispose();
-  const grid = sampleGrid(
-    Array.from({ length: 50 }, (_, i) => ({ pixels: Array.from(pixels.subarray(i * 1024, (i + 1) * 1024)), height: 32, width: 32, label: String(labels[i]) })),
-    { columns: 10, title: `${name}: ${images} images, ${(accuracy * 100).toFixed(0)}%` },
-  );
+  const grid = sampleGrid(shown, { columns: 10, title: `${name}: ${images} images, ${(accuracy * 100).toFixed(0)}%` });
   writeFileSync(join(outDir, `${name}.png`), (await toPng(grid)).png);
   const log = readFileSync(join(run, 'loss.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
   const last = log.slice(-5);

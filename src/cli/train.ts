@@ -21,7 +21,7 @@ export function trainCommand(program: Command): void {
     .option('--lr <x>', 'Adam learning rate', Number, DEFAULT_TRAIN.lr)
     .option('--seed <n>', 'seed of initialisation, batches and noise', (v) => positiveInt(v, '--seed'), DEFAULT_TRAIN.seed)
     .option('--save-every <s>', 'seconds between state saves', Number, DEFAULT_TRAIN.saveEverySeconds)
-    .option('--max-minutes <m>', 'stop after this many minutes with the state saved (rerun to continue)', Number)
+    .option('--max-minutes <m>', 'stop after this many minutes with the state saved (rerun to continue)', (v) => positiveNumber(v, '--max-minutes'))
     .action(async (o: { preset: string; out: string; images: number; dataset: string; batch: number; lr: number; seed: number; saveEvery: number; maxMinutes?: number }) => {
       await initBackend();
       const ds = await loadDataset(o.dataset);
@@ -30,6 +30,13 @@ export function trainCommand(program: Command): void {
       const r = await train(ds, split.train, { ...DEFAULT_TRAIN, out: o.out, config: preset(o.preset), images: o.images, batch: o.batch, lr: o.lr, seed: o.seed, saveEverySeconds: o.saveEvery, maxSeconds: o.maxMinutes === undefined ? undefined : o.maxMinutes * 60, command });
       process.stderr.write(`trained ${r.steps} steps; ${duration(r.seconds)} of training in total${r.finished ? '' : ' (stopped by --max-minutes; rerun to continue)'}\n`);
     });
+}
+
+/** Parses a positive finite number option, naming the option when it is not one. */
+export function positiveNumber(v: string, name: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a number > 0; got "${v}"`);
+  return n;
 }
 
 /** Parses a positive integer option, naming the option when it is not one. */

@@ -129,7 +129,7 @@ export class DitNetwork implements Network {
     const depth = this.blocks.length;
     const saved: tf.Tensor3D[] = [];
     this.blocks.forEach((block, i) => {
-      if (this.skipIn.length > 0 && i < this.skipIn.length) saved.push(x);
+      if (i < this.skipIn.length) saved.push(x);
       const from = depth - 1 - i;
       if (from < this.skipIn.length) x = this.skipIn[from].apply(tf.concat([x, saved[from]], 2)) as tf.Tensor3D;
       x = block.apply(x, c, opts);

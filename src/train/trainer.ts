@@ -102,7 +102,7 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
     const tr = st.metadata.training as { step: number; elapsedSeconds: number };
     step = tr.step;
     elapsed = tr.elapsedSeconds;
-    const pick = (prefix: string) => Object.fromEntries(Object.entries(st.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    const pick = (prefix: string) => withPrefix(st.tensors, prefix);
     const assign = (target: Map<string, tf.Variable>, prefix: string): void => {
       const vals = pick(prefix);
       for (const [name, v] of target) {
@@ -204,8 +204,12 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
 /** Returns the EMA weights of length `sigmaRel` (by parameter name) and the config from a run's saved training state, finished or not. */
 export async function stateEma(out: string, sigmaRel: number): Promise<{ config: ModelConfig; weights: Record<string, TensorData>; images: number }> {
   const st = await loadCheckpoint(runFiles.state(out));
-  const prefix = `ema${sigmaRel.toFixed(3)}/`;
-  const weights = Object.fromEntries(Object.entries(st.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  const weights = withPrefix(st.tensors, `ema${sigmaRel.toFixed(3)}/`);
   if (Object.keys(weights).length === 0) throw new Error(`${runFiles.state(out)} keeps no EMA of σ_rel ${sigmaRel}`);
   return { config: st.metadata.config as unknown as ModelConfig, weights, images: (st.metadata.training as { images: number }).images };
+}
+
+/** Returns the tensors of a training state whose names start with `prefix`, keyed by the rest of the name. */
+function withPrefix(tensors: Record<string, TensorData>, prefix: string): Record<string, TensorData> {
+  return Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 }
