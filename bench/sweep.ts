@@ -12,7 +12,7 @@ import type { Worker } from 'node:worker_threads';
 import { initBackend } from '../src/backend';
 import { createDenoiser } from '../src/model/factory';
 import { saveModel } from '../src/model/io';
-import { startTsWorker } from '../src/experiments/pool';
+import { startTsWorker } from '../src/threads';
 import type { ModelConfig } from '../src/model/denoiser';
 import { classifierSource, parseSpec, referenceImages, runSweep } from '../src/experiments';
 

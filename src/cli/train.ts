@@ -21,13 +21,14 @@ export function trainCommand(program: Command): void {
     .option('--lr <x>', 'Adam learning rate', Number, DEFAULT_TRAIN.lr)
     .option('--seed <n>', 'seed of initialisation, batches and noise', (v) => positiveInt(v, '--seed'), DEFAULT_TRAIN.seed)
     .option('--save-every <s>', 'seconds between state saves', Number, DEFAULT_TRAIN.saveEverySeconds)
+    .option('--workers <n>', 'threads sharing each batch (data parallel; the machine has one core per thread to give)', (v) => positiveInt(v, '--workers'), DEFAULT_TRAIN.workers)
     .option('--max-minutes <m>', 'stop after this many minutes with the state saved (rerun to continue)', (v) => positiveNumber(v, '--max-minutes'))
-    .action(async (o: { preset: string; out: string; images: number; dataset: string; batch: number; lr: number; seed: number; saveEvery: number; maxMinutes?: number }) => {
+    .action(async (o: { preset: string; out: string; images: number; dataset: string; batch: number; lr: number; seed: number; saveEvery: number; workers: number; maxMinutes?: number }) => {
       await initBackend();
       const ds = await loadDataset(o.dataset);
       const split = splitDataset(ds, { heldOut: 0.1, seed: 0 });
-      const command = `guidance-lab train --preset ${o.preset} --out ${o.out} --images ${o.images} --dataset ${o.dataset} --batch ${o.batch} --lr ${o.lr} --seed ${o.seed}`;
-      const r = await train(ds, split.train, { ...DEFAULT_TRAIN, out: o.out, config: preset(o.preset), images: o.images, batch: o.batch, lr: o.lr, seed: o.seed, saveEverySeconds: o.saveEvery, maxSeconds: o.maxMinutes === undefined ? undefined : o.maxMinutes * 60, command });
+      const command = `guidance-lab train --preset ${o.preset} --out ${o.out} --images ${o.images} --dataset ${o.dataset} --batch ${o.batch} --lr ${o.lr} --seed ${o.seed}${o.workers > 1 ? ` --workers ${o.workers}` : ''}`;
+      const r = await train(ds, split.train, { ...DEFAULT_TRAIN, out: o.out, config: preset(o.preset), images: o.images, batch: o.batch, lr: o.lr, seed: o.seed, saveEverySeconds: o.saveEvery, workers: o.workers, maxSeconds: o.maxMinutes === undefined ? undefined : o.maxMinutes * 60, command });
       process.stderr.write(`trained ${r.steps} steps; ${duration(r.seconds)} of training in total${r.finished ? '' : ' (stopped by --max-minutes; rerun to continue)'}\n`);
     });
 }

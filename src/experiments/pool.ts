@@ -2,8 +2,8 @@
  * A pool of worker threads, each with its own backend and models, that runs sweep points from a
  * shared queue (a free worker takes the next point) and hands each finished row to the caller.
  */
-import { Worker } from 'node:worker_threads';
-import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../threads';
 import type { ContextSetup } from './context';
 import type { SweepPoint } from './grid';
 import type { SweepRow } from './point';
@@ -13,16 +13,9 @@ export type ToWorker = { type: 'point'; point: SweepPoint };
 /** Message from a worker: ready for points, a finished row, or a failure. */
 export type FromWorker = { type: 'ready' } | { type: 'row'; row: SweepRow } | { type: 'error'; message: string };
 
-/** Returns a worker thread running the TypeScript file at `path` through tsx, with `workerData`. */
-export function startTsWorker(path: string, workerData: unknown): Worker {
-  const code = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(path)});`;
-  return new Worker(code, { eval: true, workerData });
-}
-
 /** Returns a worker thread running `worker.ts` (through tsx when running from sources) or `worker.js` (from dist/). */
 export function startWorker(setup: ContextSetup): Worker {
-  if (__filename.endsWith('.ts')) return startTsWorker(join(__dirname, 'worker.ts'), setup);
-  return new Worker(join(__dirname, 'worker.js'), { workerData: setup });
+  return startModuleWorker(__dirname, 'worker', __filename.endsWith('.ts'), setup);
 }
 
 /**

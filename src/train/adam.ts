@@ -20,8 +20,8 @@ export class Adam {
 
   constructor(params: Map<string, tf.Variable>, readonly opts: AdamOptions = { beta1: 0.9, beta2: 0.99, eps: 1e-8 }) {
     for (const [name, p] of params) {
-      this.m.set(name, tf.variable(tf.zerosLike(p), false));
-      this.v.set(name, tf.variable(tf.zerosLike(p), false));
+      this.m.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+      this.v.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
     }
   }
 

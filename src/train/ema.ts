@@ -30,7 +30,7 @@ export class PowerEma {
     this.gammas = sigmaRels.map(sigmaRelToGamma);
     this.averages = sigmaRels.map(() => {
       const m = new Map<string, tf.Variable>();
-      for (const [name, v] of params) m.set(name, tf.variable(v.clone(), false));
+      for (const [name, v] of params) m.set(name, tf.tidy(() => tf.variable(v.clone(), false)));
       return m;
     });
   }

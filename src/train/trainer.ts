@@ -12,11 +12,12 @@ import { createDenoiser } from '../model/factory';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
 import type { TensorData } from '../model/checkpoint';
 import { saveModel } from '../model/io';
-import { Rng } from '../random';
 import { Adam } from './adam';
 import { PowerEma } from './ema';
-import { EDM_LOSS, LossOptions, edmLoss } from './loss';
+import type { BackendChoice } from '../backend';
+import { EDM_LOSS, LossOptions } from './loss';
 import { Progress } from './progress';
+import { ShardWorkers, flatten, shardGradients, type StepData } from './shards';
 
 export interface TrainOptions {
   /** Run folder: state, loss log, snapshots and final models go here. */
@@ -37,6 +38,8 @@ export interface TrainOptions {
   snapshots: number[];
   /** Seconds between training-state saves. */
   saveEverySeconds: number;
+  /** Threads computing each step's batch in shards (data parallel; 1 = this thread alone). */
+  workers: number;
   /** Stop this call after this many seconds of training, with the state saved (rerunning continues); unlimited when absent. */
   maxSeconds?: number;
   loss: LossOptions;
@@ -55,6 +58,7 @@ export const DEFAULT_TRAIN: Omit<TrainOptions, 'out' | 'config' | 'images' | 'co
   exportSigmaRel: 0.1,
   snapshots: [1 / 16, 1 / 8, 1 / 3.5, 1],
   saveEverySeconds: 300,
+  workers: 1,
   loss: EDM_LOSS,
 };
 
@@ -157,42 +161,50 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
   let windowStart = Date.now();
   const callStart = Date.now();
   const outOfTime = (): boolean => opts.maxSeconds !== undefined && Date.now() - callStart >= opts.maxSeconds * 1000;
-  while (step < totalSteps && !outOfTime()) {
-    const rng = new Rng(opts.seed, step);
-    const idx = Array.from({ length: opts.batch }, () => trainIdx[rng.int(trainIdx.length)]);
-    const per = ds.height * ds.width * ds.channels;
-    const buf = new Float32Array(opts.batch * per);
-    idx.forEach((j, r) => buf.set(ds.images.subarray(j * per, (j + 1) * per), r * per));
-    const labels = idx.map((j) => ds.labels[j]);
-    const lr = opts.lr * Math.min(1, ((step + 1) * opts.batch) / Math.max(opts.warmup, 1));
-    const loss = tf.tidy(() => {
-      const images = tf.tensor4d(buf, [opts.batch, ds.height, ds.width, ds.channels]);
-      const { value, grads } = tf.variableGrads(() => edmLoss(model, images, labels, rng, opts.loss), vars);
-      optimizer.apply(params, new Map(names.map((name, i) => [name, grads[vars[i].name]])), lr);
-      return value.dataSync()[0];
-    });
-    step++;
-    ema.update(step, params);
-    windowLoss += loss;
-    windowSteps++;
-    const now = Date.now();
-    elapsed += (now - t0) / 1000;
-    t0 = now;
-    if (windowSteps === 50 || step === totalSteps) {
-      const rate = (windowSteps * opts.batch) / Math.max((now - windowStart) / 1000, 1e-9);
-      appendFileSync(runFiles.log(opts.out), `${step},${step * opts.batch},${(windowLoss / windowSteps).toFixed(5)},${rate.toFixed(2)}\n`);
-      progress.update(step * opts.batch, { loss: windowLoss / windowSteps });
-      windowLoss = 0;
-      windowSteps = 0;
-      windowStart = now;
+  const data: StepData = { ds, trainIdx, seed: opts.seed, batch: opts.batch, loss: opts.loss };
+  const shards = opts.workers > 1 ? await ShardWorkers.start(opts.config, tf.getBackend() as BackendChoice, data, opts.workers) : null;
+  try {
+    while (step < totalSteps && !outOfTime()) {
+      const lr = opts.lr * Math.min(1, ((step + 1) * opts.batch) / Math.max(opts.warmup, 1));
+      shards?.send(step, flatten(vars));
+      const own = shardGradients(model, vars, data, step, 0, opts.workers);
+      const others = shards ? await shards.gather() : [];
+      const loss = tf.tidy(() => {
+        let at = 0;
+        const grads = new Map<string, tf.Tensor>();
+        vars.forEach((v, i) => {
+          grads.set(names[i], others.reduce((g, o) => tf.add(g, tf.tensor(o.grads.subarray(at, at + v.size), v.shape, 'float32')), own.grads[v.name]));
+          at += v.size;
+        });
+        optimizer.apply(params, grads, lr);
+        return own.value.dataSync()[0] + others.reduce((a, o) => a + o.loss, 0);
+      });
+      tf.dispose([own.value, own.grads]);
+      step++;
+      ema.update(step, params);
+      windowLoss += loss;
+      windowSteps++;
+      const now = Date.now();
+      elapsed += (now - t0) / 1000;
+      t0 = now;
+      if (windowSteps === 50 || step === totalSteps) {
+        const rate = (windowSteps * opts.batch) / Math.max((now - windowStart) / 1000, 1e-9);
+        appendFileSync(runFiles.log(opts.out), `${step},${step * opts.batch},${(windowLoss / windowSteps).toFixed(5)},${rate.toFixed(2)}\n`);
+        progress.update(step * opts.batch, { loss: windowLoss / windowSteps });
+        windowLoss = 0;
+        windowSteps = 0;
+        windowStart = now;
+      }
+      // A snapshot whose step has passed is written now (e.g. after a resume with a different T); its file records the images it saw.
+      for (const f of opts.snapshots) if (step >= snapshotStep(f, totalSteps) && !existsSync(runFiles.snapshot(opts.out, f))) await exportEma(runFiles.snapshot(opts.out, f), exportIdx);
+      if (step === totalSteps) for (let i = 0; i < opts.sigmaRels.length; i++) await exportEma(runFiles.ema(opts.out, opts.sigmaRels[i]), i);
+      if (now - lastSave > opts.saveEverySeconds * 1000 || step === totalSteps || outOfTime()) {
+        await saveState();
+        lastSave = Date.now();
+      }
     }
-    // A snapshot whose step has passed is written now (e.g. after a resume with a different T); its file records the images it saw.
-    for (const f of opts.snapshots) if (step >= snapshotStep(f, totalSteps) && !existsSync(runFiles.snapshot(opts.out, f))) await exportEma(runFiles.snapshot(opts.out, f), exportIdx);
-    if (step === totalSteps) for (let i = 0; i < opts.sigmaRels.length; i++) await exportEma(runFiles.ema(opts.out, opts.sigmaRels[i]), i);
-    if (now - lastSave > opts.saveEverySeconds * 1000 || step === totalSteps || outOfTime()) {
-      await saveState();
-      lastSave = Date.now();
-    }
+  } finally {
+    await shards?.close();
   }
   progress.done();
   model.net.params.dispose();
