@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     { name: 'backend', run: benchBackend },
     ...(backend === 'wasm' ? [{ name: 'backend-stock', run: stock }] : []),
     { name: 'denoisers', run: benchDenoisers },
+    { name: 'training', run: () => optional('./training', 'benchTraining') },
     { name: 'metrics', run: () => optional('./metrics', 'benchMetrics') },
     { name: 'guidance', run: () => optional('./guidance', 'benchGuidance') },
     { name: 'sweep', run: () => optional('./sweep', 'benchSweep') },

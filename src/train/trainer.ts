@@ -153,6 +153,9 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
   const vars = [...params.values()];
   const exportIdx = opts.sigmaRels.indexOf(opts.exportSigmaRel);
   if (exportIdx < 0) throw new Error(`exportSigmaRel ${opts.exportSigmaRel} is not one of the tracked σ_rel ${opts.sigmaRels.join(', ')}`);
+  // Worker start-up (a second or two) comes before the clock starts: `elapsed` is training time.
+  const data: StepData = { ds, trainIdx, seed: opts.seed, batch: opts.batch, loss: opts.loss };
+  const shards = opts.workers > 1 ? await ShardWorkers.start(opts.config, tf.getBackend() as BackendChoice, data, opts.workers) : null;
   const progress = new Progress(`train ${opts.out}`, totalSteps * opts.batch, step * opts.batch);
   let lastSave = Date.now();
   let t0 = Date.now();
@@ -161,8 +164,6 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
   let windowStart = Date.now();
   const callStart = Date.now();
   const outOfTime = (): boolean => opts.maxSeconds !== undefined && Date.now() - callStart >= opts.maxSeconds * 1000;
-  const data: StepData = { ds, trainIdx, seed: opts.seed, batch: opts.batch, loss: opts.loss };
-  const shards = opts.workers > 1 ? await ShardWorkers.start(opts.config, tf.getBackend() as BackendChoice, data, opts.workers) : null;
   try {
     while (step < totalSteps && !outOfTime()) {
       const lr = opts.lr * Math.min(1, ((step + 1) * opts.batch) / Math.max(opts.warmup, 1));
