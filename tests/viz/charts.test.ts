@@ -64,3 +64,10 @@ test('saveFigure writes .svg, .png and .vl.json', async () => {
   assert.match(readFileSync(paths.svg, 'utf8'), /^<svg/);
   assert.ok(viz.pngSize(readFileSync(paths.png)).width > 0);
 });
+
+test('bar labels print the mean rounded once: 3.034784 reads 3.03 (a 4-digit spec value, 3.035, read 3.04)', async () => {
+  const svg = await viz.toSvg(viz.variantBars([{ variant: 'autoguidance', value: 3.034784 }, { variant: 'icg', value: 3.094650 }], { metric: 'FID' }));
+  const labels = [...svg.matchAll(/>(\d\.\d\d)</g)].map((m) => m[1]);
+  assert.ok(labels.includes('3.03') && labels.includes('3.09'), `labels ${labels.join(', ')}`);
+  assert.ok(!labels.includes('3.04') && !labels.includes('3.10'), `labels ${labels.join(', ')}`);
+});

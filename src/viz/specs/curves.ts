@@ -45,7 +45,7 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
   if (options.unguided !== undefined) check.finite(where, 'options.unguided', options.unguided);
   const summaries = summarise(rows, (r) => `${r.method}\u0000${r.gamma}`, (r) => ({ method: r.method, gamma: r.gamma }), (r) => r.value);
   const methods = [...new Set(rows.map((r) => r.method))];
-  const values = summaries.map((s) => ({ ...s.key, mean: round(s.mean), min: round(s.min), max: round(s.max), seeds: s.n, best: false }));
+  const values = summaries.map((s) => ({ ...s.key, mean: round(s.mean, 6), min: round(s.min, 6), max: round(s.max, 6), seeds: s.n, best: false }));
   for (const m of methods) {
     const mine = values.filter((v) => v.method === m);
     mine[bestIndex(mine.map((v) => v.mean), dir)].best = true;

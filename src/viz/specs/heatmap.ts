@@ -126,7 +126,7 @@ export function variantBars(rows: readonly VariantRow[], options: VariantBarsOpt
   if (options.reference !== undefined) check.finite(where, 'options.reference.value', options.reference.value);
   const summaries = summarise(rows, (r) => r.variant, (r) => r.variant, (r) => r.value);
   const best = bestIndex(summaries.map((s) => s.mean), dir);
-  const values = summaries.map((s, i) => ({ variant: s.key, mean: round(s.mean), min: round(s.min), max: round(s.max), seeds: s.n, best: i === best }));
+  const values = summaries.map((s, i) => ({ variant: s.key, mean: round(s.mean, 6), min: round(s.min, 6), max: round(s.max, 6), seeds: s.n, best: i === best }));
   const format = options.format ?? '.2f';
   const x = { field: 'mean', type: 'quantitative' as const, title: options.metric };
   const bars = [

@@ -72,7 +72,10 @@ export function cellPosition() {
   };
 }
 
-/** Returns `v` rounded to 4 significant digits, so specs and snapshots stay small and stable. */
-export function round(v: number): number {
-  return v === 0 ? 0 : Number(v.toPrecision(4));
+/**
+ * Returns `v` rounded to `digits` significant digits, so specs and snapshots stay small and stable (4 for
+ * pixels and spectra; summaries whose labels print 2 decimals keep 6, so a label is never rounded twice).
+ */
+export function round(v: number, digits = 4): number {
+  return v === 0 ? 0 : Number(v.toPrecision(digits));
 }
