@@ -11,10 +11,10 @@ export function startTsWorker(path: string, workerData: unknown): Worker {
 }
 
 /**
- * Returns a worker thread running module `name` of folder `dir`: `name.ts` through tsx when the caller
- * runs from sources (`fromSources`, i.e. its own `__filename` ends in .ts), else the compiled `name.js`.
+ * Returns a worker thread running module `name` of folder `dir` (a folder of this package): `name.ts`
+ * through tsx when this package runs from its sources, else the compiled `name.js` next to it in dist/.
  */
-export function startModuleWorker(dir: string, name: string, fromSources: boolean, workerData: unknown): Worker {
-  if (fromSources) return startTsWorker(join(dir, `${name}.ts`), workerData);
+export function startModuleWorker(dir: string, name: string, workerData: unknown): Worker {
+  if (__filename.endsWith('.ts')) return startTsWorker(join(dir, `${name}.ts`), workerData);
   return new Worker(join(dir, `${name}.js`), { workerData });
 }

@@ -15,7 +15,7 @@ export type FromWorker = { type: 'ready' } | { type: 'row'; row: SweepRow } | { 
 
 /** Returns a worker thread running `worker.ts` (through tsx when running from sources) or `worker.js` (from dist/). */
 export function startWorker(setup: ContextSetup): Worker {
-  return startModuleWorker(__dirname, 'worker', __filename.endsWith('.ts'), setup);
+  return startModuleWorker(__dirname, 'worker', setup);
 }
 
 /**

@@ -81,20 +81,25 @@ export type FromShard = { type: 'ready' } | { type: 'grads'; loss: number; grads
 
 /** Worker threads computing shards 1…n−1 of every step while the calling thread computes shard 0. */
 export class ShardWorkers {
-  /** Why a worker stopped between steps (its exit or error), reported by the next `gather`. */
+  /** The first failure of any worker (an error message, an error, an exit); every later wait rejects with it. */
   private failed: Error | null = null;
+  /** Per worker, the wait for its next message, if any. */
+  private readonly waiting: Array<{ resolve: (m: FromShard) => void; reject: (e: Error) => void } | null>;
 
   private constructor(private readonly threads: Worker[]) {
+    this.waiting = threads.map(() => null);
     threads.forEach((t, i) => {
-      t.on('error', (e: Error) => (this.failed ??= new Error(`training shard ${i + 1}: ${e.message}`)));
-      t.on('exit', (code: number) => (this.failed ??= new Error(`training shard ${i + 1} exited (code ${code})`)));
+      const name = `training shard ${i + 1}`;
+      t.on('message', (m: FromShard) => this.deliver(i, m.type === 'error' ? new Error(`${name}: ${m.message}`) : m));
+      t.on('error', (e: Error) => this.deliver(i, new Error(`${name}: ${e.message}`)));
+      t.on('exit', (code: number) => this.deliver(i, new Error(`${name} exited (code ${code})`)));
     });
   }
 
   /** Starts `shards − 1` workers and resolves once each has built its model. */
   static async start(config: ModelConfig, backend: BackendChoice, data: StepData, shards: number): Promise<ShardWorkers> {
     shardRows(data.batch, 0, shards);
-    const threads = Array.from({ length: shards - 1 }, (_, i) => startModuleWorker(__dirname, 'shard-worker', __filename.endsWith('.ts'), { config, backend, data, shard: i + 1, shards } satisfies ShardWorkerSetup));
+    const threads = Array.from({ length: shards - 1 }, (_, i) => startModuleWorker(__dirname, 'shard-worker', { config, backend, data, shard: i + 1, shards } satisfies ShardWorkerSetup));
     const pool = new ShardWorkers(threads);
     try {
       await Promise.all(threads.map((_, i) => pool.next(i)));
@@ -125,32 +130,19 @@ export class ShardWorkers {
     await Promise.all(this.threads.map((t) => t.terminate()));
   }
 
-  /** Resolves with worker `i`'s next message (rejects on its error or exit). */
+  /** Resolves with worker `i`'s next message; rejects once any worker has failed. */
   private next(i: number): Promise<FromShard> {
-    const t = this.threads[i];
     if (this.failed) return Promise.reject(this.failed);
-    return new Promise((resolve, reject) => {
-      const onMessage = (m: FromShard) => {
-        off();
-        if (m.type === 'error') reject(new Error(`training shard ${i + 1}: ${m.message}`));
-        else resolve(m);
-      };
-      const onError = (e: Error) => {
-        off();
-        reject(e);
-      };
-      const onExit = (code: number) => {
-        off();
-        reject(new Error(`training shard ${i + 1} exited (code ${code})`));
-      };
-      const off = () => {
-        t.off('message', onMessage);
-        t.off('error', onError);
-        t.off('exit', onExit);
-      };
-      t.on('message', onMessage);
-      t.on('error', onError);
-      t.on('exit', onExit);
-    });
+    return new Promise((resolve, reject) => (this.waiting[i] = { resolve, reject }));
+  }
+
+  /** Hands worker `i`'s message or failure to its wait; a failure is also kept for every later wait. */
+  private deliver(i: number, m: FromShard | Error): void {
+    if (m instanceof Error) this.failed ??= m;
+    const w = this.waiting[i];
+    this.waiting[i] = null;
+    if (!w) return;
+    if (m instanceof Error) w.reject(m);
+    else w.resolve(m);
   }
 }

@@ -27,7 +27,7 @@ export class SelfAttention {
       throw new Error(`attention ${this.info.name}: ${t} tokens do not fill its ${this.info.grid.join('×')} grid`);
     }
     // [b, t, 3c] → three [b, heads, t, d]. Split first, then rank-4 transposes: tfjs-backend-wasm has a
-    // fast path for rank ≤ 4 only (one rank-5 transpose of the fused qkv took ~18 ms at batch 16, 100× a rank-4 one).
+    // fast path for rank ≤ 4 only (one rank-5 transpose of the fused qkv took ~18 ms at batch 16, a rank-4 one of the same size 0.1 ms).
     const [q, k, v] = tf.split(this.qkv.apply(x), 3, 2).map((m) => m.reshape([b, t, heads, headDim]).transpose([0, 2, 1, 3])) as tf.Tensor4D[];
     const p = processors?.[this.info.name];
     const o = p ? runBinding(asBinding(p), q, k, v, this.info) : defaultProcessor(q, k, v, this.info);
