@@ -10,7 +10,7 @@ import { createDenoiser } from '../../src/model/factory';
 import type { ModelConfig } from '../../src/model/denoiser';
 import { loadCheckpoint } from '../../src/model/checkpoint';
 import { EDM_LOSS } from '../../src/train/loss';
-import { shardGradients, shardRows, type StepData } from '../../src/train/shards';
+import { ShardWorkers, shardGradients, shardRows, type StepData } from '../../src/train/shards';
 import { DEFAULT_TRAIN, runFiles, train } from '../../src/train/trainer';
 
 const CONFIG: ModelConfig = { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 16, depth: 1, heads: 2 };
@@ -72,4 +72,12 @@ test('training with 2 worker threads follows the 1-thread run (same parameters u
   const loss = (out: string) => Number(readFileSync(runFiles.log(out), 'utf8').trim().split('\n')[1].split(',')[2]);
   assert.ok(Math.abs(loss(one) - loss(two)) < 1e-4 * loss(one), `${loss(one)} vs ${loss(two)}`);
   assert.equal(tf.memory().numTensors, tensorsBefore, 'training leaks no tensors');
+});
+
+test('a shard worker that fails reports its error to the trainer instead of hanging', async () => {
+  await initBackend('wasm');
+  const ds = await loadDataset('mnist');
+  const data: StepData = { ds, trainIdx: splitDataset(ds, { heldOut: 0.1, seed: 0 }).train, seed: 1, batch: 4, loss: EDM_LOSS };
+  await assert.rejects(ShardWorkers.start({ ...CONFIG, patch: 5 }, 'wasm', data, 2), /training shard 1: .*not a multiple of patch 5/);
+  await assert.rejects(ShardWorkers.start(CONFIG, 'wasm', data, 5), /batch of 4 into 5 shards/);
 });
