@@ -14,7 +14,8 @@ import { classAccuracy, createDenoiser, initBackend, loadClassifier, loadDataset
 import { PRESETS } from '../src/model/presets';
 import { DEFAULT_TRAIN, stateEma, train } from '../src/train/trainer';
 
-const base = PRESETS['dit-main'] as DitConfig;
+/** The plain transformer the variants add to: dit-main without its convolutions, local MLPs and skips. */
+const { convChannels: _conv, localMlp: _local, skips: _skips, ...base } = PRESETS['dit-main'] as DitConfig;
 
 /** Each variant: the DiT config, learning rate and batch it trains with. */
 const VARIANTS: Record<string, { config: DitConfig; lr: number; batch: number }> = {
@@ -26,6 +27,7 @@ const VARIANTS: Record<string, { config: DitConfig; lr: number; batch: number }>
   'base-b16': { config: base, lr: 1e-3, batch: 16 },
   'local-skips-b16': { config: { ...base, localMlp: true, skips: true }, lr: 1e-3, batch: 16 },
   'conv16-b16': { config: { ...base, convChannels: 16 }, lr: 1e-3, batch: 16 },
+  main: { config: PRESETS['dit-main'] as DitConfig, lr: 1e-3, batch: 16 },
 };
 
 async function main(): Promise<void> {

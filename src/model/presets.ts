@@ -6,8 +6,12 @@ import type { ModelConfig } from './denoiser';
 const base = { imageSize: 32, channels: 1, classes: 10 } as const;
 
 export const PRESETS: Record<string, ModelConfig> = {
-  /** Main transformer: patch 4 (8×8 tokens), width 128, 6 blocks, 4 heads, 16-channel 3×3 convolutions before the patches and after the head. */
-  'dit-main': { arch: 'dit', ...base, patch: 4, width: 128, depth: 6, heads: 4, convChannels: 16 },
+  /**
+   * Main transformer: patch 4 (8×8 tokens), width 128, 6 blocks, 4 heads, 16-channel 3×3 convolutions
+   * before the patches and after the head, a depthwise 3×3 convolution over the tokens in each MLP and
+   * U-ViT's long skips.
+   */
+  'dit-main': { arch: 'dit', ...base, patch: 4, width: 128, depth: 6, heads: 4, convChannels: 16, localMlp: true, skips: true },
   /** Reduced-capacity transformer for autoguidance (about 40% of dit-main's parameters). */
   'dit-small': { arch: 'dit', ...base, patch: 4, width: 96, depth: 4, heads: 4 },
   /** Main UNet: 32/16/8 levels of 16/32/64 channels, attention at 16×16, 8×8 and the middle. */
