@@ -4,16 +4,30 @@
  * same noise, so the columns compare across models) and
  * the class accuracy of its unguided conditional samples (labels cycling 0…9, Heun 18, seed 1, the
  * shipped feature classifier; none with 0 samples). Slow (a minute or two per model):
- *   node --import tsx bench/denoiser-quality.ts <samples> <model.safetensors>...
+ *   node --import tsx bench/denoiser-quality.ts <samples> <model.safetensors | run folder>...
+ * A run folder (of `guidance-lab train`, finished or not) is read from its saved state's σ_rel 0.10 EMA.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { classAccuracy, initBackend, loadClassifier, loadDataset, loadModel, sample, splitDataset } from '../src';
+import { classAccuracy, createDenoiser, initBackend, loadClassifier, loadDataset, loadModel, sample, splitDataset } from '../src';
 import { toTensor } from '../src/data/batches';
-import { SIGMA_DATA } from '../src/model/denoiser';
+import { SIGMA_DATA, type Denoiser } from '../src/model/denoiser';
 import { Rng } from '../src/random';
+import { stateEma } from '../src/train/trainer';
+import { statSync } from 'node:fs';
 
 const SIGMAS = [0.05, 0.2, 0.5, 1, 2, 5, 20];
 const HELD_OUT = 500;
+/** Images per forward pass (the UNet's 16×16 attention over 500 images at once overflows wasm memory). */
+const CHUNK = 50;
+
+/** Returns the denoiser of a run folder's saved state at σ_rel 0.10 (logging how many images it has seen). */
+async function fromState(run: string): Promise<Denoiser> {
+  const { config, weights, images } = await stateEma(run, 0.1);
+  const model = createDenoiser(config, 0);
+  model.net.params.load(weights, run);
+  process.stderr.write(`${run}: state after ${images} images\n`);
+  return model;
+}
 
 async function main(): Promise<void> {
   const [samplesArg, ...paths] = process.argv.slice(2);
@@ -30,15 +44,20 @@ async function main(): Promise<void> {
   const classifier = await loadClassifier();
   console.log(['model', ...SIGMAS.map((s) => `σ=${s}`), 'accuracy'].join('\t'));
   for (const path of paths) {
-    const { model } = await loadModel(path);
-    const errors = SIGMAS.map((s) =>
-      tf.tidy(() => {
-        const noisy = tf.add(batch.images, tf.mul(noise, s)) as tf.Tensor4D;
-        const d = model.denoise(noisy, new Array(HELD_OUT).fill(s), { labels });
-        const weight = (s * s + SIGMA_DATA * SIGMA_DATA) / (s * SIGMA_DATA) ** 2;
-        return tf.mean(tf.square(tf.sub(d, batch.images))).dataSync()[0] * weight;
-      }),
-    );
+    const model = statSync(path).isDirectory() ? await fromState(path) : (await loadModel(path)).model;
+    const weight = (s: number) => (s * s + SIGMA_DATA * SIGMA_DATA) / (s * SIGMA_DATA) ** 2;
+    const errors = SIGMAS.map((s) => {
+      let sum = 0;
+      for (let lo = 0; lo < HELD_OUT; lo += CHUNK) {
+        sum += tf.tidy(() => {
+          const clean = batch.images.slice([lo, 0, 0, 0], [CHUNK, -1, -1, -1]);
+          const noisy = tf.add(clean, tf.mul(noise.slice([lo, 0, 0, 0], [CHUNK, -1, -1, -1]), s)) as tf.Tensor4D;
+          const d = model.denoise(noisy, new Array(CHUNK).fill(s), { labels: labels.slice(lo, lo + CHUNK) });
+          return tf.sum(tf.square(tf.sub(d, clean))).dataSync()[0];
+        });
+      }
+      return (sum / batch.images.size) * weight(s);
+    });
     let accuracy = '–';
     if (samples > 0) {
       const wanted = Array.from({ length: samples }, (_, i) => i % 10);
