@@ -52,7 +52,7 @@ export function finiteNumber(v: string, name: string): number {
 /** Parses a probability in [0, 1), naming the option when it is not one. */
 export function probability(v: string, name: string): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new Error(`${name} must be a number in [0, 1); got "${v}"`);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) throw new Error(`${name} must be a number in [0, 1); got "${v}"`);
   return n;
 }
 

@@ -15,7 +15,7 @@ test('train options: the loss options refuse values outside their range, naming 
   for (const bad of ['abc', '', 'Infinity']) assert.throws(() => finiteNumber(bad, '--p-mean'), new RegExp(`--p-mean must be a finite number; got "${bad}"`));
   assert.equal(probability('0', '--label-dropout'), 0);
   assert.equal(probability('0.1', '--label-dropout'), 0.1);
-  for (const bad of ['1', '-0.1', 'x']) assert.throws(() => probability(bad, '--label-dropout'), new RegExp(`--label-dropout must be a number in \\[0, 1\\); got "${bad}"`));
+  for (const bad of ['1', '-0.1', 'x', '']) assert.throws(() => probability(bad, '--label-dropout'), new RegExp(`--label-dropout must be a number in \\[0, 1\\); got "${bad}"`));
 });
 
 test('train options: the reproducing command names exactly the loss options that differ from the EDM defaults', () => {
