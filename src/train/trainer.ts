@@ -4,7 +4,7 @@
  * from (seed, step), so a resumed run continues exactly where the saved state left it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../data';
 import type { ModelConfig } from '../model/denoiser';
@@ -38,6 +38,8 @@ export interface TrainOptions {
   snapshots: number[];
   /** Seconds between training-state saves. */
   saveEverySeconds: number;
+  /** Steps between loss-log lines (a line at every multiple of it, and at the end). */
+  logEverySteps: number;
   /** Threads computing each step's batch in shards (data parallel; 1 = this thread alone). */
   workers: number;
   /** Stop this call after this many seconds of training, with the state saved (rerunning continues); unlimited when absent. */
@@ -58,6 +60,7 @@ export const DEFAULT_TRAIN: Omit<TrainOptions, 'out' | 'config' | 'images' | 'co
   exportSigmaRel: 0.1,
   snapshots: [1 / 16, 1 / 8, 1 / 3.5, 1],
   saveEverySeconds: 300,
+  logEverySteps: 50,
   workers: 1,
   loss: EDM_LOSS,
 };
@@ -122,6 +125,7 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
     const before = (st.metadata.training as { totalImages?: number }).totalImages;
     if (before !== undefined && before !== opts.images) process.stderr.write(`note: T changes from ${before} to ${opts.images} images; snapshots already written keep their files\n`);
     process.stderr.write(`resuming ${opts.out} at step ${step}/${totalSteps} (${step * opts.batch} images)\n`);
+    truncateLog(runFiles.log(opts.out), step);
   } else {
     appendFileSync(runFiles.log(opts.out), 'step,images,loss,images_per_s\n');
   }
@@ -188,7 +192,7 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
       const now = Date.now();
       elapsed += (now - t0) / 1000;
       t0 = now;
-      if (windowSteps === 50 || step === totalSteps) {
+      if (step % opts.logEverySteps === 0 || step === totalSteps) {
         const rate = (windowSteps * opts.batch) / Math.max((now - windowStart) / 1000, 1e-9);
         appendFileSync(runFiles.log(opts.out), `${step},${step * opts.batch},${(windowLoss / windowSteps).toFixed(5)},${rate.toFixed(2)}\n`);
         progress.update(step * opts.batch, { loss: windowLoss / windowSteps });
@@ -220,6 +224,16 @@ export async function stateEma(out: string, sigmaRel: number): Promise<{ config:
   const weights = withPrefix(st.tensors, `ema${sigmaRel.toFixed(3)}/`);
   if (Object.keys(weights).length === 0) throw new Error(`${runFiles.state(out)} keeps no EMA of σ_rel ${sigmaRel}`);
   return { config: st.metadata.config as unknown as ModelConfig, weights, images: (st.metadata.training as { images: number }).images };
+}
+
+/**
+ * Drops the loss-log lines written after `step` (the steps a killed run logged after its last saved
+ * state, which the resumed run computes and logs again), so each step appears in the log once.
+ */
+export function truncateLog(path: string, step: number): void {
+  if (!existsSync(path)) return;
+  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+  writeFileSync(path, [header, ...lines.filter((l) => Number(l.split(',')[0]) <= step)].join('\n') + '\n');
 }
 
 /** Returns the tensors of a training state whose names start with `prefix`, keyed by the rest of the name. */

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     batch: 8,
     warmup: 16,
     saveEverySeconds: 0,
+    logEverySteps: 2,
     sigmaRels: [0.05, 0.1],
     exportSigmaRel: 0.1,
     command: 'tests/train/train-child.ts',
