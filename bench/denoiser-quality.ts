@@ -2,9 +2,9 @@
  * Where a denoiser falls short: for each model file, the held-out denoising error per noise level
  * (the EDM loss weight times the mean squared error; every model sees the same 500 images and the
  * same noise, so the columns compare across models) and
- * the class accuracy of its unguided conditional samples (labels cycling 0…9, Heun 18, seed 1, the
+ * the class accuracy of its unguided conditional samples (labels cycling 0…9, Heun 18, the given noise seed, the
  * shipped feature classifier; none with 0 samples). Slow (a minute or two per model):
- *   node --import tsx bench/denoiser-quality.ts <samples> <model.safetensors | run folder>...
+ *   node --import tsx bench/denoiser-quality.ts <samples> <seed> <model.safetensors | run folder>...
  * A run folder (of `guidance-lab train`, finished or not) is read from its saved state's σ_rel 0.10 EMA.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -30,10 +30,10 @@ async function fromState(run: string): Promise<Denoiser> {
 }
 
 async function main(): Promise<void> {
-  const [samplesArg, ...paths] = process.argv.slice(2);
-  const samples = Number(samplesArg);
-  if (!(Number.isInteger(samples) && samples >= 0) || paths.length === 0) {
-    throw new Error(`usage: denoiser-quality.ts <samples> <model.safetensors>...; got ${JSON.stringify(process.argv.slice(2))}`);
+  const [samplesArg, seedArg, ...paths] = process.argv.slice(2);
+  const [samples, seed] = [Number(samplesArg), Number(seedArg)];
+  if (!(Number.isInteger(samples) && samples >= 0 && Number.isInteger(seed)) || paths.length === 0) {
+    throw new Error(`usage: denoiser-quality.ts <samples> <seed> <model.safetensors | run folder>...; got ${JSON.stringify(process.argv.slice(2))}`);
   }
   await initBackend('wasm');
   const ds = await loadDataset('mnist');
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     let accuracy = '–';
     if (samples > 0) {
       const wanted = Array.from({ length: samples }, (_, i) => i % 10);
-      const x = await sample({ model, labels: wanted, steps: 18, sampler: 'heun', seed: 1, batchSize: 50 });
+      const x = await sample({ model, labels: wanted, steps: 18, sampler: 'heun', seed, batchSize: 50 });
       accuracy = `${(tf.tidy(() => classAccuracy(classifier.logits(x), wanted)) * 100).toFixed(1)}%`;
       x.dispose();
     }
