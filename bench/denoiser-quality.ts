@@ -8,11 +8,12 @@
  * A run folder (of `guidance-lab train`, finished or not) is read from its saved state's σ_rel 0.10 EMA.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { classAccuracy, createDenoiser, initBackend, loadClassifier, loadDataset, loadModel, sample, splitDataset } from '../src';
+import { classAccuracy, initBackend, loadClassifier, loadDataset, loadModel, sample, splitDataset } from '../src';
 import { toTensor } from '../src/data/batches';
-import { SIGMA_DATA, type Denoiser } from '../src/model/denoiser';
+import type { Denoiser } from '../src/model/denoiser';
+import { edmWeight } from '../src/train/loss';
 import { Rng } from '../src/random';
-import { stateEma } from '../src/train/trainer';
+import { stateDenoiser } from '../src/train/trainer';
 import { statSync } from 'node:fs';
 
 const SIGMAS = [0.05, 0.2, 0.5, 1, 2, 5, 20];
@@ -22,9 +23,7 @@ const CHUNK = 50;
 
 /** Returns the denoiser of a run folder's saved state at σ_rel 0.10 (logging how many images it has seen). */
 async function fromState(run: string): Promise<Denoiser> {
-  const { config, weights, images } = await stateEma(run, 0.1);
-  const model = createDenoiser(config, 0);
-  model.net.params.load(weights, run);
+  const { model, images } = await stateDenoiser(run, 0.1);
   process.stderr.write(`${run}: state after ${images} images\n`);
   return model;
 }
@@ -45,7 +44,6 @@ async function main(): Promise<void> {
   console.log(['model', ...SIGMAS.map((s) => `σ=${s}`), 'accuracy'].join('\t'));
   for (const path of paths) {
     const model = statSync(path).isDirectory() ? await fromState(path) : (await loadModel(path)).model;
-    const weight = (s: number) => (s * s + SIGMA_DATA * SIGMA_DATA) / (s * SIGMA_DATA) ** 2;
     const errors = SIGMAS.map((s) => {
       let sum = 0;
       for (let lo = 0; lo < HELD_OUT; lo += CHUNK) {
@@ -56,7 +54,7 @@ async function main(): Promise<void> {
           return tf.sum(tf.square(tf.sub(d, clean))).dataSync()[0];
         });
       }
-      return (sum / batch.images.size) * weight(s);
+      return (sum / batch.images.size) * edmWeight(s);
     });
     let accuracy = '–';
     if (samples > 0) {
@@ -65,6 +63,7 @@ async function main(): Promise<void> {
       accuracy = `${(tf.tidy(() => classAccuracy(classifier.logits(x), wanted)) * 100).toFixed(1)}%`;
       x.dispose();
     }
+    model.net.params.dispose();
     console.log([path, ...errors.map((e) => e.toFixed(4)), accuracy].join('\t'));
   }
 }

@@ -10,9 +10,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { classAccuracy, createDenoiser, initBackend, loadClassifier, loadDataset, sample, sampleGrid, splitDataset, toImages, toPng, type DitConfig } from '../src';
+import { classAccuracy, initBackend, loadClassifier, loadDataset, sample, sampleGrid, splitDataset, toImages, toPng, type DitConfig } from '../src';
 import { PRESETS } from '../src/model/presets';
-import { DEFAULT_TRAIN, stateEma, train } from '../src/train/trainer';
+import { DEFAULT_TRAIN, stateDenoiser, train } from '../src/train/trainer';
 
 /** The plain transformer the variants add to: dit-main without its convolutions, local MLPs and skips. */
 const { convChannels: _conv, localMlp: _local, skips: _skips, ...base } = PRESETS['dit-main'] as DitConfig;
@@ -43,9 +43,7 @@ async function main(): Promise<void> {
   const r = await train(ds, split.train, {
     ...DEFAULT_TRAIN, out: run, config: variant.config, images: 10_000_000, lr: variant.lr, batch: variant.batch, snapshots: [], saveEverySeconds: 1e9, maxSeconds: Number(secondsArg), command: `bench/dit-variants.ts ${name}`,
   });
-  const { weights, images } = await stateEma(run, 0.1);
-  const model = createDenoiser(variant.config, 0);
-  model.net.params.load(weights, 'EMA');
+  const { model, images } = await stateDenoiser(run, 0.1);
   const labels = Array.from({ length: 100 }, (_, i) => i % 10);
   const t0 = Date.now();
   const x = await sample({ model, labels, steps: 16, sampler: 'euler', seed: 0, batchSize: 50 });

@@ -15,6 +15,11 @@ export interface LossOptions {
 
 export const EDM_LOSS: LossOptions = { pMean: -1.2, pStd: 1.2, labelDropout: 0.15 };
 
+/** Returns EDM's loss weight λ(σ) = (σ² + σ_d²) / (σ·σ_d)² = 1 / c_out(σ)²: the weighted error is the network's own error on its unit-variance target. */
+export function edmWeight(sigma: number): number {
+  return (sigma * sigma + SIGMA_DATA * SIGMA_DATA) / (sigma * SIGMA_DATA) ** 2;
+}
+
 /**
  * Returns the weighted EDM loss (a scalar) of `model` on clean images `[batch, h, w, c]`, drawing σ,
  * noise and dropout from `rng`: the batch mean, or with `rows` = [lo, hi) that shard's share of it
@@ -27,7 +32,7 @@ export function edmLoss(model: Denoiser, images: tf.Tensor4D, labels: ArrayLike<
   if (!(Number.isInteger(lo) && Number.isInteger(hi) && 0 <= lo && lo < hi && hi <= b)) throw new Error(`edmLoss: rows [${lo}, ${hi}) are not a non-empty range of the batch of ${b}`);
   const sigma = Array.from({ length: b }, () => Math.exp(opts.pMean + opts.pStd * rng.normal()));
   const lab = Array.from(labels, (l) => (model.config.classes === 0 || rng.uniform() < opts.labelDropout ? NULL_LABEL : l));
-  const weight = sigma.map((s) => (s * s + SIGMA_DATA * SIGMA_DATA) / (s * SIGMA_DATA) ** 2);
+  const weight = sigma.map(edmWeight);
   const per = images.size / b;
   const noiseValues = rng.normals(images.size);
   const n = hi - lo;

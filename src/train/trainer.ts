@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../data';
-import type { ModelConfig } from '../model/denoiser';
+import type { Denoiser, ModelConfig } from '../model/denoiser';
 import { createDenoiser } from '../model/factory';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
 import type { TensorData } from '../model/checkpoint';
@@ -224,6 +224,14 @@ export async function stateEma(out: string, sigmaRel: number): Promise<{ config:
   const weights = withPrefix(st.tensors, `ema${sigmaRel.toFixed(3)}/`);
   if (Object.keys(weights).length === 0) throw new Error(`${runFiles.state(out)} keeps no EMA of σ_rel ${sigmaRel}`);
   return { config: st.metadata.config as unknown as ModelConfig, weights, images: (st.metadata.training as { images: number }).images };
+}
+
+/** Returns a denoiser holding the EMA of length `sigmaRel` from a run's saved training state, finished or not. */
+export async function stateDenoiser(out: string, sigmaRel: number): Promise<{ model: Denoiser; images: number }> {
+  const { config, weights, images } = await stateEma(out, sigmaRel);
+  const model = createDenoiser(config, 0);
+  model.net.params.load(weights, runFiles.state(out));
+  return { model, images };
 }
 
 /**
