@@ -15,6 +15,7 @@ export * from './train';
 export * from './experiments';
 export * from './viz';
 export { notebookSizes, mergeSizes, PRESET_SIZES } from './notebook/sizes';
+export { figureDir } from './notebook/figure-dir';
 export type { NotebookSizes, NotebookSizesOverride, CommonSizes, SizeName } from './notebook/sizes';
 export { toImages } from './notebook/images';
 export { saveRows } from './notebook/rows';

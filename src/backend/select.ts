@@ -61,15 +61,21 @@ export function parseBackendChoice(value: string | undefined): BackendChoice {
   return v as BackendChoice;
 }
 
+/** Returns whether this process is a tslab (Jupyter) kernel, where stderr shows as a red stream in the notebook. */
+function inNotebookKernel(): boolean {
+  return Object.keys(require.cache).some((path) => path.replace(/\\/g, '/').includes('/tslab/dist/'));
+}
+
 /**
  * Initialises the backend once per process (from `choice` or GUIDANCE_LAB_BACKEND) and returns its
- * name; reports the choice once on stderr. Later calls return the same promise.
+ * name; reports the choice once on stderr, except in a notebook kernel (notebooks print the name they get)
+ * or with GUIDANCE_LAB_QUIET set. Later calls return the same promise.
  */
 export function initBackend(choice?: BackendChoice): Promise<string> {
   if (chosen && choice === undefined) return chosen;
   const c = choice ?? parseBackendChoice(process.env.GUIDANCE_LAB_BACKEND);
   chosen = activate(c).then((name) => {
-    if (!process.env.GUIDANCE_LAB_QUIET) process.stderr.write(`guidance-lab: tfjs backend ${name}\n`);
+    if (!process.env.GUIDANCE_LAB_QUIET && !inNotebookKernel()) process.stderr.write(`guidance-lab: tfjs backend ${name}\n`);
     return name;
   });
   return chosen;

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-/** `node dist/notebook/cli.js run <dir-or-files...>`: executes notebooks on the tslab kernel, in place; `link`: see linkSelf. */
+/**
+ * `node dist/notebook/cli.js run <dir-or-files...>`: executes notebooks on the tslab kernel (in place at full size, else into
+ * .smoke/notebooks); `link`: see linkSelf.
+ */
 import { readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { CellError, executeNotebook } from './execute';
 import { linkSelf } from './self-reference';
+import { notebookSizes } from './sizes';
 
 /** The package root (this file is dist/notebook/cli.js or src/notebook/cli.ts). */
 const PACKAGE_ROOT = resolve(__dirname, '..', '..');
@@ -43,17 +47,36 @@ function jobCount(value: string): number {
   return n;
 }
 
+/**
+ * Returns where executed notebooks are written: `outDir` when given; otherwise in place at full size (the
+ * committed outputs of `npm run figures`) and `.smoke/notebooks/` (ignored by git) at any other size.
+ */
+function outputFolder(outDir: string | undefined): string | undefined {
+  if (outDir !== undefined) return outDir;
+  return notebookSizes().size === 'full' ? undefined : join(PACKAGE_ROOT, '.smoke', 'notebooks');
+}
+
 /** Prints each non-empty line of `text` behind `prefix` (so the lines of notebooks run side by side stay apart). */
 function echoLines(prefix: string, text: string): void {
   for (const line of text.split('\n')) if (line.trim() !== '') console.log(`${prefix} │ ${line}`);
+}
+
+interface RunOptions {
+  timeout: number;
+  startTimeout: number;
+  jobs: number;
+  echo: boolean;
+  outDir?: string;
 }
 
 /**
  * Runs the notebooks, up to `jobs` at once (each on its own kernel, so one core each), printing a line
  * per cell; returns the exit code (1 after the first failure: running notebooks finish, no new one starts).
  */
-async function run(paths: string[], opts: { timeout: number; startTimeout: number; jobs: number; echo: boolean }): Promise<number> {
+async function run(paths: string[], opts: RunOptions): Promise<number> {
   const notebooks = listNotebooks(paths);
+  const outDir = outputFolder(opts.outDir);
+  console.log(outDir ? `executed notebooks go to ${outDir}` : 'executed notebooks are written in place (full size)');
   const linked = await linkSelf(PACKAGE_ROOT);
   if (linked) console.log(`wrote ${linked}`);
   const queue = [...notebooks.entries()];
@@ -66,6 +89,7 @@ async function run(paths: string[], opts: { timeout: number; startTimeout: numbe
       const started = Date.now();
       try {
         const cells = await executeNotebook(notebook, {
+          output: outDir && join(outDir, basename(notebook)),
           cellTimeoutMs: opts.timeout,
           startTimeoutMs: opts.startTimeout,
           onCell: (p) => console.log(`${label}: cell ${p.cellIndex} ok (${p.done}/${p.total}, ${(p.ms / 1000).toFixed(1)} s)`),
@@ -93,7 +117,8 @@ program
   .option('--start-timeout <seconds>', 'longest the kernel may take to start', seconds, 60_000)
   .option('--jobs <n>', 'notebooks run at once, each on its own kernel (one core each)', jobCount, 1)
   .option('--no-echo', "do not print the cells' printed lines as they arrive")
-  .action(async (paths: string[], opts: { timeout: number; startTimeout: number; jobs: number; echo: boolean }) => {
+  .option('--out-dir <folder>', 'write executed notebooks here (default: in place at GUIDANCE_LAB_SIZE=full, else .smoke/notebooks)')
+  .action(async (paths: string[], opts: RunOptions) => {
     process.exitCode = await run(paths, opts);
   });
 program

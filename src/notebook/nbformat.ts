@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 /** nbformat stores long text either as one string or as a list of lines that keep their `\n`. */
 export type MultilineString = string | string[];
@@ -98,11 +99,12 @@ export async function readNotebook(path: string): Promise<Notebook> {
   return nb as Notebook;
 }
 
-/** Writes `nb` to `path` the way Jupyter does (sorted keys, one-space indent, sources and text split into lines) and returns nothing. */
+/** Writes `nb` to `path` (its folder created) the way Jupyter does (sorted keys, one-space indent, sources and text split into lines). */
 export async function writeNotebook(path: string, nb: Notebook): Promise<void> {
   const cells = nb.cells.map((cell) => {
     const source = splitLines(cell.source);
     return cell.outputs ? { ...cell, source, outputs: cell.outputs.map(outputForDisk) } : { ...cell, source };
   });
+  await mkdir(dirname(path), { recursive: true });
   await writeFile(path, JSON.stringify(sortKeys({ ...nb, cells }), null, 1) + '\n');
 }
