@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { figureDir } from '../../src/notebook/figure-dir';
-import { joinText, readNotebook } from '../../src/notebook/nbformat';
+import { joinText, readNotebook, type StreamOutput } from '../../src/notebook/nbformat';
 import { shippedModels } from '../../src/model/shipped';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -39,6 +39,6 @@ test('npm run notebooks at smoke size leaves git status unchanged and shows no s
   if (before !== null) assert.equal(gitStatus(), before, 'a smoke run changed tracked or unignored files');
   assert.ok(existsSync(join(ROOT, '.smoke', 'figures', '00-quickstart', 'unguided-vs-cfg.png')), 'the smoke figure is not in .smoke/figures');
   const executed = await readNotebook(join(ROOT, '.smoke', 'notebooks', '00-quickstart.ipynb'));
-  const stderr = executed.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === 'stream' && o.name === 'stderr');
+  const stderr = executed.cells.flatMap((c) => c.outputs ?? []).filter((o): o is StreamOutput => o.output_type === 'stream' && o.name === 'stderr');
   assert.deepEqual(stderr.map((o) => joinText(o.text)), [], 'the notebook shows stderr output');
 });
