@@ -19,5 +19,5 @@ export { figureDir } from './notebook/figure-dir';
 export type { NotebookSizes, NotebookSizesOverride, CommonSizes, SizeName } from './notebook/sizes';
 export { toImages } from './notebook/images';
 export { saveRows } from './notebook/rows';
-export { openStudy, Study, curveRows, kidRows, accRows, mean, loadOptional } from './notebook/study';
+export { openStudy, Study, curveRows, kidRows, accRows, mean } from './notebook/study';
 export type { Row, Measured, MeasureOptions, OpenStudyOptions } from './notebook/study';

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CLASSIFIER_SPLIT, featureStats, loadClassifier, type Classifier } from '../metrics';
 import { loadDataset, splitDataset, toTensor } from '../data';
-import { CHECKPOINT_DIR, NULL_LABEL, loadShipped, shippedModels, type Denoiser } from '../model';
+import { NULL_LABEL, type Denoiser } from '../model';
 import { sample, type GuidanceTerm } from '../guidance';
 import { featureRows, rowsNdarray } from '../experiments/featurizer';
 import { measureSamples, type MeasureReference } from '../experiments/point';
@@ -67,13 +67,6 @@ export function accRows(rows: readonly Row[]): MetricRow[] {
 /** Returns the arithmetic mean of `xs` (NaN when empty). */
 export function mean(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-/** Returns the shipped model `name`, or null after printing that its checkpoint is not shipped (for optional comparisons). */
-export async function loadOptional(name: string, dir: string = CHECKPOINT_DIR, log: (line: string) => void = console.log): Promise<Denoiser | null> {
-  if (shippedModels(dir).includes(name)) return (await loadShipped(name, dir)).model;
-  log(`(skipped: checkpoint ${name} is not shipped in ${dir} yet)`);
-  return null;
 }
 
 /** The classifier, the real reference and the sizes every point of a notebook is measured with (see the module comment). */

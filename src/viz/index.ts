@@ -2,9 +2,10 @@
 export type { ImageInput, MapInput } from './types';
 export type { Direction } from './summary';
 export { sampleGrid, type GridLayout, type SampleGridOptions } from './specs/grid';
+export { gammaSliderGrid, GAMMA_STEP, type GammaSliderOptions } from './specs/gamma-slider';
 export { attentionOverlay, attentionGrid, sagMaskOverlay, type AttentionOverlayOptions, type AttentionGridOptions, type HeadMap, type OverlayOptions } from './specs/attention';
 export { spectrumHeatmap, radialSpectrum, type Spectrum2D, type SpectrumHeatmapOptions, type RadialCurve, type RadialSpectrumOptions } from './specs/spectrum';
-export { metricCurves, type MetricRow, type MetricCurvesOptions } from './specs/curves';
+export { metricCurves, PICK_METHOD, type MetricRow, type MetricCurvesOptions } from './specs/curves';
 export { parameterHeatmap, variantBars, type GridRow, type ParameterHeatmapOptions, type VariantRow, type VariantBarsOptions } from './specs/heatmap';
 export { toSvg, toPng, svgToPng, saveFigure, fontFile, FONT_CANDIDATES, type RenderedPng, type SavedFigure } from './render';
 export { show, showImage, displayBundle, VEGALITE_MIME, type DisplayBundle, type ShowResult } from './show';

@@ -64,11 +64,15 @@ function useFontMetrics(): void {
   };
 }
 
-/** Returns the SVG text of `spec`, rendered headless by vega (no canvas needed; text measured with the chart font). */
-export async function toSvg(spec: TopLevelSpec): Promise<string> {
+/**
+ * Returns the SVG text of `spec`, rendered headless by vega (no canvas needed; text measured with the chart font), with
+ * `signals` (e.g. a slider's value) set before rendering; by default the spec's initial state.
+ */
+export async function toSvg(spec: TopLevelSpec, signals: Readonly<Record<string, unknown>> = {}): Promise<string> {
   useFontMetrics();
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
+    for (const [name, value] of Object.entries(signals)) view.signal(name, value);
     return await view.toSVG();
   } finally {
     view.finalize();

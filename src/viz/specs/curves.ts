@@ -13,6 +13,9 @@ export interface MetricRow {
   seed?: number;
 }
 
+/** The legend selection of metricCurves: clicking a method's legend entry highlights its curve. */
+export const PICK_METHOD = 'pickMethod';
+
 /** Options of metricCurves. */
 export interface MetricCurvesOptions {
   /** The metric's name with its unit if any, used as the y-axis title (e.g. "FID", "class accuracy (%)"). */
@@ -61,13 +64,22 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
     { field: 'max', type: 'quantitative', format: '.4g' },
     { field: 'seeds', type: 'quantitative' },
   ];
+  // Interaction: a click on a legend entry highlights that method (shift-click adds more); drag pans, wheel zooms.
+  const picked = (on: number, off: number) => ({ condition: { param: PICK_METHOD, value: on }, value: off });
   const curves = [
-    { mark: { type: 'area', opacity: 0.18 }, encoding: { y: { field: 'min', type: 'quantitative', scale: yScale }, y2: { field: 'max' }, color: colour } },
-    { mark: { type: 'line', point: { size: 25 }, strokeWidth: 1.5 }, encoding: { y, color: colour, tooltip } },
+    { mark: { type: 'area' }, encoding: { y: { field: 'min', type: 'quantitative', scale: yScale }, y2: { field: 'max' }, color: colour, opacity: picked(0.18, 0.04) } },
+    {
+      params: [
+        { name: PICK_METHOD, select: { type: 'point', fields: ['method'] }, bind: 'legend' },
+        { name: 'zoom', select: 'interval', bind: 'scales' },
+      ],
+      mark: { type: 'line', point: { size: 25 }, strokeWidth: 1.5 },
+      encoding: { y, color: colour, tooltip, opacity: picked(1, 0.15) },
+    },
     {
       transform: [{ filter: 'datum.best' }],
       mark: { type: 'point', shape: 'diamond', size: 140, filled: true, stroke: 'black', strokeWidth: 1 },
-      encoding: { y, color: colour, tooltip },
+      encoding: { y, color: colour, tooltip, opacity: picked(1, 0.15) },
     },
   ];
   // x lives on the curves only: the unguided rule spans the whole width.

@@ -27,6 +27,28 @@ function caption(image: ImageInput): string {
   return parts.filter((p) => p !== undefined).join(' · ');
 }
 
+/** One image of a wrapped grid: its caption, its data URL, its place in reading order (default: its index) and any extra fields. */
+export type WrappedCell = { caption: string; url: string; place?: number } & Record<string, unknown>;
+
+/**
+ * Returns the data and facet of images laid out in reading order, `columns` per row, each `w`×`h` px with its caption
+ * under it; extra fields of each cell (e.g. a γ to filter on) stay in the data.
+ */
+export function wrappedCells(cells: readonly WrappedCell[], columns: number, w: number, h: number) {
+  // A wrapped facet always draws its labels (vega-lite ignores header: null there), so the caption
+  // is the label: the field holds a zero-padded place (for order and uniqueness) + "|" + caption.
+  const places = cells.map((c, i) => c.place ?? i);
+  const pad = String(Math.max(...places)).length;
+  const values = cells.map(({ caption: text, place: _place, ...rest }, i) => ({ cell: `${String(places[i]).padStart(pad, '0')}|${text}`, ...rest }));
+  return {
+    data: { values },
+    columns,
+    facet: { field: 'cell', type: 'ordinal' as const, sort: 'ascending' as const, title: null, header: { labelExpr: `substring(datum.value, ${pad + 1})`, labelLimit: w, labelFontSize: 11, labelPadding: 4 } },
+    spacing: 6,
+    spec: { width: w, height: h, layer: [imageLayer(w, h)] },
+  };
+}
+
 /** Returns a Vega-Lite spec showing `images` as a grid (see GridLayout); all images must share one size. */
 export function sampleGrid(images: readonly ImageInput[], options: SampleGridOptions = {}): TopLevelSpec {
   check.nonEmpty(WHERE, 'images', images);
@@ -41,18 +63,7 @@ export function sampleGrid(images: readonly ImageInput[], options: SampleGridOpt
 
   if (layout === 'wrap') {
     const columns = options.columns === undefined ? Math.ceil(Math.sqrt(images.length)) : check.positiveInt(WHERE, 'columns', options.columns);
-    // A wrapped facet always draws its labels (vega-lite ignores header: null there), so the caption
-    // is the label: the field holds a zero-padded index (for order and uniqueness) + "|" + caption.
-    const pad = String(images.length - 1).length;
-    const values = images.map((im, i) => ({ cell: `${String(i).padStart(pad, '0')}|${caption(im)}`, url: imageUrl(im, scale) }));
-    return themed({
-      ...title,
-      data: { values },
-      columns,
-      facet: { field: 'cell', type: 'ordinal', sort: 'ascending', title: null, header: { labelExpr: `substring(datum.value, ${pad + 1})`, labelLimit: w, labelFontSize: 11, labelPadding: 4 } },
-      spacing: 6,
-      spec: { width: w, height: h, layer: [imageLayer(w, h)] },
-    } as TopLevelSpec);
+    return themed({ ...title, ...wrappedCells(images.map((im) => ({ caption: caption(im), url: imageUrl(im, scale) })), columns, w, h) } as TopLevelSpec);
   }
   if (layout !== 'methodByGamma') throw new Error(`${WHERE}: layout is "${String(layout)}"; allowed: "wrap", "methodByGamma"`);
 
