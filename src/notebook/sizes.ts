@@ -27,7 +27,8 @@ export interface CommonSizes {
 
 export interface NotebookSizes extends CommonSizes {
   size: SizeName;
-  quickstart: { samples: number; gamma: number };
+  /** Samples per γ, the γ the text discusses, and the γ grid of the sample grids (0 = unguided). */
+  quickstart: { samples: number; gamma: number; gammas: number[] };
   attention: { images: number; sigmas: number[] };
   frequency: { real: number; generated: number; cutoffs: number[]; blurSigmas: number[] };
   sag: { gamma: number; gammas: number[] };
@@ -52,7 +53,7 @@ const SMOKE: NotebookSizes = {
   realSamples: 200,
   batchSize: 20,
   fidMinSamples: 500,
-  quickstart: { samples: 10, gamma: 2 },
+  quickstart: { samples: 10, gamma: 2, gammas: [0, 2] },
   attention: { images: 2, sigmas: [20, 2, 0.3] },
   frequency: { real: 64, generated: 20, cutoffs: [0.25, 0.5], blurSigmas: [1, 3] },
   sag: { gamma: 0.75, gammas: [0, 0.75] },
@@ -84,7 +85,7 @@ const FULL: NotebookSizes = {
   realSamples: 1000,
   batchSize: 64,
   fidMinSamples: 256,
-  quickstart: { samples: 40, gamma: 2 },
+  quickstart: { samples: 40, gamma: 2, gammas: [0, 0.5, 1, 2, 4] },
   attention: { images: 4, sigmas: [40, 10, 2, 0.5, 0.1] },
   frequency: { real: 1000, generated: 256, cutoffs: [0.125, 0.25, 0.5], blurSigmas: [0.5, 1, 2, 3] },
   sag: { gamma: 0.75, gammas: [0, 0.5, 1.5] },

@@ -21,9 +21,9 @@ test('the γ slider grid is valid Vega-Lite and shows another picture at another
   assert.equal(await toSvg(spec, { [GAMMA_STEP]: 1 }), initial, 'initialGamma 1 is slider step 1');
   const other = await toSvg(spec, { [GAMMA_STEP]: 2 });
   assert.notEqual(other, initial);
-  assert.match(initial, /γ = 1/);
-  assert.doesNotMatch(initial, /γ = 2/);
-  assert.match(other, /γ = 2/);
+  assert.match(initial, /γ=1 · class 0/);
+  assert.doesNotMatch(initial, /γ=2/);
+  assert.match(other, /γ=2 · class 1/);
 });
 
 test('the γ slider grid refuses uneven γ groups, a missing γ and an unknown initial γ', () => {

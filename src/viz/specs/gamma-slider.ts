@@ -25,7 +25,7 @@ export const GAMMA_STEP = 'gammaStep';
 /**
  * Returns a Vega-Lite spec showing the images of one γ at a time, with a range slider (signal GAMMA_STEP, the index of
  * γ in ascending order) that flips between γ values. Every γ must have the same number of images (one per starting
- * noise, in the same order), each caption naming its γ and label.
+ * noise, in the same order), each captioned "γ=<γ> · <label>".
  */
 export function gammaSliderGrid(images: readonly ImageInput[], options: GammaSliderOptions = {}): TopLevelSpec {
   check.nonEmpty(WHERE, 'images', images);
@@ -48,7 +48,7 @@ export function gammaSliderGrid(images: readonly ImageInput[], options: GammaSli
   const perRow = perGamma[0].length;
   const columns = options.columns === undefined ? Math.min(perRow, 10) : check.positiveInt(WHERE, 'columns', options.columns);
   const cells = perGamma.flatMap((group, step) =>
-    group.map((im, place) => ({ caption: `${im.label === undefined ? '' : `${im.label} · `}γ = ${gammas[step]}`, url: imageUrl(im, scale), place, step })),
+    group.map((im, place) => ({ caption: `γ=${gammas[step]}${im.label === undefined ? '' : ` · ${im.label}`}`, url: imageUrl(im, scale), place, step })),
   );
   const layout = wrappedCells(cells, columns, images[0].width * scale, images[0].height * scale);
   return themed({
