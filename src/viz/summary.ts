@@ -44,3 +44,21 @@ export function direction(where: string, d: string): Direction {
   if (d !== 'min' && d !== 'max') throw new Error(`${where}: direction is "${d}"; allowed: "min", "max"`);
   return d;
 }
+
+/** A colour scale's upper end: `top` is the value the brightest colour stands for; `clipped` when it lies below the maximum. */
+export interface RobustTop {
+  top: number;
+  clipped: boolean;
+}
+
+/**
+ * Returns the `q` quantile (default 0.99, nearest rank) of `values` as a colour scale's top when the maximum exceeds it by
+ * more than `ratio` (default 1.5×), else the maximum: one outlier cell then no longer darkens every other cell.
+ */
+export function robustTop(values: readonly number[], q = 0.99, ratio = 1.5): RobustTop {
+  if (values.length === 0) throw new Error('robustTop: values is empty; give at least one value');
+  const sorted = [...values].sort((a, b) => a - b);
+  const max = sorted[sorted.length - 1];
+  const quantile = sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return quantile > 0 && max > ratio * quantile ? { top: quantile, clipped: true } : { top: max, clipped: false };
+}

@@ -3,7 +3,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import * as check from '../check';
 import { HIGHLIGHT_COLOUR, SEQUENTIAL_SCHEME, themed } from '../theme';
 import type { ImageInput, MapInput } from '../types';
-import { cellPosition, cellRows, checkImage, checkMap, imageLayer, imageUrl, pixelScale } from './image';
+import { robustTop } from '../summary';
+import { cellPosition, cellRows, checkImage, checkMap, imageLayer, imageUrl, pixelScale, round } from './image';
 
 /** Options shared by the overlays drawn on an image. */
 export interface OverlayOptions {
@@ -45,6 +46,23 @@ function overImage(image: ImageInput, scale: number, top: object, title?: string
   } as TopLevelSpec);
 }
 
+/**
+ * Returns a sequential colour encoding of the `value` field whose top is robust to outliers (robustTop): cells above it
+ * take the brightest colour and the legend title says where it was clipped; tooltips keep the exact values.
+ */
+function robustColour(values: ArrayLike<number>, title: string) {
+  const all = Array.from(values);
+  const { top, clipped } = robustTop(all);
+  if (!clipped) return { field: 'value', type: 'quantitative' as const, title, scale: { scheme: SEQUENTIAL_SCHEME } };
+  const bottom = all.reduce((lo, v) => Math.min(lo, v), 0);
+  return {
+    field: 'value',
+    type: 'quantitative' as const,
+    title: [title, `(≥ ${round(top, 3)}: brightest)`],
+    scale: { scheme: SEQUENTIAL_SCHEME, domain: [bottom, round(top, 6)], clamp: true },
+  };
+}
+
 /** Returns a spec of `image` with the attention `map` (already resampled to the image size) drawn over it in a sequential scale, with a tooltip per pixel. */
 export function attentionOverlay(image: ImageInput, map: MapInput, options: AttentionOverlayOptions = {}): TopLevelSpec {
   const where = 'attentionOverlay';
@@ -64,7 +82,7 @@ export function attentionOverlay(image: ImageInput, map: MapInput, options: Atte
         ...cellPosition(),
         // Low attention fades out so the image shows through; high attention is drawn at `opacity`.
         opacity: { field: 'alpha', type: 'quantitative', scale: { range: [0.05, opacity], zero: true }, legend: null },
-        color: { field: 'value', type: 'quantitative', title: valueTitle, scale: { scheme: SEQUENTIAL_SCHEME } },
+        color: robustColour(map.values, valueTitle),
         tooltip: [...TOOLTIP, { field: 'value', type: 'quantitative', title: valueTitle, format: '.4g' }],
       },
     },
@@ -128,7 +146,7 @@ export function attentionGrid(maps: readonly HeadMap[], options: AttentionGridOp
       mark: { type: 'rect' },
       encoding: {
         ...cellPosition(),
-        color: { field: 'value', type: 'quantitative', title: valueTitle, scale: { scheme: SEQUENTIAL_SCHEME } },
+        color: robustColour(values.map((v) => v.value), valueTitle),
         tooltip: [{ field: 'layer', type: 'nominal' }, { field: 'head', type: 'quantitative' }, ...TOOLTIP, { field: 'value', type: 'quantitative', title: valueTitle, format: '.4g' }],
       },
     },

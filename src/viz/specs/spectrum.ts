@@ -21,6 +21,8 @@ export interface SpectrumHeatmapOptions {
 }
 
 const FREQ_AXIS = 'frequency (cycles/pixel)';
+/** Short axis titles of the 2D panels, narrower than a panel so that side-by-side panels' titles never collide. */
+const PANEL_AXIS = { x: 'fx (cycles/pixel)', y: 'fy (cycles/pixel)' };
 
 /** Returns the frequency in cycles per pixel of index `i` of a centred axis of length `n`. */
 function centredFrequency(i: number, n: number): number {
@@ -45,6 +47,8 @@ export function spectrumHeatmap(spectra: readonly Spectrum2D[], options: Spectru
         const fy = -centredFrequency(r, s.height); // row 0 is the most negative frequency; draw +fy upwards
         rows.push({
           label: s.label,
+          fx: round(fx),
+          fy: round(fy),
           fx0: round(fx - 0.5 / s.width),
           fx1: round(fx + 0.5 / s.width),
           fy0: round(fy - 0.5 / s.height),
@@ -58,8 +62,12 @@ export function spectrumHeatmap(spectra: readonly Spectrum2D[], options: Spectru
   });
   const valueTitle = mode === 'magnitude' ? 'log₁₀ |F|' : 'difference';
   const colourScale = mode === 'magnitude' ? { scheme: SEQUENTIAL_SCHEME } : { scheme: DIVERGING_SCHEME, domainMid: 0, reverse: true };
-  // Cells are centred on their frequency, so the frame spans half a cell beyond the extreme frequencies.
-  const extent = (lo: 'fx0' | 'fy0', hi: 'fx1' | 'fy1') => [Math.min(...values.map((v) => v[lo])), Math.max(...values.map((v) => v[hi]))];
+  // Cells are centred on their frequency; the frame is symmetric, half a cell beyond ±the largest |frequency|, so ticks
+  // read −0.5 … 0.5 (for an even size the +0.5 column is the −0.5 one, aliased: that strip stays empty).
+  const extent = (lo: 'fx0' | 'fy0', hi: 'fx1' | 'fy1') => {
+    const reach = Math.max(...values.map((v) => Math.max(-v[lo], v[hi])));
+    return [-reach, reach];
+  };
   const axis = (field: 'fx0' | 'fy0', title: string, domain: number[]) => ({
     field,
     type: 'quantitative' as const,
@@ -76,14 +84,14 @@ export function spectrumHeatmap(spectra: readonly Spectrum2D[], options: Spectru
       height: size,
       mark: { type: 'rect' },
       encoding: {
-        x: axis('fx0', `horizontal ${FREQ_AXIS}`, extent('fx0', 'fx1')),
+        x: axis('fx0', PANEL_AXIS.x, extent('fx0', 'fx1')),
         x2: { field: 'fx1' },
-        y: axis('fy0', `vertical ${FREQ_AXIS}`, extent('fy0', 'fy1')),
+        y: axis('fy0', PANEL_AXIS.y, extent('fy0', 'fy1')),
         y2: { field: 'fy1' },
         color: { field: 'value', type: 'quantitative', title: valueTitle, scale: colourScale },
         tooltip: [
-          { field: 'fx0', type: 'quantitative', title: 'fx from', format: '.3f' },
-          { field: 'fy0', type: 'quantitative', title: 'fy from', format: '.3f' },
+          { field: 'fx', type: 'quantitative', title: 'fx (bin centre)', format: '.4f' },
+          { field: 'fy', type: 'quantitative', title: 'fy (bin centre)', format: '.4f' },
           { field: 'value', type: 'quantitative', title: valueTitle, format: '.3f' },
         ],
       },
