@@ -84,21 +84,17 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
   ];
   // x lives on the curves only: the unguided rule spans the whole width.
   const layers: object[] = [{ encoding: { x: { field: 'gamma', type: 'quantitative', title: options.xTitle ?? 'guidance weight γ', scale: { zero: true } } }, layer: curves }];
+  // The unguided value is named in the subtitle, not printed on the plot, where it would sit on the curves.
   if (options.unguided !== undefined) {
-    const u = options.unguided;
-    layers.push(
-      { data: { values: [{ unguided: u }] }, mark: { type: 'rule', strokeDash: [5, 4], color: '#555' }, encoding: { y: { field: 'unguided', type: 'quantitative' } } },
-      {
-        data: { values: [{ unguided: u, text: `unguided ${round(u)}` }] },
-        mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -3, x: 'width', color: '#555', fontSize: 11 },
-        encoding: { y: { field: 'unguided', type: 'quantitative' }, text: { field: 'text', type: 'nominal' } },
-      },
-    );
+    layers.push({ data: { values: [{ unguided: options.unguided }] }, mark: { type: 'rule', strokeDash: [5, 4], color: '#555' }, encoding: { y: { field: 'unguided', type: 'quantitative' } } });
   }
   return themed({
     title: {
       text: options.title ?? `${options.metric} vs ${options.xTitle ?? 'γ'}`,
-      subtitle: `◆ best ${options.xTitle ? 'value' : 'γ'} per method (${dir === 'min' ? 'lowest' : 'highest'} mean)${values.some((v) => v.seeds > 1) ? '; band: min–max over seeds' : ''}`,
+      subtitle: [
+        `◆ best ${options.xTitle ? 'value' : 'γ'} per method (${dir === 'min' ? 'lowest' : 'highest'} mean)${values.some((v) => v.seeds > 1) ? '; band: min–max over seeds' : ''}`,
+        ...(options.unguided === undefined ? [] : [`dashed: unguided (${round(options.unguided)})`]),
+      ],
     },
     width: options.width ?? 360,
     height: options.height ?? 240,
