@@ -49,10 +49,11 @@ export function spectrumHeatmap(spectra: readonly Spectrum2D[], options: Spectru
           label: s.label,
           fx: round(fx),
           fy: round(fy),
-          fx0: round(fx - 0.5 / s.width),
-          fx1: round(fx + 0.5 / s.width),
-          fy0: round(fy - 0.5 / s.height),
-          fy1: round(fy + 0.5 / s.height),
+          // Edges are multiples of 1/(2n): 8 digits keep them exact, so neighbouring cells meet without seams.
+          fx0: round(fx - 0.5 / s.width, 8),
+          fx1: round(fx + 0.5 / s.width, 8),
+          fy0: round(fy - 0.5 / s.height, 8),
+          fy1: round(fy + 0.5 / s.height, 8),
           // log10 of 0 is -Infinity: floor zeros at 1e-12 (|F| of float32 images is never that small unless exactly 0)
           value: round(mode === 'magnitude' ? Math.log10(Math.max(v, 1e-12)) : v),
         });
@@ -62,12 +63,13 @@ export function spectrumHeatmap(spectra: readonly Spectrum2D[], options: Spectru
   });
   const valueTitle = mode === 'magnitude' ? 'log₁₀ |F|' : 'difference';
   const colourScale = mode === 'magnitude' ? { scheme: SEQUENTIAL_SCHEME } : { scheme: DIVERGING_SCHEME, domainMid: 0, reverse: true };
-  // Cells are centred on their frequency; the frame is symmetric, half a cell beyond ±the largest |frequency|, so ticks
-  // read −0.5 … 0.5 (for an even size the +0.5 column is the −0.5 one, aliased: that strip stays empty).
-  const extent = (lo: 'fx0' | 'fy0', hi: 'fx1' | 'fy1') => {
-    const reach = Math.max(...values.map((v) => Math.max(-v[lo], v[hi])));
-    return [-reach, reach];
-  };
+  // Cells are centred on their frequency; the frame spans half a cell beyond the extreme frequencies. An even-size
+  // spectrum has a −0.5 bin and no +0.5 one (the same frequency, aliased), so the frame is not symmetric.
+  const extent = (lo: 'fx0' | 'fy0', hi: 'fx1' | 'fy1') => [Math.min(...values.map((v) => v[lo])), Math.max(...values.map((v) => v[hi]))];
+  const xDomain = extent('fx0', 'fx1');
+  const yDomain = extent('fy0', 'fy1');
+  // A whole number of display pixels per cell (of the first spectrum), so cell edges fall on pixel edges.
+  const fit = (span: number, cells: number) => Math.max(1, Math.round(size / Math.round(span * cells))) * Math.round(span * cells);
   const axis = (field: 'fx0' | 'fy0', title: string, domain: number[]) => ({
     field,
     type: 'quantitative' as const,
@@ -79,14 +81,15 @@ export function spectrumHeatmap(spectra: readonly Spectrum2D[], options: Spectru
     ...(options.title === undefined ? {} : { title: options.title }),
     data: { values },
     facet: { column: { field: 'label', type: 'nominal', sort: spectra.map((s) => s.label), title: null } },
+    spacing: 24,
     spec: {
-      width: size,
-      height: size,
+      width: fit(xDomain[1] - xDomain[0], spectra[0].width),
+      height: fit(yDomain[1] - yDomain[0], spectra[0].height),
       mark: { type: 'rect' },
       encoding: {
-        x: axis('fx0', PANEL_AXIS.x, extent('fx0', 'fx1')),
+        x: axis('fx0', PANEL_AXIS.x, xDomain),
         x2: { field: 'fx1' },
-        y: axis('fy0', PANEL_AXIS.y, extent('fy0', 'fy1')),
+        y: axis('fy0', PANEL_AXIS.y, yDomain),
         y2: { field: 'fy1' },
         color: { field: 'value', type: 'quantitative', title: valueTitle, scale: colourScale },
         tooltip: [
