@@ -1,0 +1,135 @@
+/**
+ * Builds the static figure gallery: reads `figures/<study>/*.vl.json` (+ PNG), figures/README.md and
+ * the notebooks' size markers, checks every spec, and writes `index.html` and `gallery/` (vendored
+ * vega, vega-lite, vega-embed; gallery.js/css; one specs script per study) into the output folder.
+ * It refuses smoke-size or unknown-size studies unless `allowSmoke`, and names every bad spec.
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { clientScript, stylesheet } from './assets';
+import { collectFigures, type StudyFigures } from './collect';
+import { checkSpec } from './compile';
+import { indexHtml, specsScript, specsScriptPath, type StudyPage } from './page';
+import { parseFiguresReadme } from './readme';
+import { studySize } from './size';
+
+/** Where to read and write. */
+export interface GalleryOptions {
+  /** The figures folder (study folders and README.md). */
+  figuresDir: string;
+  /** Where `<study>.ipynb` are (their outputs print the size they ran at). */
+  notebooksDir: string;
+  /** Where index.html and gallery/ go (default: figuresDir, so the page links the figures beside it). */
+  outDir?: string;
+  /** Build even when some study is smoke size or of unknown size (the page marks them). */
+  allowSmoke?: boolean;
+}
+
+/** What a build wrote: the index path, counts, the spec checks' warnings and every file written. */
+export interface GalleryReport {
+  index: string;
+  studies: number;
+  charts: number;
+  warnings: string[];
+  written: string[];
+}
+
+/** The bundled browser builds, in load order (vega-lite and vega-embed expect the globals of the ones before). */
+const VENDOR: readonly { pkg: string; file: string }[] = [
+  { pkg: 'vega', file: 'vega.min.js' },
+  { pkg: 'vega-lite', file: 'vega-lite.min.js' },
+  { pkg: 'vega-embed', file: 'vega-embed.min.js' },
+];
+
+/** Returns a package's folder in node_modules (from its main entry, which sits in build/). */
+function packageDir(pkg: string): string {
+  return join(dirname(require.resolve(pkg)), '..');
+}
+
+/** Returns the installed version of `pkg`. */
+function packageVersion(pkg: string): string {
+  return (JSON.parse(readFileSync(join(packageDir(pkg), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Returns `path` relative to `from`, with forward slashes (for an href). */
+function href(from: string, path: string): string {
+  return relative(from, path).split(sep).join('/');
+}
+
+/** Returns the problems of the studies' README text: a study folder needs a **Question.** and a **Method.** paragraph. */
+function textProblems(studies: StudyFigures[], readme: ReturnType<typeof parseFiguresReadme>, readmeFile: string): string[] {
+  return studies.flatMap((s) => {
+    const t = readme.studies.get(s.id);
+    const missing = [!t?.question && '**Question.**', !t?.method && '**Method.**'].filter(Boolean);
+    return missing.length
+      ? [`${readmeFile}: study ${s.id} has no ${missing.join(' and ')} paragraph; add a "### ${s.id}: <title>" section under "## Studies"`]
+      : [];
+  });
+}
+
+/** Builds the gallery (see the module comment) and returns what it wrote; throws listing every problem found. */
+export async function buildGallery(options: GalleryOptions): Promise<GalleryReport> {
+  const { figuresDir, notebooksDir } = options;
+  const outDir = options.outDir ?? figuresDir;
+  const readmeFile = join(figuresDir, 'README.md');
+  if (!existsSync(readmeFile)) throw new Error(`${readmeFile} does not exist; the gallery takes each study's text and tables from it`);
+  const readme = parseFiguresReadme(readFileSync(readmeFile, 'utf8'));
+  const order = (study: string) => [...readme.captions.keys()].filter((k) => k.startsWith(`${study}/`)).map((k) => k.slice(study.length + 1));
+  const studies = collectFigures(figuresDir, order);
+  if (studies.length === 0) throw new Error(`${figuresDir} has no study folders (NN-name/); nothing to show`);
+
+  const sizes = new Map(studies.map((s) => [s.id, studySize(s.id, figuresDir, notebooksDir)]));
+  const notFull = [...sizes].filter(([, s]) => s.size !== 'full');
+  if (notFull.length > 0 && !options.allowSmoke) {
+    const lines = notFull.map(([id, s]) => `${id}: ${s.size} (${s.evidence.join('; ') || 'no rows.json sizes and no "size …" line in its notebook outputs'})`);
+    throw new Error(
+      `gallery: refusing to build from figures that are not full size (pass --allow-smoke to build anyway):\n  ${lines.join('\n  ')}`,
+    );
+  }
+  const problems = textProblems(studies, readme, readmeFile);
+  const warnings: string[] = [];
+  for (const chart of studies.flatMap((s) => s.charts)) {
+    try {
+      warnings.push(...(await checkSpec(join(figuresDir, chart.specFile), chart.spec)));
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  if (problems.length > 0) throw new Error(`gallery: not built, ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+
+  const written: string[] = [];
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    written.push(path);
+  };
+  const galleryDir = join(outDir, 'gallery');
+  for (const v of VENDOR) {
+    const to = join(galleryDir, 'vendor', v.file);
+    mkdirSync(dirname(to), { recursive: true });
+    copyFileSync(join(packageDir(v.pkg), 'build', v.file), to);
+    written.push(to);
+    const license = join(packageDir(v.pkg), 'LICENSE');
+    if (existsSync(license)) {
+      copyFileSync(license, join(galleryDir, 'vendor', `${v.pkg}.LICENSE`));
+      written.push(join(galleryDir, 'vendor', `${v.pkg}.LICENSE`));
+    }
+  }
+  write(join(galleryDir, 'gallery.js'), clientScript());
+  write(join(galleryDir, 'gallery.css'), stylesheet());
+  const specsDir = join(galleryDir, 'specs');
+  for (const s of studies) write(join(outDir, specsScriptPath(s.id)), specsScript(s.charts));
+  const current = new Set(studies.map((s) => `${s.id}.js`));
+  for (const stale of readdirSync(specsDir).filter((f) => f.endsWith('.js') && !current.has(f))) rmSync(join(specsDir, stale));
+
+  const pages: StudyPage[] = studies.map((s) => {
+    const text = readme.studies.get(s.id)!;
+    const captions = new Map(s.charts.map((c) => [c.name, readme.captions.get(`${s.id}/${c.name}`) ?? '']));
+    const notebook = join(notebooksDir, `${s.id}.ipynb`);
+    return { id: s.id, text, size: sizes.get(s.id)!, charts: s.charts, captions, notebookHref: existsSync(notebook) ? href(outDir, notebook) : null };
+  });
+  const versions = { vega: packageVersion('vega'), vegaLite: packageVersion('vega-lite'), vegaEmbed: packageVersion('vega-embed') };
+  const index = join(outDir, 'index.html');
+  write(index, indexHtml({ studies: pages, versions, vendorScripts: VENDOR.map((v) => `gallery/vendor/${v.file}`), figuresHref: href(outDir, figuresDir) }));
+  return { index, studies: studies.length, charts: pages.reduce((n, p) => n + p.charts.length, 0), warnings, written };
+}
