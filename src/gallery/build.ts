@@ -25,13 +25,18 @@ export interface GalleryOptions {
   allowSmoke?: boolean;
 }
 
-/** What a build wrote: the index path, counts, the spec checks' warnings and every file written. */
-export interface GalleryReport {
+/** One file of the gallery: text to write, or a file to copy (a vendored library or its licence). */
+export type GalleryFile = { path: string; text: string } | { path: string; copyOf: string };
+
+/** A planned gallery: every file it consists of, the index path, counts and the spec checks' warnings. */
+export interface GalleryPlan {
   index: string;
   studies: number;
   charts: number;
   warnings: string[];
-  written: string[];
+  files: GalleryFile[];
+  /** Specs scripts in gallery/specs/ of the output folder that belong to no current study (a build removes them). */
+  stale: string[];
 }
 
 /** The bundled browser builds, in load order (vega-lite and vega-embed expect the globals of the ones before). */
@@ -67,8 +72,8 @@ function textProblems(studies: StudyFigures[], readme: ReturnType<typeof parseFi
   });
 }
 
-/** Builds the gallery (see the module comment) and returns what it wrote; throws listing every problem found. */
-export async function buildGallery(options: GalleryOptions): Promise<GalleryReport> {
+/** Plans the gallery (see the module comment) without writing anything; throws listing every problem found. */
+export async function planGallery(options: GalleryOptions): Promise<GalleryPlan> {
   const { figuresDir, notebooksDir } = options;
   const outDir = options.outDir ?? figuresDir;
   const readmeFile = join(figuresDir, 'README.md');
@@ -97,30 +102,18 @@ export async function buildGallery(options: GalleryOptions): Promise<GalleryRepo
   }
   if (problems.length > 0) throw new Error(`gallery: not built, ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
 
-  const written: string[] = [];
-  const write = (path: string, text: string) => {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-    written.push(path);
-  };
   const galleryDir = join(outDir, 'gallery');
+  const files: GalleryFile[] = [];
   for (const v of VENDOR) {
-    const to = join(galleryDir, 'vendor', v.file);
-    mkdirSync(dirname(to), { recursive: true });
-    copyFileSync(join(packageDir(v.pkg), 'build', v.file), to);
-    written.push(to);
+    files.push({ path: join(galleryDir, 'vendor', v.file), copyOf: join(packageDir(v.pkg), 'build', v.file) });
     const license = join(packageDir(v.pkg), 'LICENSE');
-    if (existsSync(license)) {
-      copyFileSync(license, join(galleryDir, 'vendor', `${v.pkg}.LICENSE`));
-      written.push(join(galleryDir, 'vendor', `${v.pkg}.LICENSE`));
-    }
+    if (existsSync(license)) files.push({ path: join(galleryDir, 'vendor', `${v.pkg}.LICENSE`), copyOf: license });
   }
-  write(join(galleryDir, 'gallery.js'), clientScript());
-  write(join(galleryDir, 'gallery.css'), stylesheet());
+  files.push({ path: join(galleryDir, 'gallery.js'), text: clientScript() }, { path: join(galleryDir, 'gallery.css'), text: stylesheet() });
+  for (const s of studies) files.push({ path: join(outDir, specsScriptPath(s.id)), text: specsScript(s.charts) });
   const specsDir = join(galleryDir, 'specs');
-  for (const s of studies) write(join(outDir, specsScriptPath(s.id)), specsScript(s.charts));
   const current = new Set(studies.map((s) => `${s.id}.js`));
-  for (const stale of readdirSync(specsDir).filter((f) => f.endsWith('.js') && !current.has(f))) rmSync(join(specsDir, stale));
+  const stale = existsSync(specsDir) ? readdirSync(specsDir).filter((f) => f.endsWith('.js') && !current.has(f)).map((f) => join(specsDir, f)) : [];
 
   const pages: StudyPage[] = studies.map((s) => {
     const text = readme.studies.get(s.id)!;
@@ -130,6 +123,19 @@ export async function buildGallery(options: GalleryOptions): Promise<GalleryRepo
   });
   const versions = { vega: packageVersion('vega'), vegaLite: packageVersion('vega-lite'), vegaEmbed: packageVersion('vega-embed') };
   const index = join(outDir, 'index.html');
-  write(index, indexHtml({ studies: pages, versions, vendorScripts: VENDOR.map((v) => `gallery/vendor/${v.file}`), figuresHref: href(outDir, figuresDir) }));
-  return { index, studies: studies.length, charts: pages.reduce((n, p) => n + p.charts.length, 0), warnings, written };
+  const vendorScripts = VENDOR.map((v) => `gallery/vendor/${v.file}`);
+  files.push({ path: index, text: indexHtml({ studies: pages, versions, vendorScripts, figuresHref: href(outDir, figuresDir) }) });
+  return { index, studies: studies.length, charts: pages.reduce((n, p) => n + p.charts.length, 0), warnings, files, stale };
+}
+
+/** Builds the gallery: plans it, writes (or copies) every file, removes stale specs scripts; returns the plan. */
+export async function buildGallery(options: GalleryOptions): Promise<GalleryPlan> {
+  const plan = await planGallery(options);
+  for (const f of plan.files) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    if ('text' in f) writeFileSync(f.path, f.text);
+    else copyFileSync(f.copyOf, f.path);
+  }
+  for (const path of plan.stale) rmSync(path);
+  return plan;
 }

@@ -16,7 +16,7 @@ export type Block =
   | { kind: 'table'; table: Table };
 
 const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
-const TABLE_SEPARATOR = /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+const TABLE_SEPARATOR = /^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
 
 /** Returns the cells of one `| a | b |` line, trimmed (backslash-escaped pipes stay in their cell). */
 function cells(line: string): string[] {
