@@ -80,8 +80,9 @@ header, main, footer { max-width: 1280px; margin: 0 auto; padding: 0 24px; }
 header { padding-top: 24px; border-bottom: 1px solid var(--line); }
 h1 { margin: 0 0 8px; font-size: 28px; }
 a { color: var(--accent); }
-code { font-family: "DejaVu Sans Mono", ui-monospace, monospace; font-size: 0.9em; background: var(--soft); padding: 0 3px; border-radius: 3px; }
-nav ol { list-style: none; padding: 0; margin: 12px 0 16px; display: grid; grid-template-columns: repeat(auto-fill, minmax(290px, 1fr)); gap: 2px 16px; }
+code { font-family: "DejaVu Sans Mono", ui-monospace, monospace; font-size: 0.9em; background: var(--soft); padding: 0 3px; }
+nav ol { list-style: none; padding: 0; margin: 12px 0 16px; display: grid; gap: 2px 16px; }
+nav ol { grid-template-columns: repeat(auto-fill, minmax(290px, 1fr)); }
 nav a { text-decoration: none; }
 .study-id { font-family: "DejaVu Sans Mono", ui-monospace, monospace; color: var(--muted); font-weight: normal; }
 .status { color: #9a6700; }

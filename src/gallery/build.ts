@@ -39,11 +39,15 @@ export interface GalleryPlan {
   stale: string[];
 }
 
-/** The bundled browser builds, in load order (vega-lite and vega-embed expect the globals of the ones before). */
-const VENDOR: readonly { pkg: string; file: string }[] = [
-  { pkg: 'vega', file: 'vega.min.js' },
-  { pkg: 'vega-lite', file: 'vega-lite.min.js' },
-  { pkg: 'vega-embed', file: 'vega-embed.min.js' },
+/**
+ * The bundled browser builds, in load order (vega-lite and vega-embed expect the globals of the ones before), and
+ * the package whose LICENSE goes beside each (the vega package ships none; its build bundles vega-view and the other
+ * vega-* packages, which carry its BSD-3-Clause licence).
+ */
+const VENDOR: readonly { pkg: string; file: string; licenseOf: string }[] = [
+  { pkg: 'vega', file: 'vega.min.js', licenseOf: 'vega-view' },
+  { pkg: 'vega-lite', file: 'vega-lite.min.js', licenseOf: 'vega-lite' },
+  { pkg: 'vega-embed', file: 'vega-embed.min.js', licenseOf: 'vega-embed' },
 ];
 
 /** Returns a package's folder in node_modules (from its main entry, which sits in build/). */
@@ -79,14 +83,17 @@ export async function planGallery(options: GalleryOptions): Promise<GalleryPlan>
   const readmeFile = join(figuresDir, 'README.md');
   if (!existsSync(readmeFile)) throw new Error(`${readmeFile} does not exist; the gallery takes each study's text and tables from it`);
   const readme = parseFiguresReadme(readFileSync(readmeFile, 'utf8'));
-  const order = (study: string) => [...readme.captions.keys()].filter((k) => k.startsWith(`${study}/`)).map((k) => k.slice(study.length + 1));
+  const order = (study: string) =>
+    [...readme.captions.keys()].filter((k) => k.startsWith(`${study}/`)).map((k) => k.slice(study.length + 1));
   const studies = collectFigures(figuresDir, order);
   if (studies.length === 0) throw new Error(`${figuresDir} has no study folders (NN-name/); nothing to show`);
 
   const sizes = new Map(studies.map((s) => [s.id, studySize(s.id, figuresDir, notebooksDir)]));
   const notFull = [...sizes].filter(([, s]) => s.size !== 'full');
   if (notFull.length > 0 && !options.allowSmoke) {
-    const lines = notFull.map(([id, s]) => `${id}: ${s.size} (${s.evidence.join('; ') || 'no rows.json sizes and no "size …" line in its notebook outputs'})`);
+    const lines = notFull.map(
+      ([id, s]) => `${id}: ${s.size} (${s.evidence.join('; ') || 'no rows.json sizes and no "size …" line in its notebook outputs'})`,
+    );
     throw new Error(
       `gallery: refusing to build from figures that are not full size (pass --allow-smoke to build anyway):\n  ${lines.join('\n  ')}`,
     );
@@ -106,20 +113,30 @@ export async function planGallery(options: GalleryOptions): Promise<GalleryPlan>
   const files: GalleryFile[] = [];
   for (const v of VENDOR) {
     files.push({ path: join(galleryDir, 'vendor', v.file), copyOf: join(packageDir(v.pkg), 'build', v.file) });
-    const license = join(packageDir(v.pkg), 'LICENSE');
-    if (existsSync(license)) files.push({ path: join(galleryDir, 'vendor', `${v.pkg}.LICENSE`), copyOf: license });
+    files.push({ path: join(galleryDir, 'vendor', `${v.pkg}.LICENSE`), copyOf: join(packageDir(v.licenseOf), 'LICENSE') });
   }
   files.push({ path: join(galleryDir, 'gallery.js'), text: clientScript() }, { path: join(galleryDir, 'gallery.css'), text: stylesheet() });
   for (const s of studies) files.push({ path: join(outDir, specsScriptPath(s.id)), text: specsScript(s.charts) });
   const specsDir = join(galleryDir, 'specs');
   const current = new Set(studies.map((s) => `${s.id}.js`));
-  const stale = existsSync(specsDir) ? readdirSync(specsDir).filter((f) => f.endsWith('.js') && !current.has(f)).map((f) => join(specsDir, f)) : [];
+  const stale = existsSync(specsDir)
+    ? readdirSync(specsDir)
+        .filter((f) => f.endsWith('.js') && !current.has(f))
+        .map((f) => join(specsDir, f))
+    : [];
 
   const pages: StudyPage[] = studies.map((s) => {
     const text = readme.studies.get(s.id)!;
     const captions = new Map(s.charts.map((c) => [c.name, readme.captions.get(`${s.id}/${c.name}`) ?? '']));
     const notebook = join(notebooksDir, `${s.id}.ipynb`);
-    return { id: s.id, text, size: sizes.get(s.id)!, charts: s.charts, captions, notebookHref: existsSync(notebook) ? href(outDir, notebook) : null };
+    return {
+      id: s.id,
+      text,
+      size: sizes.get(s.id)!,
+      charts: s.charts,
+      captions,
+      notebookHref: existsSync(notebook) ? href(outDir, notebook) : null,
+    };
   });
   const versions = { vega: packageVersion('vega'), vegaLite: packageVersion('vega-lite'), vegaEmbed: packageVersion('vega-embed') };
   const index = join(outDir, 'index.html');

@@ -42,7 +42,9 @@ export function collectFigures(figuresDir: string, order: (study: string) => str
       const pngFile = `${id}/${name}.png`;
       const svgFile = `${id}/${name}.svg`;
       if (!existsSync(join(figuresDir, pngFile))) {
-        throw new Error(`${join(figuresDir, specFile)} has no ${name}.png beside it; the gallery shows the PNG when scripts are off (saveFigure writes both)`);
+        throw new Error(
+          `${join(figuresDir, specFile)} has no ${name}.png beside it; the gallery shows it when scripts are off (saveFigure writes both)`,
+        );
       }
       let spec: unknown;
       try {

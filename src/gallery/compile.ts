@@ -37,13 +37,17 @@ function checkSchema(file: string, spec: Record<string, unknown>): void {
   const m = typeof schema === 'string' ? /vega-lite\/v(\d+)/.exec(schema) : null;
   const major = vegaLiteVersion.split('.')[0];
   if (!m || m[1] !== major) {
-    throw new Error(`${file}: $schema is ${JSON.stringify(schema)}; the gallery ships vega-lite ${vegaLiteVersion}, so it must be .../vega-lite/v${major}.json`);
+    throw new Error(
+      `${file}: $schema is ${JSON.stringify(schema)}; the gallery ships vega-lite ${vegaLiteVersion}, ` +
+        `so it must be .../vega-lite/v${major}.json`,
+    );
   }
 }
 
 /** Compiles and runs `spec` headlessly; returns its warnings, throws `<file>: <reason>` on any error. */
 export async function checkSpec(file: string, spec: unknown): Promise<string[]> {
-  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new Error(`${file}: not a JSON object, so not a Vega-Lite spec`);
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
+    throw new Error(`${file}: not a JSON object, so not a Vega-Lite spec`);
   checkSchema(file, spec as Record<string, unknown>);
   const messages: Messages = { errors: [], warnings: [] };
   const logger = recordingLogger(messages);

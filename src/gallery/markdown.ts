@@ -79,7 +79,11 @@ function emphasis(escaped: string): string {
 export function inlineHtml(markdown: string): string {
   return markdown
     .split(/(`[^`]*`)/)
-    .map((part) => (part.startsWith('`') && part.endsWith('`') && part.length >= 2 ? `<code>${escapeHtml(part.slice(1, -1))}</code>` : emphasis(escapeHtml(part))))
+    .map((part) =>
+      part.startsWith('`') && part.endsWith('`') && part.length >= 2
+        ? `<code>${escapeHtml(part.slice(1, -1))}</code>`
+        : emphasis(escapeHtml(part)),
+    )
     .join('');
 }
 

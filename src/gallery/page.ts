@@ -50,7 +50,8 @@ export function specsScript(charts: readonly Chart[]): string {
 function tableHtml(t: Table, caption: string): string {
   const head = `<tr>${t.header.map((h) => `<th>${inlineHtml(h)}</th>`).join('')}</tr>`;
   const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${inlineHtml(c)}</td>`).join('')}</tr>`).join('\n');
-  return `<div class="table-wrap"><table>${caption ? `<caption>${inlineHtml(caption)}</caption>` : ''}<thead>${head}</thead><tbody>\n${body}\n</tbody></table></div>`;
+  const cap = caption ? `<caption>${inlineHtml(caption)}</caption>` : '';
+  return `<div class="table-wrap"><table>${cap}<thead>${head}</thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 /** Returns a README block's HTML: its paragraphs (as notes) and tables in their order, the heading's rest as the first table's caption. */
@@ -69,7 +70,8 @@ function blockHtml(b: StudyTable): string {
 /** Returns the line under a study's heading: its size (with the markers it was read from) and notebook link. */
 function metaHtml(s: StudyPage): string {
   const evidence = escapeHtml(s.size.evidence.join('; ') || 'no rows.json and no size line in the notebook outputs');
-  const label = s.size.size === 'full' ? 'full size' : s.size.size === 'smoke' ? 'SMOKE size: numbers only check that it runs' : 'size unknown';
+  const label =
+    s.size.size === 'full' ? 'full size' : s.size.size === 'smoke' ? 'SMOKE size: numbers only check that it runs' : 'size unknown';
   const parts = [`<span class="size size-${s.size.size}" title="${evidence}">${label}</span>`];
   const m = s.size.measured;
   if (m) parts.push(`${m.samples} samples per point, ${escapeHtml(m.sampler)} ${m.steps} steps`);
@@ -86,10 +88,12 @@ function chartHtml(c: Chart, caption: string | undefined, base: string): string 
   const png = escapeHtml(base + c.pngFile);
   const links = [`<a href="${escapeHtml(base + c.specFile)}">spec</a>`, `<a href="${png}">png</a>`];
   if (c.svgFile) links.push(`<a href="${escapeHtml(base + c.svgFile)}">svg</a>`);
+  const id = escapeHtml(specKey(c).replace('/', '--'));
+  const captionHtml = caption ? ` ${inlineHtml(caption)}` : '';
   return [
-    `<figure class="chart-figure" id="${escapeHtml(specKey(c).replace('/', '--'))}" data-spec="${escapeHtml(specKey(c))}" data-png="${png}">`,
+    `<figure class="chart-figure" id="${id}" data-spec="${escapeHtml(specKey(c))}" data-png="${png}">`,
     `<div class="chart"><noscript><img src="${png}" alt="${alt}"></noscript></div>`,
-    `<figcaption><code>${escapeHtml(c.name)}</code>${caption ? ` ${inlineHtml(caption)}` : ''} <span class="files">${links.join(' ')}</span></figcaption>`,
+    `<figcaption><code>${escapeHtml(c.name)}</code>${captionHtml} <span class="files">${links.join(' ')}</span></figcaption>`,
     `</figure>`,
   ].join('\n');
 }
@@ -97,14 +101,16 @@ function chartHtml(c: Chart, caption: string | undefined, base: string): string 
 /** Returns one study's section. */
 function studyHtml(s: StudyPage, base: string): string {
   const [headline, ...more] = s.text.tables;
+  const count = more.length === 1 ? 'one more table' : `${more.length} more tables`;
   const details = more.length
-    ? `<details><summary>more measured points (${more.length === 1 ? 'one more table' : `${more.length} more tables`})</summary>\n${more.map(blockHtml).join('\n')}\n</details>`
+    ? `<details><summary>more measured points (${count})</summary>\n${more.map(blockHtml).join('\n')}\n</details>`
     : '';
   return [
     `<section class="study" id="${escapeHtml(s.id)}">`,
     `<h2><span class="study-id">${escapeHtml(s.id)}</span> ${inlineHtml(s.text.title)}</h2>`,
     metaHtml(s),
-    `<dl class="qm"><dt>Question</dt><dd>${inlineHtml(s.text.question ?? '')}</dd><dt>Method</dt><dd>${inlineHtml(s.text.method ?? '')}</dd></dl>`,
+    `<dl class="qm"><dt>Question</dt><dd>${inlineHtml(s.text.question ?? '')}</dd>`,
+    `<dt>Method</dt><dd>${inlineHtml(s.text.method ?? '')}</dd></dl>`,
     headline ? blockHtml(headline) : '',
     details,
     `<div class="charts">\n${s.charts.map((c) => chartHtml(c, s.captions.get(c.name), base)).join('\n')}\n</div>`,
@@ -116,7 +122,9 @@ function studyHtml(s: StudyPage, base: string): string {
 
 /** Returns the gallery's index.html. */
 export function indexHtml(page: GalleryPage): string {
-  const toc = page.studies.map((s) => `<li><a href="#${escapeHtml(s.id)}"><span class="study-id">${escapeHtml(s.id)}</span> ${inlineHtml(s.text.title)}</a></li>`);
+  const toc = page.studies.map(
+    (s) => `<li><a href="#${escapeHtml(s.id)}"><span class="study-id">${escapeHtml(s.id)}</span> ${inlineHtml(s.text.title)}</a></li>`,
+  );
   const charts = page.studies.reduce((n, s) => n + s.charts.length, 0);
   const v = page.versions;
   const base = page.figuresHref === '' ? '' : `${page.figuresHref}/`;
@@ -143,8 +151,9 @@ ${toc.join('\n')}
 <main>
 ${page.studies.map((s) => studyHtml(s, base)).join('\n')}
 </main>
-<footer>Built from the committed figures by <code>npm run gallery</code> with vega ${escapeHtml(v.vega)}, vega-lite ${escapeHtml(v.vegaLite)} and
-vega-embed ${escapeHtml(v.vegaEmbed)}, copied into <code>gallery/vendor/</code>: nothing is loaded from the network.</footer>
+<footer>Built from the committed figures by <code>npm run gallery</code> with vega ${escapeHtml(v.vega)},
+vega-lite ${escapeHtml(v.vegaLite)} and vega-embed ${escapeHtml(v.vegaEmbed)}, copied into <code>gallery/vendor/</code>:
+nothing is loaded from the network.</footer>
 ${scripts.map((src) => `<script src="${escapeHtml(src)}"></script>`).join('\n')}
 </body>
 </html>

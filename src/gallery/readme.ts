@@ -46,7 +46,7 @@ function entry(studies: Map<string, StudyText>, id: string): StudyText {
   return s;
 }
 
-/** Returns the captions of the "The figures" table (columns notebook | figure | what it shows; empty notebook cells repeat the one above). */
+/** Returns the captions of the "The figures" table (notebook | figure | what it shows; an empty notebook cell repeats the one above). */
 function figureCaptions(tables: Table[]): Map<string, string> {
   const captions = new Map<string, string>();
   for (const t of tables) {

@@ -10,14 +10,23 @@ import { barSpec, makeFixture, sliderSpec, type FixtureStudy } from './fixture';
 const full = (id: string, specs: Record<string, unknown>): FixtureStudy => ({ id, specs, size: 'full' });
 
 test('one section per study, one live figure per spec, specs scripts equal to the .vl.json files, vendored scripts only', async () => {
-  const fx = await makeFixture([full('01-alpha', { slider: sliderSpec(), bars: barSpec() }), full('02-beta', { bars: barSpec('beta bars') })]);
+  const fx = await makeFixture([
+    full('01-alpha', { slider: sliderSpec(), bars: barSpec() }),
+    full('02-beta', { bars: barSpec('beta bars') }),
+  ]);
   try {
     const plan = await buildGallery({ figuresDir: fx.figures, notebooksDir: fx.notebooks });
     assert.equal(plan.studies, 2);
     assert.equal(plan.charts, 3);
     const html = readFileSync(join(fx.figures, 'index.html'), 'utf8');
-    assert.deepEqual([...html.matchAll(/<section class="study" id="([^"]+)"/g)].map((m) => m[1]), ['01-alpha', '02-beta']);
-    assert.deepEqual([...html.matchAll(/data-spec="([^"]+)"/g)].map((m) => m[1]), ['01-alpha/slider', '01-alpha/bars', '02-beta/bars']);
+    assert.deepEqual(
+      [...html.matchAll(/<section class="study" id="([^"]+)"/g)].map((m) => m[1]),
+      ['01-alpha', '02-beta'],
+    );
+    assert.deepEqual(
+      [...html.matchAll(/data-spec="([^"]+)"/g)].map((m) => m[1]),
+      ['01-alpha/slider', '01-alpha/bars', '02-beta/bars'],
+    );
     // README text and table cells, rendered from inline Markdown.
     assert.match(html, /<dt>Question<\/dt><dd>What does 01-alpha ask\?<\/dd>/);
     assert.match(html, /<dt>Method<\/dt><dd>It measures 02-beta\. In two lines\.<\/dd>/);
@@ -33,14 +42,22 @@ test('one section per study, one live figure per spec, specs scripts equal to th
     }
     for (const lib of ['vega', 'vega-lite', 'vega-embed']) {
       const copied = readFileSync(join(fx.figures, 'gallery', 'vendor', `${lib}.min.js`));
-      assert.ok(copied.equals(readFileSync(join('node_modules', lib, 'build', `${lib}.min.js`))), `${lib}.min.js is not node_modules' build`);
+      assert.ok(
+        copied.equals(readFileSync(join('node_modules', lib, 'build', `${lib}.min.js`))),
+        `${lib}.min.js is not node_modules' build`,
+      );
     }
     // The specs scripts, run as a browser would, hold exactly the committed specs.
     const window: { GALLERY_SPECS?: Record<string, unknown> } = {};
-    for (const id of ['01-alpha', '02-beta']) runInNewContext(readFileSync(join(fx.figures, 'gallery', 'specs', `${id}.js`), 'utf8'), { window });
+    for (const id of ['01-alpha', '02-beta'])
+      runInNewContext(readFileSync(join(fx.figures, 'gallery', 'specs', `${id}.js`), 'utf8'), { window });
     for (const key of ['01-alpha/slider', '01-alpha/bars', '02-beta/bars']) {
       // (re-parsed: objects made in the vm context have that context's prototypes)
-      assert.deepEqual(JSON.parse(JSON.stringify(window.GALLERY_SPECS?.[key])), JSON.parse(readFileSync(join(fx.figures, `${key}.vl.json`), 'utf8')), key);
+      assert.deepEqual(
+        JSON.parse(JSON.stringify(window.GALLERY_SPECS?.[key])),
+        JSON.parse(readFileSync(join(fx.figures, `${key}.vl.json`), 'utf8')),
+        key,
+      );
     }
   } finally {
     rmSync(fx.root, { recursive: true, force: true });
@@ -91,9 +108,16 @@ test('smoke-size and unmarked studies are refused unless allowed, and then marke
   const fx = await makeFixture([full('01-alpha', { bars: barSpec() }), { id: '02-beta', specs: { bars: barSpec() }, size: 'smoke' }]);
   try {
     const options = { figuresDir: fx.figures, notebooksDir: fx.notebooks };
-    await assert.rejects(buildGallery(options), /not full size \(pass --allow-smoke.*\n {2}02-beta: smoke \(.*02-beta\/rows\.json: smoke\)/);
+    await assert.rejects(
+      buildGallery(options),
+      /not full size \(pass --allow-smoke.*\n {2}02-beta: smoke \(.*02-beta\/rows\.json: smoke\)/,
+    );
     // A notebook whose outputs print another size than rows.json is a contradiction, not a vote.
-    const cell = { cell_type: 'code', source: [], outputs: [{ output_type: 'stream', name: 'stdout', text: ['size full, backend wasm\n'] }] };
+    const cell = {
+      cell_type: 'code',
+      source: [],
+      outputs: [{ output_type: 'stream', name: 'stdout', text: ['size full, backend wasm\n'] }],
+    };
     writeFileSync(join(fx.notebooks, '02-beta.ipynb'), JSON.stringify({ cells: [cell], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
     await assert.rejects(buildGallery({ ...options, allowSmoke: true }), /02-beta: its size markers disagree/);
     rmSync(join(fx.notebooks, '02-beta.ipynb'));
@@ -127,6 +151,10 @@ test('the committed gallery (figures/index.html, figures/gallery/) is what npm r
     const want = 'text' in f ? Buffer.from(f.text) : readFileSync(f.copyOf);
     return !readFileSync(f.path).equals(want);
   });
-  assert.deepEqual(outdated.map((f) => f.path), [], 'these gallery files are missing or out of date: run npm run gallery and commit them');
+  assert.deepEqual(
+    outdated.map((f) => f.path),
+    [],
+    'these gallery files are missing or out of date: run npm run gallery and commit them',
+  );
   assert.deepEqual(plan.stale, [], 'these specs scripts belong to no study: run npm run gallery');
 });

@@ -39,7 +39,12 @@ export function barSpec(title = 'bars'): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,
-    data: { values: [{ m: 'a', v: 1 }, { m: 'b', v: 3 }] },
+    data: {
+      values: [
+        { m: 'a', v: 1 },
+        { m: 'b', v: 3 },
+      ],
+    },
     mark: { type: 'bar', tooltip: true },
     encoding: { x: { field: 'm', type: 'nominal' }, y: { field: 'v', type: 'quantitative' } },
   };
@@ -47,11 +52,15 @@ export function barSpec(title = 'bars'): TopLevelSpec {
 
 /** Returns the README text for `studies`: a figures table, a Studies section and a results table per study (value = its index). */
 export function fixtureReadme(studies: readonly FixtureStudy[]): string {
-  const figureRows = studies.flatMap((s) => Object.keys(s.specs).map((name, i) => `| ${i === 0 ? s.id : ''} | \`${name}\` | the ${name} chart of ${s.id} |`));
+  const figureRows = studies.flatMap((s) =>
+    Object.keys(s.specs).map((name, i) => `| ${i === 0 ? s.id : ''} | \`${name}\` | the ${name} chart of ${s.id} |`),
+  );
   const text = studies
     .filter((s) => !s.noText)
     .map((s) => `### ${s.id}: study ${s.id}\n\n**Question.** What does ${s.id} ask?\n\n**Method.** It measures ${s.id}.\nIn two lines.\n`);
-  const results = studies.map((s, i) => `#### ${s.id}  (samples 8)\n\n| method | FID |\n|---|---|\n| **m${i}** | ${(i + 1.25).toFixed(2)} |\n`);
+  const results = studies.map(
+    (s, i) => `#### ${s.id}  (samples 8)\n\n| method | FID |\n|---|---|\n| **m${i}** | ${(i + 1.25).toFixed(2)} |\n`,
+  );
   return [
     '# Figures\n',
     '## The figures\n',
@@ -83,7 +92,8 @@ export async function makeFixture(studies: readonly FixtureStudy[]): Promise<{ r
         writeFileSync(`${base}.vl.json`, JSON.stringify(spec));
       }
     }
-    if (s.size) writeFileSync(join(dir, 'rows.json'), JSON.stringify({ sizes: { size: s.size, samples: 8, sampler: 'euler', steps: 2 }, rows: {} }));
+    if (s.size)
+      writeFileSync(join(dir, 'rows.json'), JSON.stringify({ sizes: { size: s.size, samples: 8, sampler: 'euler', steps: 2 }, rows: {} }));
   }
   writeFileSync(join(figures, 'README.md'), fixtureReadme(studies));
   return { root, figures, notebooks };

@@ -6,7 +6,20 @@ import { inlineHtml, parseBlocks } from '../../src/gallery/markdown';
 import { parseFiguresReadme, STUDY_ID } from '../../src/gallery/readme';
 
 test('blocks: headings, joined paragraph lines, pipe tables (escaped pipes kept), fenced code skipped', () => {
-  const md = ['# Title', '', 'one', 'two', '', '```bash', '| not | a table |', '```', '| a | b \\| c |', '|---|:--:|', '| 1 | 2 |', 'after'].join('\n');
+  const md = [
+    '# Title',
+    '',
+    'one',
+    'two',
+    '',
+    '```bash',
+    '| not | a table |',
+    '```',
+    '| a | b \\| c |',
+    '|---|:--:|',
+    '| 1 | 2 |',
+    'after',
+  ].join('\n');
   assert.deepEqual(parseBlocks(md), [
     { kind: 'heading', level: 1, text: 'Title' },
     { kind: 'paragraph', text: 'one two' },
@@ -82,15 +95,18 @@ Outro.
   const pag = r.studies.get('04-pag');
   assert.equal(pag?.question, null, 'no Studies entry: no question');
   assert.equal(pag?.tables.length, 1);
-  assert.deepEqual([...r.captions], [
-    ['03-sag/mask', 'the mask'],
-    ['03-sag/ablation-kid', 'the ablation'],
-    ['03-sag/ablation-accuracy', 'the ablation'],
-    ['04-pag/kid-vs-gamma', 'PAG'],
-  ]);
+  assert.deepEqual(
+    [...r.captions],
+    [
+      ['03-sag/mask', 'the mask'],
+      ['03-sag/ablation-kid', 'the ablation'],
+      ['03-sag/ablation-accuracy', 'the ablation'],
+      ['04-pag/kid-vs-gamma', 'PAG'],
+    ],
+  );
 });
 
-test('the real figures/README.md: every study folder has a question, a method and captions; 09-comparison\'s best-γ rows match its rows.json', () => {
+test("the real figures/README.md: every study has a question, a method, captions; 09-comparison's best rows match rows.json", () => {
   const r = parseFiguresReadme(readFileSync('figures/README.md', 'utf8'));
   const studies = readdirSync('figures').filter((d) => STUDY_ID.test(d));
   assert.ok(studies.length >= 10);
@@ -102,7 +118,9 @@ test('the real figures/README.md: every study folder has a question, a method an
     }
   }
   // Independent truth: the numbers the notebook saved. The README's "best" rows give mean FID to 2 decimals.
-  const saved = JSON.parse(readFileSync('figures/09-comparison/rows.json', 'utf8')) as { rows: { best: { method: string; bestGamma: number; mean: number }[] } };
+  const saved = JSON.parse(readFileSync('figures/09-comparison/rows.json', 'utf8')) as {
+    rows: { best: { method: string; bestGamma: number; mean: number }[] };
+  };
   const tables = r.studies.get('09-comparison')!.tables.flatMap((t) => t.items.flatMap((i) => (i.kind === 'table' ? [i.table] : [])));
   const points = tables.find((t) => t.header.includes('group'));
   assert.ok(points, '09-comparison has its table of every measured point');

@@ -9,8 +9,17 @@ import { notebookSize, rowsSize, studySize } from '../../src/gallery/size';
 
 /** Returns a notebook whose code cells printed `lines` (one stream output each). */
 function notebook(lines: string[]): string {
-  const cells = lines.map((text) => ({ cell_type: 'code', source: [], outputs: [{ output_type: 'stream', name: 'stdout', text: [text] }] }));
-  return JSON.stringify({ cells: [{ cell_type: 'markdown', source: ['size full, backend x'] }, ...cells], metadata: {}, nbformat: 4, nbformat_minor: 5 });
+  const cells = lines.map((text) => ({
+    cell_type: 'code',
+    source: [],
+    outputs: [{ output_type: 'stream', name: 'stdout', text: [text] }],
+  }));
+  return JSON.stringify({
+    cells: [{ cell_type: 'markdown', source: ['size full, backend x'] }, ...cells],
+    metadata: {},
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
 }
 
 test('rows.json and notebook markers are read, and bad or contradicting ones are refused by file name', () => {
@@ -28,7 +37,10 @@ test('rows.json and notebook markers are read, and bad or contradicting ones are
     // A markdown cell that mentions a size is not an output: only code cells' stream outputs count.
     writeFileSync(nb, notebook(['guidance-lab: tfjs backend wasm\n', 'size full, backend wasm, checkpoints from /x\nmore\n']));
     assert.equal(notebookSize(nb), 'full');
-    assert.throws(() => studySize('03-x', figures, notebooks), /03-x: its size markers disagree \(.*rows\.json: smoke; .*03-x\.ipynb: full\)/);
+    assert.throws(
+      () => studySize('03-x', figures, notebooks),
+      /03-x: its size markers disagree \(.*rows\.json: smoke; .*03-x\.ipynb: full\)/,
+    );
 
     writeFileSync(nb, notebook(['size smoke, backend wasm\n']));
     assert.deepEqual(studySize('03-x', figures, notebooks).size, 'smoke');
