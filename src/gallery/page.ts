@@ -101,9 +101,9 @@ function chartHtml(c: Chart, caption: string | undefined, base: string): string 
 /** Returns one study's section. */
 function studyHtml(s: StudyPage, base: string): string {
   const [headline, ...more] = s.text.tables;
-  const count = more.length === 1 ? 'one more table' : `${more.length} more tables`;
+  const moreLabel = more.length === 1 ? 'one more table' : `${more.length} more tables`;
   const details = more.length
-    ? `<details><summary>more measured points (${count})</summary>\n${more.map(blockHtml).join('\n')}\n</details>`
+    ? `<details><summary>more measured points (${moreLabel})</summary>\n${more.map(blockHtml).join('\n')}\n</details>`
     : '';
   return [
     `<section class="study" id="${escapeHtml(s.id)}">`,
@@ -118,6 +118,11 @@ function studyHtml(s: StudyPage, base: string): string {
   ]
     .filter((x) => x !== '')
     .join('\n');
+}
+
+/** Returns "1 study" or "3 studies". */
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** Returns the gallery's index.html. */
@@ -140,7 +145,7 @@ export function indexHtml(page: GalleryPage): string {
 <body>
 <header>
 <h1>guidance-lab figures</h1>
-<p>${page.studies.length} studies, ${charts} charts, each made by a notebook in <code>notebooks/</code>. Every chart is live:
+<p>${count(page.studies.length, 'study', 'studies')}, ${count(charts, 'chart', 'charts')}, each made by a notebook in <code>notebooks/</code>. Every chart is live:
 hover for values, and use its sliders and legends where it has them. With scripts off each chart shows its PNG.
 Numbers and text come from <a href="${escapeHtml(base)}README.md">figures/README.md</a>; rebuild with <code>npm run gallery</code>.</p>
 <p class="status" id="gallery-status">Rendering charts…</p>

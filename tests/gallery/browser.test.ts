@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { buildGallery } from '../../src/gallery/build';
 import { STUDY_ID } from '../../src/gallery/readme';
 import { chromiumMissing, openGallery } from './chromium';
-import { barSpec, makeFixture, sliderSpec } from './fixture';
+import { barSpec, legendSpec, makeFixture, sliderSpec } from './fixture';
 
 const missing = chromiumMissing();
 const SCREENSHOT = 'test-output/gallery/index.png';
@@ -97,36 +97,91 @@ test(
   },
 );
 
+/** Returns, per figure of the page, its spec key and whether it shows an <img> that loaded (its PNG). */
+function pngsShown(page: Page): Promise<{ key: string; png: boolean }[]> {
+  return page.$$eval('figure[data-spec]', (figs) =>
+    figs.map((f) => {
+      const img = f.querySelector('.chart img') as unknown as { complete: boolean; naturalWidth: number } | null;
+      return { key: f.getAttribute('data-spec') ?? '', png: img !== null && img.complete && img.naturalWidth > 0 };
+    }),
+  );
+}
+
 test(
-  'a fixture gallery with a range-bound param: the slider changes the SVG, hovering shows a tooltip',
+  'a fixture gallery: slider, legend selection and tooltip work; PNGs show with scripts off or without vega-embed',
   { skip: missing ?? false },
-  async () => {
-    const fx = await makeFixture([{ id: '01-fixture', specs: { slider: sliderSpec(), bars: barSpec() }, size: 'full' }]);
+  async (t) => {
+    const specs = { slider: sliderSpec(), legend: legendSpec(), bars: barSpec() };
+    const keys = Object.keys(specs).map((name) => `01-fixture/${name}`);
+    const fx = await makeFixture([{ id: '01-fixture', specs, size: 'full' }]);
     try {
       const plan = await buildGallery({ figuresDir: fx.figures, notebooksDir: fx.notebooks });
-      const g = await openGallery(plan.index);
-      try {
-        assert.deepEqual(await rendered(g.page), [
-          { key: '01-fixture/slider', chart: true, failed: false },
-          { key: '01-fixture/bars', chart: true, failed: false },
-        ]);
-        const { before, after } = await moveSlider(g.page, '01-fixture/slider', 0);
-        assert.notEqual(after, before, 'moving γ from 1 to 4 redraws the line');
-        // The points' vertical positions follow y = γ·x: at γ = 4 the highest point (x = 4, y = 16) is at the top of the plot.
-        const ys = await g.page.$$eval('figure[data-spec="01-fixture/slider"] .mark-symbol path', (ps) =>
-          ps.map((p) => Number(/translate\([^,]+,([^)]+)\)/.exec(p.getAttribute('transform') ?? '')?.[1])),
-        );
-        assert.equal(ys.length, 5);
-        assert.equal(Math.min(...ys), 0, `points at ${ys.join(', ')}`);
-        const bar = g.page.locator('figure[data-spec="01-fixture/bars"] .mark-rect path').first();
-        await bar.hover();
-        await g.page.waitForSelector('#vg-tooltip-element.visible', { timeout: 3000 });
-        assert.match((await g.page.textContent('#vg-tooltip-element')) ?? '', /m\s*a/);
-        assert.deepEqual(g.errors, []);
-        assert.deepEqual(g.remote, []);
-      } finally {
-        await g.close();
-      }
+
+      await t.test('live charts respond to the slider, the legend and the pointer', async () => {
+        const g = await openGallery(plan.index);
+        try {
+          assert.deepEqual(
+            await rendered(g.page),
+            keys.map((key) => ({ key, chart: true, failed: false })),
+          );
+          const { before, after } = await moveSlider(g.page, '01-fixture/slider', 0);
+          assert.notEqual(after, before, 'moving γ from 1 to 4 redraws the line');
+          // y = γ·x on a fixed 0…16 axis: at γ = 4 the last point (x = 4, y = 16) sits at the top of the plot (y = 0).
+          const ys = await g.page.$$eval('figure[data-spec="01-fixture/slider"] .mark-symbol path', (ps) =>
+            ps.map((p) => Number(/translate\([^,]+,([^)]+)\)/.exec(p.getAttribute('transform') ?? '')?.[1])),
+          );
+          assert.equal(ys.length, 5);
+          assert.equal(Math.min(...ys), 0, `points at ${ys.join(', ')}`);
+          // Clicking legend entry "a" fades line "b" (opacity 0.15) and keeps "a" at 1.
+          const legend = g.page.locator('figure[data-spec="01-fixture/legend"]');
+          const opacities = () =>
+            legend
+              .locator('.mark-line path')
+              .evaluateAll((ps) => ps.map((p) => p.getAttribute('stroke-opacity') ?? p.getAttribute('opacity') ?? '1'));
+          assert.deepEqual(await opacities(), ['1', '1']);
+          await legend.locator('.role-legend-symbol path').first().click();
+          for (let tries = 0; tries < 30 && (await opacities())[1] === '1'; tries++) await g.page.waitForTimeout(100);
+          assert.deepEqual(await opacities(), ['1', '0.15']);
+          await g.page.locator('figure[data-spec="01-fixture/bars"] .mark-rect path').first().hover();
+          await g.page.waitForSelector('#vg-tooltip-element.visible', { timeout: 3000 });
+          assert.match((await g.page.textContent('#vg-tooltip-element')) ?? '', /m\s*a/);
+          assert.deepEqual(g.errors, []);
+          assert.deepEqual(g.remote, []);
+        } finally {
+          await g.close();
+        }
+      });
+
+      await t.test('with scripts off every figure shows its PNG', async () => {
+        const g = await openGallery(plan.index, { javaScript: false });
+        try {
+          assert.deepEqual(
+            await pngsShown(g.page),
+            keys.map((key) => ({ key, png: true })),
+          );
+        } finally {
+          await g.close();
+        }
+      });
+
+      await t.test('when vega-embed does not load, every figure shows its PNG and the console names it', async () => {
+        rmSync(join(fx.figures, 'gallery', 'vendor', 'vega-embed.min.js'));
+        const g = await openGallery(plan.index);
+        try {
+          assert.equal(await g.page.getAttribute('body', 'data-gallery'), 'failed');
+          assert.deepEqual(
+            await pngsShown(g.page),
+            keys.map((key) => ({ key, png: true })),
+          );
+          for (const key of keys)
+            assert.ok(
+              g.errors.some((e) => e.includes(`chart ${key} did not render: vega-embed did not load`)),
+              key,
+            );
+        } finally {
+          await g.close();
+        }
+      });
     } finally {
       rmSync(fx.root, { recursive: true, force: true });
     }

@@ -38,12 +38,22 @@ export interface OpenGallery {
   close(): Promise<void>;
 }
 
-/** Opens `index` (a path) in a fresh headless Chromium and waits until the gallery script has embedded every chart. */
-export async function openGallery(index: string, viewport = { width: 1280, height: 900 }): Promise<OpenGallery> {
+/**
+ * Opens `index` (a path) in a fresh headless Chromium and waits until the gallery script has embedded every chart
+ * (with `javaScript: false`, until the page and its images have loaded).
+ */
+export async function openGallery(index: string, options: { javaScript?: boolean } = {}): Promise<OpenGallery> {
+  const javaScriptEnabled = options.javaScript ?? true;
   const profile = mkdtempSync(join(tmpdir(), 'gallery-chromium-'));
   let context: BrowserContext | null = null;
   try {
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1280, height: 900 },
+      javaScriptEnabled,
+    });
     const page = context.pages()[0] ?? (await context.newPage());
     const errors: string[] = [];
     const remote: string[] = [];
@@ -54,8 +64,8 @@ export async function openGallery(index: string, viewport = { width: 1280, heigh
     page.on('request', (r) => {
       if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) remote.push(r.url());
     });
-    await page.goto(pathToFileURL(index).href);
-    await page.waitForSelector('body[data-gallery]', { timeout: 20_000 });
+    await page.goto(pathToFileURL(index).href, { waitUntil: 'load' });
+    if (javaScriptEnabled) await page.waitForSelector('body[data-gallery]', { timeout: 20_000 });
     const ctx = context;
     return {
       page,

@@ -34,6 +34,33 @@ export function sliderSpec(): TopLevelSpec {
   };
 }
 
+/** Two lines with a legend-bound point selection (click a legend entry to highlight its line) and zoom/pan on the scales. */
+export function legendSpec(): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: 'click the legend',
+    data: {
+      values: [
+        { m: 'a', x: 0, y: 1 },
+        { m: 'a', x: 1, y: 2 },
+        { m: 'b', x: 0, y: 2 },
+        { m: 'b', x: 1, y: 0 },
+      ],
+    },
+    params: [
+      { name: 'pick', select: { type: 'point', fields: ['m'] }, bind: 'legend' },
+      { name: 'zoom', select: 'interval', bind: 'scales' },
+    ],
+    mark: { type: 'line', point: true, tooltip: true },
+    encoding: {
+      x: { field: 'x', type: 'quantitative' },
+      y: { field: 'y', type: 'quantitative' },
+      color: { field: 'm', type: 'nominal' },
+      opacity: { condition: { param: 'pick', value: 1 }, value: 0.15 },
+    },
+  };
+}
+
 /** A plain bar chart (no params) with tooltips. */
 export function barSpec(title = 'bars'): TopLevelSpec {
   return {
