@@ -10,8 +10,8 @@ import { clientScript, stylesheet } from './assets';
 import { collectFigures, type StudyFigures } from './collect';
 import { checkSpec } from './compile';
 import { indexHtml, specsScript, specsScriptPath, type StudyPage } from './page';
-import { parseFiguresReadme } from './readme';
-import { studySize } from './size';
+import { parseFiguresReadme, type FiguresReadme } from './readme';
+import { studySize, type StudySize } from './size';
 
 /** Where to read and write. */
 export interface GalleryOptions {
@@ -66,7 +66,7 @@ function href(from: string, path: string): string {
 }
 
 /** Returns the problems of the studies' README text: a study folder needs a **Question.** and a **Method.** paragraph. */
-function textProblems(studies: StudyFigures[], readme: ReturnType<typeof parseFiguresReadme>, readmeFile: string): string[] {
+function textProblems(studies: StudyFigures[], readme: FiguresReadme, readmeFile: string): string[] {
   return studies.flatMap((s) => {
     const t = readme.studies.get(s.id);
     const missing = [!t?.question && '**Question.**', !t?.method && '**Method.**'].filter(Boolean);
@@ -74,6 +74,55 @@ function textProblems(studies: StudyFigures[], readme: ReturnType<typeof parseFi
       ? [`${readmeFile}: study ${s.id} has no ${missing.join(' and ')} paragraph; add a "### ${s.id}: <title>" section under "## Studies"`]
       : [];
   });
+}
+
+/** Throws, listing them with their size markers, when some study is not full size and smoke was not allowed. */
+function refuseNotFull(sizes: Map<string, StudySize>, allowSmoke: boolean): void {
+  const notFull = [...sizes].filter(([, s]) => s.size !== 'full');
+  if (notFull.length === 0 || allowSmoke) return;
+  const lines = notFull.map(
+    ([id, s]) => `${id}: ${s.size} (${s.evidence.join('; ') || 'no rows.json sizes and no "size …" line in its notebook outputs'})`,
+  );
+  throw new Error(
+    `gallery: refusing to build from figures that are not full size (pass --allow-smoke to build anyway):\n  ${lines.join('\n  ')}`,
+  );
+}
+
+/** Checks every spec and the studies' README text; returns the specs' warnings, throws listing every problem. */
+async function checkAll(studies: StudyFigures[], figuresDir: string, readme: FiguresReadme, readmeFile: string): Promise<string[]> {
+  const problems = textProblems(studies, readme, readmeFile);
+  const warnings: string[] = [];
+  for (const chart of studies.flatMap((s) => s.charts)) {
+    try {
+      warnings.push(...(await checkSpec(join(figuresDir, chart.specFile), chart.spec)));
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  if (problems.length > 0) throw new Error(`gallery: not built, ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+  return warnings;
+}
+
+/** Returns the files under `<outDir>/gallery/`: vendored builds and licences, gallery.js/css, one specs script per study. */
+function assetFiles(outDir: string, studies: StudyFigures[]): GalleryFile[] {
+  const galleryDir = join(outDir, 'gallery');
+  const files: GalleryFile[] = VENDOR.flatMap((v) => [
+    { path: join(galleryDir, 'vendor', v.file), copyOf: join(packageDir(v.pkg), 'build', v.file) },
+    { path: join(galleryDir, 'vendor', `${v.pkg}.LICENSE`), copyOf: join(packageDir(v.licenseOf), 'LICENSE') },
+  ]);
+  files.push({ path: join(galleryDir, 'gallery.js'), text: clientScript() }, { path: join(galleryDir, 'gallery.css'), text: stylesheet() });
+  for (const s of studies) files.push({ path: join(outDir, specsScriptPath(s.id)), text: specsScript(s.charts) });
+  return files;
+}
+
+/** Returns the specs scripts in `<outDir>/gallery/specs/` that belong to none of `studies`. */
+function staleSpecs(outDir: string, studies: StudyFigures[]): string[] {
+  const specsDir = join(outDir, 'gallery', 'specs');
+  if (!existsSync(specsDir)) return [];
+  const current = new Set(studies.map((s) => `${s.id}.js`));
+  return readdirSync(specsDir)
+    .filter((f) => f.endsWith('.js') && !current.has(f))
+    .map((f) => join(specsDir, f));
 }
 
 /** Plans the gallery (see the module comment) without writing anything; throws listing every problem found. */
@@ -87,62 +136,28 @@ export async function planGallery(options: GalleryOptions): Promise<GalleryPlan>
     [...readme.captions.keys()].filter((k) => k.startsWith(`${study}/`)).map((k) => k.slice(study.length + 1));
   const studies = collectFigures(figuresDir, order);
   if (studies.length === 0) throw new Error(`${figuresDir} has no study folders (NN-name/); nothing to show`);
-
   const sizes = new Map(studies.map((s) => [s.id, studySize(s.id, figuresDir, notebooksDir)]));
-  const notFull = [...sizes].filter(([, s]) => s.size !== 'full');
-  if (notFull.length > 0 && !options.allowSmoke) {
-    const lines = notFull.map(
-      ([id, s]) => `${id}: ${s.size} (${s.evidence.join('; ') || 'no rows.json sizes and no "size …" line in its notebook outputs'})`,
-    );
-    throw new Error(
-      `gallery: refusing to build from figures that are not full size (pass --allow-smoke to build anyway):\n  ${lines.join('\n  ')}`,
-    );
-  }
-  const problems = textProblems(studies, readme, readmeFile);
-  const warnings: string[] = [];
-  for (const chart of studies.flatMap((s) => s.charts)) {
-    try {
-      warnings.push(...(await checkSpec(join(figuresDir, chart.specFile), chart.spec)));
-    } catch (e) {
-      problems.push((e as Error).message);
-    }
-  }
-  if (problems.length > 0) throw new Error(`gallery: not built, ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
-
-  const galleryDir = join(outDir, 'gallery');
-  const files: GalleryFile[] = [];
-  for (const v of VENDOR) {
-    files.push({ path: join(galleryDir, 'vendor', v.file), copyOf: join(packageDir(v.pkg), 'build', v.file) });
-    files.push({ path: join(galleryDir, 'vendor', `${v.pkg}.LICENSE`), copyOf: join(packageDir(v.licenseOf), 'LICENSE') });
-  }
-  files.push({ path: join(galleryDir, 'gallery.js'), text: clientScript() }, { path: join(galleryDir, 'gallery.css'), text: stylesheet() });
-  for (const s of studies) files.push({ path: join(outDir, specsScriptPath(s.id)), text: specsScript(s.charts) });
-  const specsDir = join(galleryDir, 'specs');
-  const current = new Set(studies.map((s) => `${s.id}.js`));
-  const stale = existsSync(specsDir)
-    ? readdirSync(specsDir)
-        .filter((f) => f.endsWith('.js') && !current.has(f))
-        .map((f) => join(specsDir, f))
-    : [];
+  refuseNotFull(sizes, options.allowSmoke ?? false);
+  const warnings = await checkAll(studies, figuresDir, readme, readmeFile);
 
   const pages: StudyPage[] = studies.map((s) => {
-    const text = readme.studies.get(s.id)!;
-    const captions = new Map(s.charts.map((c) => [c.name, readme.captions.get(`${s.id}/${c.name}`) ?? '']));
     const notebook = join(notebooksDir, `${s.id}.ipynb`);
     return {
       id: s.id,
-      text,
+      text: readme.studies.get(s.id)!,
       size: sizes.get(s.id)!,
       charts: s.charts,
-      captions,
+      captions: new Map(s.charts.map((c) => [c.name, readme.captions.get(`${s.id}/${c.name}`) ?? ''])),
       notebookHref: existsSync(notebook) ? href(outDir, notebook) : null,
     };
   });
   const versions = { vega: packageVersion('vega'), vegaLite: packageVersion('vega-lite'), vegaEmbed: packageVersion('vega-embed') };
-  const index = join(outDir, 'index.html');
   const vendorScripts = VENDOR.map((v) => `gallery/vendor/${v.file}`);
-  files.push({ path: index, text: indexHtml({ studies: pages, versions, vendorScripts, figuresHref: href(outDir, figuresDir) }) });
-  return { index, studies: studies.length, charts: pages.reduce((n, p) => n + p.charts.length, 0), warnings, files, stale };
+  const index = join(outDir, 'index.html');
+  const html = indexHtml({ studies: pages, versions, vendorScripts, figuresHref: href(outDir, figuresDir) });
+  const files = [...assetFiles(outDir, studies), { path: index, text: html }];
+  const charts = pages.reduce((n, p) => n + p.charts.length, 0);
+  return { index, studies: studies.length, charts, warnings, files, stale: staleSpecs(outDir, studies) };
 }
 
 /** Builds the gallery: plans it, writes (or copies) every file, removes stale specs scripts; returns the plan. */
