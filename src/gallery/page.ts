@@ -140,6 +140,7 @@ export function indexHtml(page: GalleryPage): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>guidance-lab figures</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="gallery/gallery.css">
 </head>
 <body>

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildGallery } from '../../src/gallery/build';
 import { STUDY_ID } from '../../src/gallery/readme';
-import { chromiumMissing, openGallery } from './chromium';
+import { chromiumMissing, openGallery, serveStatic } from './chromium';
 import { barSpec, legendSpec, makeFixture, sliderSpec } from './fixture';
 
 const missing = chromiumMissing();
@@ -149,6 +149,25 @@ test(
           assert.deepEqual(g.remote, []);
         } finally {
           await g.close();
+        }
+      });
+
+      await t.test('served by a static http server, every chart renders and nothing outside it is asked for', async () => {
+        const server = await serveStatic(fx.figures);
+        try {
+          const g = await openGallery(`${server.url}index.html`);
+          try {
+            assert.deepEqual(
+              await rendered(g.page),
+              keys.map((key) => ({ key, chart: true, failed: false })),
+            );
+            assert.deepEqual(g.errors, []);
+            assert.deepEqual(g.remote, []);
+          } finally {
+            await g.close();
+          }
+        } finally {
+          await server.close();
         }
       });
 
