@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { classifierSource, mergeRows, parseShard, parseSpec, referenceImages, runSweep } from '../experiments';
 import { duration } from '../train/progress';
+import { workers } from './options';
 
 /** Registers the `sweep` and `merge` commands on `program`. */
 export function sweepCommands(program: Command): void {
@@ -13,7 +14,7 @@ export function sweepCommands(program: Command): void {
     .command('sweep <spec>')
     .description('sample and measure every point of a sweep spec (JSON); rerunning the same command resumes, reusing finished rows')
     .requiredOption('--out <dir>', 'cache folder: one JSON row per point')
-    .option('--workers <n>', 'worker threads (default: one per core; 0 = this thread)', (v) => nonNegativeInt(v, '--workers'))
+    .option('--workers <n>', 'worker threads (default and most: one per core; 0 = this thread)', workers('--workers', 0))
     .option('--shard <k/n>', 'run only the k-th of n deterministic shares of the grid', parseShard)
     .action(async (file: string, o: { out: string; workers?: number; shard?: ReturnType<typeof parseShard> }) => {
       const spec = parseSpec(JSON.parse(readFileSync(file, 'utf8')));
@@ -29,10 +30,4 @@ export function sweepCommands(program: Command): void {
       writeFileSync(o.out, `${JSON.stringify(rows, null, 2)}\n`);
       process.stderr.write(`merge: ${rows.length} rows from ${dirs.length} folders → ${o.out}\n`);
     });
-}
-
-function nonNegativeInt(v: string, name: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be an integer ≥ 0; got "${v}"`);
-  return n;
 }
