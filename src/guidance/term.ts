@@ -76,7 +76,7 @@ export type OptionTable = Readonly<Record<string, OptionKind>>;
 export const TERM_OPTIONS: OptionTable = { gamma: 'number', interval: 'interval' };
 
 const KINDS: Record<OptionKind, { text: string; ok: (v: unknown) => boolean }> = {
-  number: { text: 'a number', ok: (v) => typeof v === 'number' && !Number.isNaN(v) },
+  number: { text: 'a number', ok: (v) => typeof v === 'number' },
   integer: { text: 'an integer', ok: (v) => Number.isInteger(v) },
   name: { text: 'a non-empty string', ok: (v) => typeof v === 'string' && v !== '' },
   layer: { text: 'one attention layer name (a string, e.g. "mid.attn")', ok: (v) => typeof v === 'string' && v !== '' },
@@ -117,7 +117,7 @@ export function checkInterval(method: MethodName, interval: [number, number] | u
   const [lo, hi] = Array.isArray(interval) ? interval : [];
   if (!Array.isArray(interval) || interval.length !== 2 || typeof lo !== 'number' || typeof hi !== 'number' || !(lo >= 0) || !(hi > lo) || !Number.isFinite(lo)) {
     const shown = Array.isArray(interval) ? `[${interval.join(', ')}] (empty or inverted)` : showValue(interval);
-    throw new Error(`${method}: the σ interval (lo, hi] needs two numbers with 0 ≤ lo < hi; got ${shown}`);
+    throw new Error(`${method}: the σ interval (lo, hi] needs 0 ≤ lo < hi; got ${shown}`);
   }
   return [lo, hi];
 }
