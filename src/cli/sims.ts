@@ -7,6 +7,7 @@ import { loadShipped } from '../model/shipped';
 import { runSims, sampleSyntheticChunks } from '../train/sims';
 import { parseShard, type Shard } from '../experiments/shard';
 import { integer, number, numberList } from './options';
+import { checkWritableDir } from './output';
 
 /** Registers the `sims` command on `program`. */
 export function simsCommand(program: Command): void {
@@ -23,6 +24,7 @@ export function simsCommand(program: Command): void {
     .option('--seed <n>', 'seed', integer('--seed', { min: 0 }), 7)
     .option('--shard <k/n>', 'only sample this share of the synthetic set and stop (run n processes, then once without --shard)', parseShard)
     .action(async (o: { base: string; out: string; synthetic: number; budgets: number[]; steps: number; lr: number; batch: number; seed: number; shard?: Shard }) => {
+      checkWritableDir(o.out, '--out');
       await initBackend();
       const base = await loadShipped(o.base);
       if (o.shard) {

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { classifierSource, mergeRows, parseShard, parseSpec, referenceImages, runSweep } from '../experiments';
 import { duration } from '../train/progress';
 import { workers } from './options';
+import { checkWritable, checkWritableDir } from './output';
 
 /** Registers the `sweep` and `merge` commands on `program`. */
 export function sweepCommands(program: Command): void {
@@ -18,6 +19,7 @@ export function sweepCommands(program: Command): void {
     .option('--shard <k/n>', 'run only the k-th of n deterministic shares of the grid', parseShard)
     .action(async (file: string, o: { out: string; workers?: number; shard?: ReturnType<typeof parseShard> }) => {
       const spec = parseSpec(JSON.parse(readFileSync(file, 'utf8')));
+      checkWritableDir(o.out, '--out');
       const r = await runSweep(spec, { out: o.out, workers: o.workers, shard: o.shard, featurizer: classifierSource(spec.classifier), referenceImages: () => referenceImages(spec.reference) });
       process.stderr.write(`sweep: ${r.points.length} points (${r.computed} computed, ${r.cached} cached) in ${duration(r.seconds)}; rows in ${o.out}\n`);
     });
@@ -26,6 +28,7 @@ export function sweepCommands(program: Command): void {
     .description('join the rows of several sweep cache folders (e.g. shards); the same point twice must give the same row')
     .requiredOption('--out <file>', 'rows JSON file to write')
     .action((dirs: string[], o: { out: string }) => {
+      checkWritable(o.out, '--out');
       const rows = mergeRows(dirs);
       writeFileSync(o.out, `${JSON.stringify(rows, null, 2)}\n`);
       process.stderr.write(`merge: ${rows.length} rows from ${dirs.length} folders → ${o.out}\n`);

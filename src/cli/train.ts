@@ -8,6 +8,7 @@ import { preset } from '../model/presets';
 import { DEFAULT_TRAIN, train } from '../train/trainer';
 import { duration } from '../train/progress';
 import { integer, number, workers } from './options';
+import { checkWritableDir } from './output';
 
 /** Registers the `train` command on `program`. */
 export function trainCommand(program: Command): void {
@@ -30,6 +31,7 @@ export function trainCommand(program: Command): void {
     .action(async (o: { preset: string; out: string; images: number; dataset: string; batch: number; lr: number; seed: number; saveEvery: number; workers: number; pMean: number; pStd: number; labelDropout: number; maxMinutes?: number }) => {
       const config = preset(o.preset);
       if (o.workers > o.batch) throw new Error(`--workers ${o.workers} is more than --batch ${o.batch}: each worker needs at least one row of the batch`);
+      checkWritableDir(o.out, '--out');
       await initBackend();
       const ds = await loadDataset(o.dataset);
       const split = splitDataset(ds, { heldOut: 0.1, seed: 0 });
