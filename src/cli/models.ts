@@ -17,16 +17,26 @@ interface Card {
 
 /** Returns the Markdown table of the models in `dir` (one row per card; models without a card are listed as such). */
 export function modelTable(dir: string = CHECKPOINT_DIR): string {
+  if (!existsSync(dir)) throw new Error(`--dir ${dir} does not exist; it should be a folder of shipped checkpoints (default ${CHECKPOINT_DIR})`);
   const rows = shippedModels(dir).map((name) => {
     const file = join(dir, `${name}.card.json`);
     if (!existsSync(file)) return `| ${name} | (no card) | | | | |`;
-    const c = JSON.parse(readFileSync(file, 'utf8')) as Card;
+    const c = readJson(file) as Card;
     const kind = `${c.config.arch}${c.config.classes > 0 ? '' : ', unconditional'}`;
     const minutes = c.training.elapsedSeconds === undefined ? '' : (c.training.elapsedSeconds / 60).toFixed(0);
     const acc = c.evaluation?.classAccuracy === undefined ? '–' : `${(c.evaluation.classAccuracy * 100).toFixed(0)}% of ${c.evaluation.samples}`;
     return `| ${c.name} | ${kind} | ${(c.parameters / 1e3).toFixed(0)}k | ${c.training.images.toLocaleString('en-US')} | ${minutes} | ${acc} |`;
   });
   return ['| model | architecture | parameters | training images | training minutes (wall) | unguided class accuracy |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/** Returns the parsed JSON of `file`, or throws naming the file and what is wrong with it. */
+export function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file} is not readable JSON (${(e as Error).message})`);
+  }
 }
 
 /** Registers the `models` command on `program`. */

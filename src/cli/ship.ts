@@ -65,6 +65,7 @@ export function shipCommand(program: Command): void {
  */
 async function shipPlan(run: string, name: string, variants: boolean): Promise<Array<[string, string]>> {
   const plan: Array<[string, string]> = [];
+  if (!existsSync(run)) throw new Error(`--run ${run} does not exist; give the --out folder of a \`guidance-lab train\` run`);
   const main = runFiles.ema(run, 0.1);
   if (!existsSync(main)) throw new Error(`${run} has no ${main}: the run has not finished (rerun its train command to resume it)`);
   plan.push([main, name]);

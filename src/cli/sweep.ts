@@ -3,10 +3,11 @@
  * join the rows of several cache folders into one JSON file.
  */
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { classifierSource, mergeRows, parseShard, parseSpec, referenceImages, runSweep } from '../experiments';
 import { duration } from '../train/progress';
 import { workers } from './options';
+import { readJson } from './models';
 import { checkWritable, checkWritableDir } from './output';
 
 /** Registers the `sweep` and `merge` commands on `program`. */
@@ -18,7 +19,7 @@ export function sweepCommands(program: Command): void {
     .option('--workers <n>', 'worker threads (default and most: one per core; 0 = this thread)', workers('--workers', 0))
     .option('--shard <k/n>', 'run only the k-th of n deterministic shares of the grid', parseShard)
     .action(async (file: string, o: { out: string; workers?: number; shard?: ReturnType<typeof parseShard> }) => {
-      const spec = parseSpec(JSON.parse(readFileSync(file, 'utf8')));
+      const spec = parseSpec(readJson(file));
       checkWritableDir(o.out, '--out');
       const r = await runSweep(spec, { out: o.out, workers: o.workers, shard: o.shard, featurizer: classifierSource(spec.classifier), referenceImages: () => referenceImages(spec.reference) });
       process.stderr.write(`sweep: ${r.points.length} points (${r.computed} computed, ${r.cached} cached) in ${duration(r.seconds)}; rows in ${o.out}\n`);
