@@ -1,10 +1,11 @@
 /**
  * `guidance-lab models`: the shipped checkpoints as a Markdown table, read from their model cards.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CHECKPOINT_DIR, shippedModels } from '../model/shipped';
+import { readJson } from './files';
 
 /** The fields of a model card (written by `guidance-lab ship`) that the table shows. */
 interface Card {
@@ -28,15 +29,6 @@ export function modelTable(dir: string = CHECKPOINT_DIR): string {
     return `| ${c.name} | ${kind} | ${(c.parameters / 1e3).toFixed(0)}k | ${c.training.images.toLocaleString('en-US')} | ${minutes} | ${acc} |`;
   });
   return ['| model | architecture | parameters | training images | training minutes (wall) | unguided class accuracy |', '|---|---|---|---|---|---|', ...rows].join('\n');
-}
-
-/** Returns the parsed JSON of `file`, or throws naming the file and what is wrong with it. */
-export function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`${file} is not readable JSON (${(e as Error).message})`);
-  }
 }
 
 /** Registers the `models` command on `program`. */

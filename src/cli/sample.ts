@@ -15,7 +15,7 @@ import type { GuidanceTerm } from '../guidance/term';
 import { sampleGrid } from '../viz/specs/grid';
 import { toPng } from '../viz/render';
 import { integer, interval, nameList, number, numberList, oneOf } from './options';
-import { checkWritable } from './output';
+import { checkWritable } from './files';
 
 interface SampleCli {
   model: string;

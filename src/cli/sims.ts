@@ -7,7 +7,7 @@ import { loadShipped } from '../model/shipped';
 import { runSims, sampleSyntheticChunks } from '../train/sims';
 import { parseShard, type Shard } from '../experiments/shard';
 import { integer, number, numberList } from './options';
-import { checkWritableDir } from './output';
+import { checkWritableDir } from './files';
 
 /** Registers the `sims` command on `program`. */
 export function simsCommand(program: Command): void {

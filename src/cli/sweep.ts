@@ -7,8 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { classifierSource, mergeRows, parseShard, parseSpec, referenceImages, runSweep } from '../experiments';
 import { duration } from '../train/progress';
 import { workers } from './options';
-import { readJson } from './models';
-import { checkWritable, checkWritableDir } from './output';
+import { checkWritable, checkWritableDir, readJson } from './files';
 
 /** Registers the `sweep` and `merge` commands on `program`. */
 export function sweepCommands(program: Command): void {

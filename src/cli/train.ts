@@ -8,7 +8,7 @@ import { preset } from '../model/presets';
 import { DEFAULT_TRAIN, train } from '../train/trainer';
 import { duration } from '../train/progress';
 import { integer, number, workers } from './options';
-import { checkWritableDir } from './output';
+import { checkWritableDir } from './files';
 
 /** Registers the `train` command on `program`. */
 export function trainCommand(program: Command): void {

@@ -1,7 +1,8 @@
 /**
- * Checks on the files and folders a command writes, made before the command does its work.
+ * Files a command reads and writes: JSON read with errors that name the file, and the checks on
+ * output files and folders made before the command does its work.
  */
-import { closeSync, existsSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -41,4 +42,13 @@ export function checkWritableDir(dir: string, flag: string): void {
   if (dir === '') throw new Error(`${flag} must name a folder; got ""`);
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(`${flag} ${dir} exists and is not a folder`);
   probe(`${dir}/.${process.pid}.probe`, flag, dir, dir);
+}
+
+/** Returns the parsed JSON of `file`, or throws naming the file and what is wrong with it. */
+export function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file} is not readable JSON (${(e as Error).message})`);
+  }
 }
