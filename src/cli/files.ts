@@ -30,7 +30,10 @@ function probe(path: string, flag: string, what: string, makeFolder: string): vo
   }
 }
 
-/** Makes the folder of file `path` and checks a file can be created beside it, so a path the command cannot write fails now and not after the work. */
+/**
+ * Makes the folder of file `path` and checks a file can be created beside it, so a path the command cannot write fails now and not
+ * after the work.
+ */
 export function checkWritable(path: string, flag: string): void {
   if (path === '' || path.endsWith('/')) throw new Error(`${flag} must name a file; got "${path}"`);
   if (existsSync(path) && !statSync(path).isFile()) throw new Error(`${flag} ${path} exists and is not a file`);

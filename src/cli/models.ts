@@ -18,7 +18,9 @@ interface Card {
 
 /** Returns the Markdown table of the models in `dir` (one row per card; models without a card are listed as such). */
 export function modelTable(dir: string = CHECKPOINT_DIR): string {
-  if (!existsSync(dir)) throw new Error(`--dir ${dir} does not exist; it should be a folder of shipped checkpoints (default ${CHECKPOINT_DIR})`);
+  if (!existsSync(dir)) {
+    throw new Error(`--dir ${dir} does not exist; it should be a folder of shipped checkpoints (default ${CHECKPOINT_DIR})`);
+  }
   const rows = shippedModels(dir).map((name) => {
     const file = join(dir, `${name}.card.json`);
     if (!existsSync(file)) return `| ${name} | (no card) | | | | |`;

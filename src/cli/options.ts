@@ -16,7 +16,10 @@ export interface Bounds {
 /** A decimal number as typed: optional sign, digits with an optional point, optional exponent (no hex, no blanks). */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
-/** Returns the words saying what a number within `b` is, e.g. "an integer ≥ 0" or "a finite number in [0, 1)" ("integers ≥ 0" when `plural`). */
+/**
+ * Returns the words saying what a number within `b` is, e.g. "an integer ≥ 0" or "a finite number in [0, 1)" ("integers ≥ 0" when
+ * `plural`).
+ */
 export function describeNumber(b: Bounds, integer: boolean, plural = false): string {
   const noun = integer ? 'integer' : 'finite number';
   const what = plural ? `${noun}s` : `${integer ? 'an' : 'a'} ${noun}`;
@@ -100,7 +103,9 @@ export function interval(flag: string): (raw: string) => [number, number] {
 /** Returns a non-empty name (no path separators and not `.`/`..`), echoing `raw` when it is not one. */
 export function plainName(raw: string, flag: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(raw) || raw.includes('..')) {
-    throw new Error(`${flag} must be a non-empty name of letters, digits, ".", "_" and "-" (starting with a letter or digit, no "/" or ".."); got "${raw}"`);
+    throw new Error(
+      `${flag} must be a non-empty name of letters, digits, ".", "_" and "-" (starting with a letter or digit, no "/" or ".."); got "${raw}"`,
+    );
   }
   return raw;
 }

@@ -57,7 +57,11 @@ function optionOf(method: MethodName, flag: MethodFlag): string | undefined {
 export function methodOptions(o: Partial<SampleCli>): Record<string, unknown> {
   const given = METHOD_FLAGS.filter((f) => o[f] !== undefined);
   if (!o.method) {
-    if (given.length > 0) throw new Error(`--${given[0]} sets an option of --method, and no --method is given (methods: ${METHODS.join(', ')}; --cfg alone stacks CFG)`);
+    if (given.length > 0) {
+      throw new Error(
+        `--${given[0]} sets an option of --method, and no --method is given (methods: ${METHODS.join(', ')}; --cfg alone stacks CFG)`,
+      );
+    }
     return {};
   }
   const method = o.method;
@@ -66,11 +70,15 @@ export function methodOptions(o: Partial<SampleCli>): Record<string, unknown> {
   for (const f of given) {
     const key = optionOf(method, f);
     if (key === undefined) throw new Error(`--${f} does not apply to ${method}; ${method} takes ${accepted.join(', ')}`);
-    if (key === 'layer' && o.layers!.length !== 1) throw new Error(`--layers: ${method} reads one layer (its mask); got ${o.layers!.length}: "${o.layers!.join(',')}"`);
+    if (key === 'layer' && o.layers!.length !== 1) {
+      throw new Error(`--layers: ${method} reads one layer (its mask); got ${o.layers!.length}: "${o.layers!.join(',')}"`);
+    }
     opts[key] = key === 'layer' ? o.layers![0] : o[f];
   }
   const needs = modelOption(method);
-  if (needs !== undefined && opts[needs] === undefined) throw new Error(`${method} needs --${needs} <model> (a shipped name or checkpoint path)`);
+  if (needs !== undefined && opts[needs] === undefined) {
+    throw new Error(`${method} needs --${needs} <model> (a shipped name or checkpoint path)`);
+  }
   return opts;
 }
 
@@ -80,7 +88,9 @@ function sampleLabels(o: SampleCli, nGiven: boolean, classes: number): number[] 
   if (classes === 0) throw new Error(`--labels: ${o.model} is unconditional (0 classes); drop --labels`);
   const bad = o.labels.find((l) => l >= classes);
   if (bad !== undefined) throw new Error(`--labels: class ${bad} is not one of ${o.model}'s classes 0…${classes - 1}`);
-  if (nGiven && o.n !== o.labels.length) throw new Error(`--n ${o.n} but --labels lists ${o.labels.length} classes; give one of them, or as many labels as --n`);
+  if (nGiven && o.n !== o.labels.length) {
+    throw new Error(`--n ${o.n} but --labels lists ${o.labels.length} classes; give one of them, or as many labels as --n`);
+  }
   return o.labels;
 }
 

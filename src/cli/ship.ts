@@ -79,10 +79,15 @@ async function shipPlan(run: string, name: string, variants: boolean): Promise<A
   return plan;
 }
 
-/** Returns `raw` when it can be a shipped model's name: a plain file name (no folders, no ".."), not ending in .safetensors (a path to `sample`). */
+/**
+ * Returns `raw` when it can be a shipped model's name: a plain file name (no folders, no ".."), not ending in .safetensors (a path
+ * to `sample`).
+ */
 export function shipName(raw: string): string {
   const name = plainName(raw, '--name');
-  if (name.endsWith('.safetensors')) throw new Error(`--name must not end in .safetensors (that names a file path, not a shipped model); got "${raw}"`);
+  if (name.endsWith('.safetensors')) {
+    throw new Error(`--name must not end in .safetensors (that names a file path, not a shipped model); got "${raw}"`);
+  }
   return name;
 }
 
@@ -90,7 +95,11 @@ export function shipName(raw: string): string {
 async function checkFinite(path: string): Promise<void> {
   for (const [name, t] of Object.entries((await loadCheckpoint(path)).tensors)) {
     const i = t.data.findIndex((v) => !Number.isFinite(v));
-    if (i >= 0) throw new Error(`${path}: weight ${name} holds ${t.data[i]} at index ${i}; a run whose weights are not finite is not shipped (nothing was copied)`);
+    if (i >= 0) {
+      throw new Error(
+        `${path}: weight ${name} holds ${t.data[i]} at index ${i}; a run whose weights are not finite is not shipped (nothing was copied)`,
+      );
+    }
   }
 }
 

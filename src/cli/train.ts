@@ -30,7 +30,9 @@ export function trainCommand(program: Command): void {
     .option('--max-minutes <m>', 'stop after this many minutes with the state saved (rerun to continue)', number('--max-minutes', { above: 0 }))
     .action(async (o: { preset: string; out: string; images: number; dataset: string; batch: number; lr: number; seed: number; saveEvery: number; workers: number; pMean: number; pStd: number; labelDropout: number; maxMinutes?: number }) => {
       const config = preset(o.preset);
-      if (o.workers > o.batch) throw new Error(`--workers ${o.workers} is more than --batch ${o.batch}: each worker needs at least one row of the batch`);
+      if (o.workers > o.batch) {
+        throw new Error(`--workers ${o.workers} is more than --batch ${o.batch}: each worker needs at least one row of the batch`);
+      }
       checkWritableDir(o.out, '--out');
       await initBackend();
       const ds = await loadDataset(o.dataset);

@@ -94,12 +94,17 @@ export function showValue(v: unknown): string {
   return v === undefined ? 'undefined' : JSON.stringify(v);
 }
 
-/** Throws naming the first option of `opts` that `method` does not accept (listing those it does) or whose value has the wrong kind; undefined values count as absent. */
+/**
+ * Throws naming the first option of `opts` that `method` does not accept (listing those it does) or whose value has the wrong kind;
+ * undefined values count as absent.
+ */
 export function checkOptions(method: MethodName, opts: object, table: OptionTable): void {
   for (const [key, value] of Object.entries(opts)) {
     const kind = table[key];
     if (kind === undefined) throw new Error(`${method}: unknown option "${key}"; ${method} options: ${Object.keys(table).join(', ')}`);
-    if (value !== undefined && !KINDS[kind].ok(value)) throw new Error(`${method}: option ${key} must be ${KINDS[kind].text}; got ${showValue(value)}`);
+    if (value !== undefined && !KINDS[kind].ok(value)) {
+      throw new Error(`${method}: option ${key} must be ${KINDS[kind].text}; got ${showValue(value)}`);
+    }
   }
 }
 

@@ -77,12 +77,19 @@ export async function sampleSyntheticChunks(opts: SimsOptions, shard: Shard = { 
   progress.done();
 }
 
-/** Throws, with the saved and the new values side by side, when the chunk in `file` was sampled with other settings than `opts` asks for. */
+/**
+ * Throws, with the saved and the new values side by side, when the chunk in `file` was sampled with other settings than `opts` asks
+ * for.
+ */
 function checkChunk(file: string, opts: SimsOptions, start: number, count: number, saved: unknown): void {
   const s = (saved ?? {}) as Record<string, unknown>;
   const now: Record<string, unknown> = { base: opts.base.digest, steps: opts.steps, seed: opts.seed, start, count };
   const diff = Object.keys(now).filter((k) => s[k] !== now[k]).map((k) => `  ${k}: saved ${JSON.stringify(s[k])}, now ${JSON.stringify(now[k])}`);
-  if (diff.length > 0) throw new Error(`${file} was sampled with other settings:\n${diff.join('\n')}\nrerun with the saved values (--base, --steps, --seed, --synthetic), or use another --out`);
+  if (diff.length > 0) {
+    throw new Error(
+      `${file} was sampled with other settings:\n${diff.join('\n')}\nrerun with the saved values (--base, --steps, --seed, --synthetic), or use another --out`,
+    );
+  }
 }
 
 /** Returns the synthetic set (balanced labels), sampling only the chunks not already saved in `out`. */

@@ -130,7 +130,9 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
     const saved = st.metadata.training as { totalImages?: number; settings?: RunSettings };
     const conflicts = saved.settings ? settingsConflicts(saved.settings, settings) : [];
     if (conflicts.length > 0) {
-      throw new Error(`${statePath} was trained with other settings, which would make a different run:\n${conflicts.join('\n')}\nrerun with the saved values, or use another --out`);
+      throw new Error(
+        `${statePath} was trained with other settings, which would make a different run:\n${conflicts.join('\n')}\nrerun with the saved values, or use another --out`,
+      );
     }
     if (totalSteps < step || (totalSteps === step && !existsSync(runFiles.ema(opts.out, opts.exportSigmaRel)))) {
       throw new Error(`${opts.out} has already trained on ${step * opts.batch} images (step ${step}, T saved ${saved.totalImages ?? 'unknown'}); ` +
