@@ -128,7 +128,9 @@ export function sampleCommand(program: Command): void {
       if (o.cfg !== undefined) guidance.push(cfg({ gamma: o.cfg }));
       if (o.method) {
         const opts = { ...named };
-        for (const role of ['guide', 'negative'] as const) if (typeof opts[role] === 'string') opts[role] = (await loadShipped(opts[role] as string)).model;
+        for (const role of ['guide', 'negative'] as const) {
+          if (typeof opts[role] === 'string') opts[role] = (await loadShipped(opts[role] as string)).model;
+        }
         guidance.push(guidanceTerm(o.method, opts));
       }
       for (const t of guidance) t.check(model);

@@ -8,7 +8,12 @@ import { SAMPLERS, type SamplerName } from '../diffusion';
 
 /** Parameters each method accepts in a spec: its builder's options but γ (from `gammas`), models (named apart) and functions. */
 export const METHOD_PARAMS: Record<MethodName, readonly string[]> = METHODS.reduce(
-  (acc, m) => ({ ...acc, [m]: Object.entries(METHOD_OPTIONS[m]).filter(([k, kind]) => k !== 'gamma' && kind !== 'model' && kind !== 'function').map(([k]) => k) }),
+  (acc, m) => ({
+    ...acc,
+    [m]: Object.entries(METHOD_OPTIONS[m])
+      .filter(([k, kind]) => k !== 'gamma' && kind !== 'model' && kind !== 'function')
+      .map(([k]) => k),
+  }),
   {} as Record<MethodName, readonly string[]>,
 );
 

@@ -15,7 +15,14 @@ const BUILDERS: Record<MethodName, (opts: never) => GuidanceTerm> = { cfg, sag, 
 
 /** The options each method's builder accepts, with their kinds (each table lives beside its method). */
 export const METHOD_OPTIONS: Record<MethodName, OptionTable> = {
-  cfg: CFG_OPTIONS, sag: SAG_OPTIONS, pag: PAG_OPTIONS, seg: SEG_OPTIONS, autoguidance: AUTOGUIDANCE_OPTIONS, icg: ICG_OPTIONS, tsg: TSG_OPTIONS, sims: SIMS_OPTIONS,
+  cfg: CFG_OPTIONS,
+  sag: SAG_OPTIONS,
+  pag: PAG_OPTIONS,
+  seg: SEG_OPTIONS,
+  autoguidance: AUTOGUIDANCE_OPTIONS,
+  icg: ICG_OPTIONS,
+  tsg: TSG_OPTIONS,
+  sims: SIMS_OPTIONS,
 };
 
 /** Returns the option naming the other model `method` needs (autoguidance: `guide`, sims: `negative`), or undefined. */

@@ -8,7 +8,13 @@ import { GuidanceTerm, MethodName, TermOptions, checkGamma, checkInterval } from
  * Returns a term with negative D_other(x; σ, c); `other` (option `option`, described as `role`) must share
  * imageSize, channels and classes. A missing model is reported by `check`, before any sampling.
  */
-export function otherModelTerm(method: MethodName, option: string, role: string, other: Denoiser | undefined, opts: TermOptions): GuidanceTerm {
+export function otherModelTerm(
+  method: MethodName,
+  option: string,
+  role: string,
+  other: Denoiser | undefined,
+  opts: TermOptions,
+): GuidanceTerm {
   return {
     method,
     gamma: checkGamma(method, opts.gamma),

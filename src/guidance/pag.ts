@@ -3,7 +3,8 @@
  * self-attention of chosen layers replaced by the identity (output = V).
  */
 import { identityProcessor } from '../model/attention/processors';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkLayers, checkOptions, onLayers, resolveLayers } from './term';
+import { GuidanceTerm, TERM_OPTIONS, TermOptions } from './term';
+import { checkGamma, checkInterval, checkLayers, checkOptions, onLayers, resolveLayers } from './term';
 
 /** The options `pag` accepts. */
 export const PAG_OPTIONS = { ...TERM_OPTIONS, layers: 'layers' } as const;

@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { queryMapProcessor } from '../model/attention/processors';
 import type { AttentionLayerInfo } from '../model/attention/processors';
 import { gaussianBlur } from '../analysis/filters';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkLayers, checkOptions, onLayers, resolveLayers } from './term';
+import { GuidanceTerm, TERM_OPTIONS, TermOptions } from './term';
+import { checkGamma, checkInterval, checkLayers, checkOptions, onLayers, resolveLayers } from './term';
 
 /** The options `seg` accepts. */
 export const SEG_OPTIONS = { ...TERM_OPTIONS, sigma: 'number', layers: 'layers' } as const;

@@ -80,8 +80,14 @@ const KINDS: Record<OptionKind, { text: string; ok: (v: unknown) => boolean }> =
   integer: { text: 'an integer', ok: (v) => Number.isInteger(v) },
   name: { text: 'a non-empty string', ok: (v) => typeof v === 'string' && v !== '' },
   layer: { text: 'one attention layer name (a string, e.g. "mid.attn")', ok: (v) => typeof v === 'string' && v !== '' },
-  layers: { text: 'a list of attention layer names (e.g. ["mid.attn"])', ok: (v) => Array.isArray(v) && v.every((l) => typeof l === 'string' && l !== '') },
-  interval: { text: 'a list of two numbers [lo, hi]', ok: (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number') },
+  layers: {
+    text: 'a list of attention layer names (e.g. ["mid.attn"])',
+    ok: (v) => Array.isArray(v) && v.every((l) => typeof l === 'string' && l !== ''),
+  },
+  interval: {
+    text: 'a list of two numbers [lo, hi]',
+    ok: (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number'),
+  },
   model: { text: 'a Denoiser (a loaded model)', ok: (v) => typeof v === 'object' && v !== null && 'config' in v && 'net' in v },
   function: { text: 'a function', ok: (v) => typeof v === 'function' },
 };
@@ -120,7 +126,8 @@ export function checkGamma(method: MethodName, gamma: number, min = 0): number {
 export function checkInterval(method: MethodName, interval: [number, number] | undefined): [number, number] | null {
   if (interval === undefined) return null;
   const [lo, hi] = Array.isArray(interval) ? interval : [];
-  if (!Array.isArray(interval) || interval.length !== 2 || typeof lo !== 'number' || typeof hi !== 'number' || !(lo >= 0) || !(hi > lo) || !Number.isFinite(lo)) {
+  const numbers = Array.isArray(interval) && interval.length === 2 && typeof lo === 'number' && typeof hi === 'number';
+  if (!numbers || !(lo >= 0) || !(hi > lo) || !Number.isFinite(lo)) {
     const shown = Array.isArray(interval) ? `[${interval.join(', ')}] (empty or inverted)` : showValue(interval);
     throw new Error(`${method}: the σ interval (lo, hi] needs 0 ≤ lo < hi; got ${shown}`);
   }

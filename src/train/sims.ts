@@ -84,10 +84,13 @@ export async function sampleSyntheticChunks(opts: SimsOptions, shard: Shard = { 
 function checkChunk(file: string, opts: SimsOptions, start: number, count: number, saved: unknown): void {
   const s = (saved ?? {}) as Record<string, unknown>;
   const now: Record<string, unknown> = { base: opts.base.digest, steps: opts.steps, seed: opts.seed, start, count };
-  const diff = Object.keys(now).filter((k) => s[k] !== now[k]).map((k) => `  ${k}: saved ${JSON.stringify(s[k])}, now ${JSON.stringify(now[k])}`);
+  const diff = Object.keys(now)
+    .filter((k) => s[k] !== now[k])
+    .map((k) => `  ${k}: saved ${JSON.stringify(s[k])}, now ${JSON.stringify(now[k])}`);
   if (diff.length > 0) {
     throw new Error(
-      `${file} was sampled with other settings:\n${diff.join('\n')}\nrerun with the saved values (--base, --steps, --seed, --synthetic), or use another --out`,
+      `${file} was sampled with other settings:\n${diff.join('\n')}\n` +
+        'rerun with the saved values (--base, --steps, --seed, --synthetic), or use another --out',
     );
   }
 }

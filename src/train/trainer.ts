@@ -131,16 +131,26 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
     const conflicts = saved.settings ? settingsConflicts(saved.settings, settings) : [];
     if (conflicts.length > 0) {
       throw new Error(
-        `${statePath} was trained with other settings, which would make a different run:\n${conflicts.join('\n')}\nrerun with the saved values, or use another --out`,
+        `${statePath} was trained with other settings, which would make a different run:\n${conflicts.join('\n')}\n` +
+          'rerun with the saved values, or use another --out',
       );
     }
     if (totalSteps < step || (totalSteps === step && !existsSync(runFiles.ema(opts.out, opts.exportSigmaRel)))) {
-      throw new Error(`${opts.out} has already trained on ${step * opts.batch} images (step ${step}, T saved ${saved.totalImages ?? 'unknown'}); ` +
-        `images ${opts.images} ends at step ${totalSteps}: give more than ${step * opts.batch} images to continue it, or use another --out`);
+      const seen = step * opts.batch;
+      throw new Error(
+        `${opts.out} has already trained on ${seen} images (step ${step}, T saved ${saved.totalImages ?? 'unknown'}); ` +
+          `images ${opts.images} ends at step ${totalSteps}: give more than ${seen} images to continue it, or use another --out`,
+      );
     }
-    if (saved.totalImages !== undefined && saved.totalImages !== opts.images) process.stderr.write(`note: T changes from ${saved.totalImages} to ${opts.images} images; snapshots already written keep their files\n`);
+    if (saved.totalImages !== undefined && saved.totalImages !== opts.images) {
+      process.stderr.write(`note: T changes from ${saved.totalImages} to ${opts.images} images; ` +
+        'snapshots already written keep their files\n');
+    }
     if (saved.settings && saved.settings.workers !== opts.workers) {
-      process.stderr.write(`note: workers change from ${saved.settings.workers} to ${opts.workers}; the shards' gradients are summed in another order, so the result may differ in the last bits\n`);
+      process.stderr.write(
+        `note: workers change from ${saved.settings.workers} to ${opts.workers}; ` +
+          "the shards' gradients are summed in another order, so the result may differ in the last bits\n",
+      );
     }
     process.stderr.write(`resuming ${opts.out} at step ${step}/${totalSteps} (${step * opts.batch} images)\n`);
     truncateLog(runFiles.log(opts.out), step);
