@@ -17,7 +17,8 @@ simsCommand(program);
 sampleCommand(program);
 sweepCommands(program);
 modelsCommand(program);
-program.parseAsync(process.argv).catch((e: Error) => {
-  process.stderr.write(`guidance-lab: ${e.message}\n`);
+// Every error (a bad option, a refused input, a failure during the work) ends the command with exit code 1.
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.stderr.write(`guidance-lab: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

@@ -20,7 +20,7 @@ import { loadClassifier } from '../metrics/classifier';
 import { runFiles, snapshotTag } from '../train/trainer';
 import { sampleGrid } from '../viz/specs/grid';
 import { toPng } from '../viz/render';
-import { positiveInt } from './train';
+import { integer, plainName } from './options';
 
 interface ShipOptions {
   run: string;
@@ -38,17 +38,19 @@ export function shipCommand(program: Command): void {
     .command('ship')
     .description('copy a finished run into data/checkpoints with model cards (JSON + sample grid PNG)')
     .requiredOption('--run <dir>', 'the run folder of `guidance-lab train`')
-    .requiredOption('--name <name>', 'shipped name, e.g. mnist-unet-main')
-    .option('--samples <n>', 'samples on the main card (balanced over classes)', (v) => positiveInt(v, '--samples'), 100)
-    .option('--variant-samples <n>', 'samples on the cards of the other EMA lengths and snapshots', (v) => positiveInt(v, '--variant-samples'), 30)
-    .option('--steps <n>', 'Heun steps for the card samples', (v) => positiveInt(v, '--steps'), 18)
-    .option('--seed <n>', 'noise seed of the card samples', (v) => positiveInt(v, '--seed'), 1)
+    .requiredOption('--name <name>', 'shipped name, e.g. mnist-unet-main (letters, digits, ".", "_", "-")', shipName)
+    .option('--samples <n>', 'samples on the main card (balanced over classes)', integer('--samples', { min: 1 }), 100)
+    .option('--variant-samples <n>', 'samples on the cards of the other EMA lengths and snapshots', integer('--variant-samples', { min: 1 }), 30)
+    .option('--steps <n>', 'Heun steps for the card samples', integer('--steps', { min: 1 }), 18)
+    .option('--seed <n>', 'noise seed of the card samples', integer('--seed', { min: 0 }), 1)
     .option('--no-variants', 'ship only the main EMA, not the other EMA lengths and snapshots')
     .action(async (o: ShipOptions) => {
       await initBackend();
-      for (const [from, to] of await shipPlan(o.run, o.name, o.variants)) {
-        mkdirSync(CHECKPOINT_DIR, { recursive: true });
-        const dest = join(CHECKPOINT_DIR, `${to}.safetensors`);
+      const plan = await shipPlan(o.run, o.name, o.variants);
+      for (const [from] of plan) await checkFinite(from);
+      mkdirSync(CHECKPOINT_DIR, { recursive: true });
+      for (const [from, to] of plan) {
+        const dest = join(CHECKPOINT_DIR, `${shipName(to)}.safetensors`);
         copyFileSync(from, dest);
         const card = await writeCard(dest, to, { ...o, samples: to === o.name ? o.samples : o.variantSamples });
         process.stderr.write(`shipped ${to}: ${JSON.stringify(card.evaluation)}\n`);
@@ -63,6 +65,7 @@ export function shipCommand(program: Command): void {
  */
 async function shipPlan(run: string, name: string, variants: boolean): Promise<Array<[string, string]>> {
   const plan: Array<[string, string]> = [];
+  if (!existsSync(run)) throw new Error(`--run ${run} does not exist; give the --out folder of a \`guidance-lab train\` run`);
   const main = runFiles.ema(run, 0.1);
   if (!existsSync(main)) throw new Error(`${run} has no ${main}: the run has not finished (rerun its train command to resume it)`);
   plan.push([main, name]);
@@ -74,6 +77,30 @@ async function shipPlan(run: string, name: string, variants: boolean): Promise<A
     if (existsSync(file)) plan.push([file, `${name}-${snapshotTag(Number((imagesSeen((await loadCheckpoint(file)).metadata.training) / total).toPrecision(3)))}`]);
   }
   return plan;
+}
+
+/**
+ * Returns `raw` when it can be a shipped model's name: a plain file name (no folders, no ".."), not ending in .safetensors (a path
+ * to `sample`).
+ */
+export function shipName(raw: string): string {
+  const name = plainName(raw, '--name');
+  if (name.endsWith('.safetensors')) {
+    throw new Error(`--name must not end in .safetensors (that names a file path, not a shipped model); got "${raw}"`);
+  }
+  return name;
+}
+
+/** Throws naming the first tensor of the checkpoint at `path` that holds a value that is not finite (NaN, ±∞). */
+async function checkFinite(path: string): Promise<void> {
+  for (const [name, t] of Object.entries((await loadCheckpoint(path)).tensors)) {
+    const i = t.data.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) {
+      throw new Error(
+        `${path}: weight ${name} holds ${t.data[i]} at index ${i}; a run whose weights are not finite is not shipped (nothing was copied)`,
+      );
+    }
+  }
 }
 
 function imagesSeen(training: unknown): number {

@@ -6,7 +6,8 @@ import { initBackend } from '../backend';
 import { loadShipped } from '../model/shipped';
 import { runSims, sampleSyntheticChunks } from '../train/sims';
 import { parseShard, type Shard } from '../experiments/shard';
-import { positiveInt } from './train';
+import { integer, number, numberList } from './options';
+import { checkWritableDir } from './files';
 
 /** Registers the `sims` command on `program`. */
 export function simsCommand(program: Command): void {
@@ -15,14 +16,15 @@ export function simsCommand(program: Command): void {
     .description('sample a synthetic set from a base model and fine-tune copies on it (SIMS negatives); rerun to resume')
     .requiredOption('--base <name>', 'shipped model name or checkpoint path')
     .requiredOption('--out <dir>', 'run folder')
-    .requiredOption('--synthetic <n>', 'synthetic set size', (v) => positiveInt(v, '--synthetic'))
-    .requiredOption('--budgets <list>', 'fine-tuning budgets in images, comma-separated', (v) => v.split(',').map((b) => positiveInt(b, '--budgets')))
-    .option('--steps <n>', 'Heun steps for the synthetic set', (v) => positiveInt(v, '--steps'), 12)
-    .option('--lr <x>', 'fine-tuning learning rate', Number, 2e-4)
-    .option('--batch <n>', 'batch size', (v) => positiveInt(v, '--batch'), 32)
-    .option('--seed <n>', 'seed', (v) => positiveInt(v, '--seed'), 7)
+    .requiredOption('--synthetic <n>', 'synthetic set size', integer('--synthetic', { min: 1 }))
+    .requiredOption('--budgets <list>', 'fine-tuning budgets in images, comma-separated', numberList('--budgets', { min: 1 }, true))
+    .option('--steps <n>', 'Heun steps for the synthetic set', integer('--steps', { min: 1 }), 12)
+    .option('--lr <x>', 'fine-tuning learning rate', number('--lr', { above: 0 }), 2e-4)
+    .option('--batch <n>', 'batch size', integer('--batch', { min: 1 }), 32)
+    .option('--seed <n>', 'seed', integer('--seed', { min: 0 }), 7)
     .option('--shard <k/n>', 'only sample this share of the synthetic set and stop (run n processes, then once without --shard)', parseShard)
     .action(async (o: { base: string; out: string; synthetic: number; budgets: number[]; steps: number; lr: number; batch: number; seed: number; shard?: Shard }) => {
+      checkWritableDir(o.out, '--out');
       await initBackend();
       const base = await loadShipped(o.base);
       if (o.shard) {

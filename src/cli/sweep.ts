@@ -3,9 +3,11 @@
  * join the rows of several cache folders into one JSON file.
  */
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { classifierSource, mergeRows, parseShard, parseSpec, referenceImages, runSweep } from '../experiments';
 import { duration } from '../train/progress';
+import { workers } from './options';
+import { checkWritable, checkWritableDir, readJson } from './files';
 
 /** Registers the `sweep` and `merge` commands on `program`. */
 export function sweepCommands(program: Command): void {
@@ -13,10 +15,11 @@ export function sweepCommands(program: Command): void {
     .command('sweep <spec>')
     .description('sample and measure every point of a sweep spec (JSON); rerunning the same command resumes, reusing finished rows')
     .requiredOption('--out <dir>', 'cache folder: one JSON row per point')
-    .option('--workers <n>', 'worker threads (default: one per core; 0 = this thread)', (v) => nonNegativeInt(v, '--workers'))
+    .option('--workers <n>', 'worker threads (default and most: one per core; 0 = this thread)', workers('--workers', 0))
     .option('--shard <k/n>', 'run only the k-th of n deterministic shares of the grid', parseShard)
     .action(async (file: string, o: { out: string; workers?: number; shard?: ReturnType<typeof parseShard> }) => {
-      const spec = parseSpec(JSON.parse(readFileSync(file, 'utf8')));
+      const spec = parseSpec(readJson(file));
+      checkWritableDir(o.out, '--out');
       const r = await runSweep(spec, { out: o.out, workers: o.workers, shard: o.shard, featurizer: classifierSource(spec.classifier), referenceImages: () => referenceImages(spec.reference) });
       process.stderr.write(`sweep: ${r.points.length} points (${r.computed} computed, ${r.cached} cached) in ${duration(r.seconds)}; rows in ${o.out}\n`);
     });
@@ -25,14 +28,9 @@ export function sweepCommands(program: Command): void {
     .description('join the rows of several sweep cache folders (e.g. shards); the same point twice must give the same row')
     .requiredOption('--out <file>', 'rows JSON file to write')
     .action((dirs: string[], o: { out: string }) => {
+      checkWritable(o.out, '--out');
       const rows = mergeRows(dirs);
       writeFileSync(o.out, `${JSON.stringify(rows, null, 2)}\n`);
       process.stderr.write(`merge: ${rows.length} rows from ${dirs.length} folders → ${o.out}\n`);
     });
-}
-
-function nonNegativeInt(v: string, name: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be an integer ≥ 0; got "${v}"`);
-  return n;
 }

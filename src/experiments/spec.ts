@@ -3,22 +3,25 @@
  * sweep covers, parsed from JSON with errors that name the bad value and the allowed ones.
  */
 import { METHODS, type MethodName } from '../guidance/term';
+import { METHOD_OPTIONS, guidanceTerm, modelOption } from '../guidance/methods';
 import { SAMPLERS, type SamplerName } from '../diffusion';
 
-/** Parameters each method accepts in a spec (γ comes from `gammas`; autoguidance/SIMS name a model instead). */
-export const METHOD_PARAMS: Record<MethodName, readonly string[]> = {
-  cfg: ['interval'],
-  sag: ['interval', 'layer', 'sigma', 'kernel', 'strategy', 'cutoff', 'fraction', 'side', 'seed'],
-  pag: ['interval', 'layers'],
-  seg: ['interval', 'sigma', 'layers'],
-  autoguidance: ['interval'],
-  icg: ['interval', 'variant', 'seed'],
-  tsg: ['interval', 's', 'alpha', 'seed'],
-  sims: ['interval'],
-};
+/** Parameters each method accepts in a spec: its builder's options but γ (from `gammas`), models (named apart) and functions. */
+export const METHOD_PARAMS: Record<MethodName, readonly string[]> = METHODS.reduce(
+  (acc, m) => ({
+    ...acc,
+    [m]: Object.entries(METHOD_OPTIONS[m])
+      .filter(([k, kind]) => k !== 'gamma' && kind !== 'model' && kind !== 'function')
+      .map(([k]) => k),
+  }),
+  {} as Record<MethodName, readonly string[]>,
+);
 
 /** The model role a method needs besides the positive model: autoguidance's guide, SIMS's negative. */
-export const OTHER_MODEL: Partial<Record<MethodName, 'guide' | 'negative'>> = { autoguidance: 'guide', sims: 'negative' };
+export const OTHER_MODEL: Partial<Record<MethodName, 'guide' | 'negative'>> = METHODS.reduce(
+  (acc, m) => (modelOption(m) ? { ...acc, [m]: modelOption(m) } : acc),
+  {} as Partial<Record<MethodName, 'guide' | 'negative'>>,
+);
 
 /** Metrics a sweep can compute per point. */
 export const METRICS = ['fid', 'kid', 'precisionRecall', 'classAccuracy'] as const;
@@ -68,6 +71,7 @@ export function parseSpec(json: unknown): SweepSpec {
   if (!Array.isArray(o.methods) || o.methods.length === 0) throw new Error(`methods must be a non-empty list of {method, params?}; got ${JSON.stringify(o.methods)}`);
   const methods = o.methods.map((m, i) => parseMethod(m, i));
   const gammas = numbers(o.gammas, 'gammas', (v) => Number.isFinite(v));
+  methods.forEach((m, i) => checkTerms(m, gammas, `methods[${i}]`));
   const seeds = numbers(o.seeds ?? [0], 'seeds', (v) => Number.isInteger(v) && v >= 0);
   const n = int(o.n, 'n', 2);
   const steps = int(o.steps ?? 18, 'steps', 1);
@@ -101,6 +105,17 @@ function parseMethod(json: unknown, i: number): MethodSpec {
   }
   if (role === undefined) return { method, params };
   return { method, params, [role]: str(o[role], `${where}.${role} (the ${role} model ${method} needs)`) };
+}
+
+/** Throws what building the method's term would throw at any of `gammas` (a bad value, a string for a list), before any work starts. */
+function checkTerms(m: MethodSpec, gammas: number[], where: string): void {
+  for (const gamma of gammas) {
+    try {
+      guidanceTerm(m.method, { ...m.params, gamma });
+    } catch (e) {
+      throw new Error(`${where}: ${(e as Error).message}`);
+    }
+  }
 }
 
 function record(v: unknown, name: string): Record<string, unknown> {

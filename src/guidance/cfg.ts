@@ -2,10 +2,14 @@
  * Classifier-free guidance (Ho & Salimans 2022): negative = the same model with the null label.
  */
 import { NULL_LABEL } from '../model/denoiser';
-import { GuidanceTerm, TermOptions, checkGamma, checkInterval } from './term';
+import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions } from './term';
+
+/** The options `cfg` accepts. */
+export const CFG_OPTIONS = TERM_OPTIONS;
 
 /** Returns the CFG term D_pos + γ(D(x; σ, c) − D(x; σ, ∅)); γ ≥ −1 (−1 = unconditional). */
 export function cfg(opts: TermOptions): GuidanceTerm {
+  checkOptions('cfg', opts, CFG_OPTIONS);
   return {
     method: 'cfg',
     gamma: checkGamma('cfg', opts.gamma, -1),

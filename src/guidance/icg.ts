@@ -4,10 +4,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser } from '../model/denoiser';
-import { GuidanceTerm, TermOptions, checkGamma, checkInterval, rowRng } from './term';
+import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions, rowRng } from './term';
 
 export const ICG_VARIANTS = ['random-class', 'gaussian'] as const;
 export type IcgVariant = (typeof ICG_VARIANTS)[number];
+
+/** The options `icg` accepts. */
+export const ICG_OPTIONS = { ...TERM_OPTIONS, variant: 'name', seed: 'integer' } as const;
 
 export interface IcgOptions extends TermOptions {
   variant?: IcgVariant;
@@ -37,6 +40,7 @@ export function classEmbeddingScale(model: Denoiser): number {
 
 /** Returns the ICG term (random class uniform over 0…classes−1, or Gaussian class embedding). */
 export function icg(opts: IcgOptions): GuidanceTerm {
+  checkOptions('icg', opts, ICG_OPTIONS);
   const variant = opts.variant ?? 'random-class';
   if (!ICG_VARIANTS.includes(variant)) throw new Error(`icg: unknown variant "${variant}"; variants: ${ICG_VARIANTS.join(', ')}`);
   const seed = opts.seed ?? 0;

@@ -4,19 +4,29 @@
 import type { Denoiser } from '../model/denoiser';
 import { GuidanceTerm, MethodName, TermOptions, checkGamma, checkInterval } from './term';
 
-/** Returns a term with negative D_other(x; σ, c); `other` must share imageSize, channels and classes. */
-export function otherModelTerm(method: MethodName, role: string, other: Denoiser, opts: TermOptions): GuidanceTerm {
+/**
+ * Returns a term with negative D_other(x; σ, c); `other` (option `option`, described as `role`) must share
+ * imageSize, channels and classes. A missing model is reported by `check`, before any sampling.
+ */
+export function otherModelTerm(
+  method: MethodName,
+  option: string,
+  role: string,
+  other: Denoiser | undefined,
+  opts: TermOptions,
+): GuidanceTerm {
   return {
     method,
     gamma: checkGamma(method, opts.gamma),
     interval: checkInterval(method, opts.interval),
     check(model) {
+      if (other === undefined || other === null) throw new Error(`${method} needs a model as option ${option} (${role}); none was given`);
       for (const key of ['imageSize', 'channels', 'classes'] as const) {
         if (other.config[key] !== model.config[key]) {
-          throw new Error(`${method}: the ${role} has ${key} ${other.config[key]} but the model has ${model.config[key]}; it must match`);
+          throw new Error(`${method}: the ${option} has ${key} ${other.config[key]} but the model has ${model.config[key]}; it must match`);
         }
       }
     },
-    plan: ({ x, labels }) => ({ negative: { model: other, x, labels } }),
+    plan: ({ x, labels }) => ({ negative: { model: other as Denoiser, x, labels } }),
   };
 }

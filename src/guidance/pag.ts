@@ -3,7 +3,11 @@
  * self-attention of chosen layers replaced by the identity (output = V).
  */
 import { identityProcessor } from '../model/attention/processors';
-import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkLayers, onLayers, resolveLayers } from './term';
+import { GuidanceTerm, TERM_OPTIONS, TermOptions } from './term';
+import { checkGamma, checkInterval, checkLayers, checkOptions, onLayers, resolveLayers } from './term';
+
+/** The options `pag` accepts. */
+export const PAG_OPTIONS = { ...TERM_OPTIONS, layers: 'layers' } as const;
 
 export interface PagOptions extends Partial<TermOptions> {
   /** Exact layer names (default: `mid.attn` for UNets, `blocks.1.attn` for DiTs); [] perturbs nothing. */
@@ -12,6 +16,7 @@ export interface PagOptions extends Partial<TermOptions> {
 
 /** Returns the PAG term (γ default 3 = diffusers pag_scale 3). */
 export function pag(opts: PagOptions = {}): GuidanceTerm {
+  checkOptions('pag', opts, PAG_OPTIONS);
   return {
     method: 'pag',
     gamma: checkGamma('pag', opts.gamma ?? 3),

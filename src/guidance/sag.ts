@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { captureProcessor } from '../model/attention/processors';
 import { maskedBlur, randomResetMask, removeHighFrequencies, squareResetMask } from '../analysis/filters';
 import { sagMask } from '../analysis/sag-mask';
-import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkLayers, resolveLayers, rowRng } from './term';
+import { GuidanceTerm, TERM_OPTIONS, TermOptions } from './term';
+import { checkGamma, checkInterval, checkLayers, checkOptions, resolveLayers, rowRng } from './term';
 
 export const SAG_STRATEGIES = ['sag-mask', 'global-blur', 'high-frequency', 'random-reset', 'square-reset', 'external-mask'] as const;
 export type SagStrategy = (typeof SAG_STRATEGIES)[number];
@@ -35,8 +36,23 @@ export interface SagOptions extends Partial<TermOptions> {
   seed?: number;
 }
 
+/** The options `sag` accepts: one layer (its mask), the blur and the ablation strategies' settings. */
+export const SAG_OPTIONS = {
+  ...TERM_OPTIONS,
+  layer: 'layer',
+  sigma: 'number',
+  kernel: 'integer',
+  strategy: 'name',
+  mask: 'function',
+  cutoff: 'number',
+  fraction: 'number',
+  side: 'integer',
+  seed: 'integer',
+} as const;
+
 /** Returns the SAG term (γ default 0.75 = diffusers sag_scale). */
 export function sag(opts: SagOptions = {}): GuidanceTerm {
+  checkOptions('sag', opts, SAG_OPTIONS);
   const { strategy = 'sag-mask', sigma = 1, kernel, cutoff = 0.5, fraction = 0.5, side = 16, seed = 0 } = opts;
   if (!SAG_STRATEGIES.includes(strategy)) throw new Error(`sag: unknown strategy "${strategy}"; strategies: ${SAG_STRATEGIES.join(', ')}`);
   if (!(sigma > 0 && Number.isFinite(sigma))) throw new Error(`sag: blur σ must be a finite number > 0; got ${sigma}`);

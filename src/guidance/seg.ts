@@ -6,7 +6,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { queryMapProcessor } from '../model/attention/processors';
 import type { AttentionLayerInfo } from '../model/attention/processors';
 import { gaussianBlur } from '../analysis/filters';
-import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkLayers, onLayers, resolveLayers } from './term';
+import { GuidanceTerm, TERM_OPTIONS, TermOptions } from './term';
+import { checkGamma, checkInterval, checkLayers, checkOptions, onLayers, resolveLayers } from './term';
+
+/** The options `seg` accepts. */
+export const SEG_OPTIONS = { ...TERM_OPTIONS, sigma: 'number', layers: 'layers' } as const;
 
 /** σ above this is SEG's infinite blur. */
 export const SEG_INFINITE_SIGMA = 9999;
@@ -30,6 +34,7 @@ export function blurQueries(q: tf.Tensor4D, layer: AttentionLayerInfo, sigma: nu
 
 /** Returns the SEG term (γ default 3 = seg_scale 3). */
 export function seg(opts: SegOptions = {}): GuidanceTerm {
+  checkOptions('seg', opts, SEG_OPTIONS);
   const sigma = opts.sigma ?? Infinity;
   if (typeof sigma !== 'number' || !(sigma > 0)) throw new Error(`seg: σ must be > 0 (Infinity or > ${SEG_INFINITE_SIGMA} for infinite blur); got ${sigma}`);
   const processor = queryMapProcessor((q, layer) => blurQueries(q, layer, sigma));

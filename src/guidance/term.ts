@@ -66,6 +66,54 @@ export interface TermOptions {
   interval?: [number, number];
 }
 
+/** The kind of value a method option takes (checked before a term is built, so a string is never read as a list). */
+export type OptionKind = 'number' | 'integer' | 'name' | 'layer' | 'layers' | 'interval' | 'model' | 'function';
+
+/** The options a method accepts, by name, with their kinds. */
+export type OptionTable = Readonly<Record<string, OptionKind>>;
+
+/** The options every term accepts. */
+export const TERM_OPTIONS: OptionTable = { gamma: 'number', interval: 'interval' };
+
+const KINDS: Record<OptionKind, { text: string; ok: (v: unknown) => boolean }> = {
+  number: { text: 'a number', ok: (v) => typeof v === 'number' },
+  integer: { text: 'an integer', ok: (v) => Number.isInteger(v) },
+  name: { text: 'a non-empty string', ok: (v) => typeof v === 'string' && v !== '' },
+  layer: { text: 'one attention layer name (a string, e.g. "mid.attn")', ok: (v) => typeof v === 'string' && v !== '' },
+  layers: {
+    text: 'a list of attention layer names (e.g. ["mid.attn"])',
+    ok: (v) => Array.isArray(v) && v.every((l) => typeof l === 'string' && l !== ''),
+  },
+  interval: {
+    text: 'a list of two numbers [lo, hi]',
+    ok: (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number'),
+  },
+  model: { text: 'a Denoiser (a loaded model)', ok: (v) => typeof v === 'object' && v !== null && 'config' in v && 'net' in v },
+  function: { text: 'a function', ok: (v) => typeof v === 'function' },
+};
+
+/** Returns a value as an error message shows it: JSON for plain data, its kind otherwise. */
+export function showValue(v: unknown): string {
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return 'an object';
+  return v === undefined ? 'undefined' : JSON.stringify(v);
+}
+
+/**
+ * Throws naming the first option of `opts` that `method` does not accept (listing those it does) or whose value has the wrong kind;
+ * undefined values count as absent.
+ */
+export function checkOptions(method: MethodName, opts: object, table: OptionTable): void {
+  for (const [key, value] of Object.entries(opts)) {
+    const kind = table[key];
+    if (kind === undefined) throw new Error(`${method}: unknown option "${key}"; ${method} options: ${Object.keys(table).join(', ')}`);
+    if (value !== undefined && !KINDS[kind].ok(value)) {
+      throw new Error(`${method}: option ${key} must be ${KINDS[kind].text}; got ${showValue(value)}`);
+    }
+  }
+}
+
 /** Returns γ after checking it is finite and ≥ `min` (0 for perturbation methods; CFG allows −1 = unconditional). */
 export function checkGamma(method: MethodName, gamma: number, min = 0): number {
   if (typeof gamma !== 'number' || !Number.isFinite(gamma) || gamma < min) {
@@ -77,9 +125,11 @@ export function checkGamma(method: MethodName, gamma: number, min = 0): number {
 /** Returns the interval after checking 0 ≤ lo < hi (hi may be Infinity), or null when none is given. */
 export function checkInterval(method: MethodName, interval: [number, number] | undefined): [number, number] | null {
   if (interval === undefined) return null;
-  const [lo, hi] = interval;
-  if (interval.length !== 2 || !(lo >= 0) || !(hi > lo) || !Number.isFinite(lo)) {
-    throw new Error(`${method}: the σ interval (lo, hi] needs 0 ≤ lo < hi; got [${interval.join(', ')}] (empty or inverted)`);
+  const [lo, hi] = Array.isArray(interval) ? interval : [];
+  const numbers = Array.isArray(interval) && interval.length === 2 && typeof lo === 'number' && typeof hi === 'number';
+  if (!numbers || !(lo >= 0) || !(hi > lo) || !Number.isFinite(lo)) {
+    const shown = Array.isArray(interval) ? `[${interval.join(', ')}] (empty or inverted)` : showValue(interval);
+    throw new Error(`${method}: the σ interval (lo, hi] needs 0 ≤ lo < hi; got ${shown}`);
   }
   return [lo, hi];
 }

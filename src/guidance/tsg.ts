@@ -4,7 +4,10 @@
  * the quantity the sampler steps in; t_emb is the network's noise features (`noiseEmbOffset`).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GuidanceTerm, TermOptions, checkGamma, checkInterval, rowRng } from './term';
+import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions, rowRng } from './term';
+
+/** The options `tsg` accepts. */
+export const TSG_OPTIONS = { ...TERM_OPTIONS, s: 'number', alpha: 'number', seed: 'integer' } as const;
 
 export interface TsgOptions extends TermOptions {
   /** Perturbation scale s ≥ 0. */
@@ -17,6 +20,7 @@ export interface TsgOptions extends TermOptions {
 
 /** Returns the TSG term. */
 export function tsg(opts: TsgOptions): GuidanceTerm {
+  checkOptions('tsg', opts, TSG_OPTIONS);
   const { s, alpha, seed = 0 } = opts;
   if (!(s >= 0 && Number.isFinite(s))) throw new Error(`tsg: s must be a finite number ≥ 0; got ${s}`);
   if (!Number.isFinite(alpha)) throw new Error(`tsg: α must be finite; got ${alpha}`);

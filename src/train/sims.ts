@@ -62,7 +62,9 @@ export async function sampleSyntheticChunks(opts: SimsOptions, shard: Shard = { 
   let done = 0;
   for (const [start, count] of mine) {
     const file = chunkFile(out, start);
-    if (!existsSync(file)) {
+    if (existsSync(file)) {
+      checkChunk(file, opts, start, count, (await loadCheckpoint(file)).metadata.config);
+    } else {
       const indices = Array.from({ length: count }, (_, i) => start + i);
       const x = await sample({ model: base.model, indices, labels: classes > 0 ? Array.from(labels.subarray(start, start + count)) : undefined, steps, sampler: 'heun', seed, batchSize: 50 });
       const data = x.dataSync() as Float32Array;
@@ -75,6 +77,24 @@ export async function sampleSyntheticChunks(opts: SimsOptions, shard: Shard = { 
   progress.done();
 }
 
+/**
+ * Throws, with the saved and the new values side by side, when the chunk in `file` was sampled with other settings than `opts` asks
+ * for.
+ */
+function checkChunk(file: string, opts: SimsOptions, start: number, count: number, saved: unknown): void {
+  const s = (saved ?? {}) as Record<string, unknown>;
+  const now: Record<string, unknown> = { base: opts.base.digest, steps: opts.steps, seed: opts.seed, start, count };
+  const diff = Object.keys(now)
+    .filter((k) => s[k] !== now[k])
+    .map((k) => `  ${k}: saved ${JSON.stringify(s[k])}, now ${JSON.stringify(now[k])}`);
+  if (diff.length > 0) {
+    throw new Error(
+      `${file} was sampled with other settings:\n${diff.join('\n')}\n` +
+        'rerun with the saved values (--base, --steps, --seed, --synthetic), or use another --out',
+    );
+  }
+}
+
 /** Returns the synthetic set (balanced labels), sampling only the chunks not already saved in `out`. */
 export async function syntheticSet(opts: SimsOptions): Promise<Dataset> {
   const { base, synthetic, out } = opts;
@@ -84,8 +104,7 @@ export async function syntheticSet(opts: SimsOptions): Promise<Dataset> {
   for (const [start] of chunks(synthetic)) {
     const file = chunkFile(out, start);
     const ck = await loadCheckpoint(file);
-    const from = (ck.metadata.config as { base?: string }).base;
-    if (from !== base.digest) throw new Error(`${file} was sampled from another base model (${String(from)}), not ${base.digest}`);
+    checkChunk(file, opts, start, Math.min(CHUNK, synthetic - start), ck.metadata.config);
     images.set(ck.tensors.images.data, start * size * size);
   }
   return { name: `sims-synthetic-${base.digest.slice(0, 12)}`, images, labels: syntheticLabels(opts), count: synthetic, height: 32, width: 32, channels: 1, classes: Math.max(base.model.config.classes, 1) };

@@ -17,6 +17,7 @@ import { PowerEma } from './ema';
 import type { BackendChoice } from '../backend';
 import { EDM_LOSS, LossOptions } from './loss';
 import { Progress } from './progress';
+import { type RunSettings, runSettings, settingsConflicts } from './settings';
 import { ShardWorkers, flatten, shardGradients, type StepData } from './shards';
 
 export interface TrainOptions {
@@ -73,6 +74,9 @@ export const runFiles = {
   ema: (out: string, sigmaRel: number) => join(out, `final-ema${sigmaRel.toFixed(3)}.safetensors`),
 };
 
+/** The first line of a run's loss log. */
+export const LOG_HEADER = 'step,images,loss,images_per_s';
+
 /** Returns a short tag for a fraction of training, e.g. `T-16` for 1/16 and `T` for 1. */
 export function snapshotTag(frac: number): string {
   if (frac === 1) return 'T';
@@ -97,6 +101,7 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
   const ema = new PowerEma(opts.sigmaRels, params);
   const optimizer = new Adam(params);
   const totalSteps = Math.ceil(opts.images / opts.batch);
+  const settings = runSettings(ds, trainIdx, opts);
   let step = 0;
   let elapsed = 0;
 
@@ -122,12 +127,36 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
     assign(optimizer.m, 'adam.m/');
     assign(optimizer.v, 'adam.v/');
     optimizer.step = step;
-    const before = (st.metadata.training as { totalImages?: number }).totalImages;
-    if (before !== undefined && before !== opts.images) process.stderr.write(`note: T changes from ${before} to ${opts.images} images; snapshots already written keep their files\n`);
+    const saved = st.metadata.training as { totalImages?: number; settings?: RunSettings };
+    const conflicts = saved.settings ? settingsConflicts(saved.settings, settings) : [];
+    if (conflicts.length > 0) {
+      throw new Error(
+        `${statePath} was trained with other settings, which would make a different run:\n${conflicts.join('\n')}\n` +
+          'rerun with the saved values, or use another --out',
+      );
+    }
+    if (totalSteps < step || (totalSteps === step && !existsSync(runFiles.ema(opts.out, opts.exportSigmaRel)))) {
+      const seen = step * opts.batch;
+      throw new Error(
+        `${opts.out} has already trained on ${seen} images (step ${step}, T saved ${saved.totalImages ?? 'unknown'}); ` +
+          `images ${opts.images} ends at step ${totalSteps}: give more than ${seen} images to continue it, or use another --out`,
+      );
+    }
+    if (saved.totalImages !== undefined && saved.totalImages !== opts.images) {
+      process.stderr.write(`note: T changes from ${saved.totalImages} to ${opts.images} images; ` +
+        'snapshots already written keep their files\n');
+    }
+    if (saved.settings && saved.settings.workers !== opts.workers) {
+      process.stderr.write(
+        `note: workers change from ${saved.settings.workers} to ${opts.workers}; ` +
+          "the shards' gradients are summed in another order, so the result may differ in the last bits\n",
+      );
+    }
     process.stderr.write(`resuming ${opts.out} at step ${step}/${totalSteps} (${step * opts.batch} images)\n`);
     truncateLog(runFiles.log(opts.out), step);
   } else {
-    appendFileSync(runFiles.log(opts.out), 'step,images,loss,images_per_s\n');
+    // No saved state: whatever a log holds is from a run that died before its first save, and this run starts over.
+    writeFileSync(runFiles.log(opts.out), `${LOG_HEADER}\n`);
   }
 
   const saveState = async (): Promise<void> => {
@@ -140,7 +169,7 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
     for (const [name, v] of optimizer.v) tensors[`adam.v/${name}`] = { data: v.dataSync() as Float32Array, shape: v.shape };
     await saveCheckpoint(statePath, tensors, {
       config: opts.config as unknown as Record<string, unknown>,
-      training: { step, images: step * opts.batch, totalImages: opts.images, elapsedSeconds: elapsed, command: opts.command },
+      training: { step, images: step * opts.batch, totalImages: opts.images, elapsedSeconds: elapsed, command: opts.command, settings },
     });
   };
 
@@ -236,12 +265,12 @@ export async function stateDenoiser(out: string, sigmaRel: number): Promise<{ mo
 
 /**
  * Drops the loss-log lines written after `step` (the steps a killed run logged after its last saved
- * state, which the resumed run computes and logs again), so each step appears in the log once.
+ * state, which the resumed run computes and logs again), so each step appears in the log once; the
+ * log keeps one header line, written when the file is missing or empty.
  */
 export function truncateLog(path: string, step: number): void {
-  if (!existsSync(path)) return;
-  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
-  writeFileSync(path, [header, ...lines.filter((l) => Number(l.split(',')[0]) <= step)].join('\n') + '\n');
+  const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l !== '' && l !== LOG_HEADER) : [];
+  writeFileSync(path, [LOG_HEADER, ...lines.filter((l) => Number(l.split(',')[0]) <= step)].join('\n') + '\n');
 }
 
 /** Returns the tensors of a training state whose names start with `prefix`, keyed by the rest of the name. */

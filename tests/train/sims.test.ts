@@ -37,9 +37,13 @@ test('SIMS: synthetic set sampled once (balanced labels), negatives fine-tuned f
   const ds = await syntheticSet(opts);
   assert.equal(statSync(chunk).mtimeMs, before);
   assert.deepEqual(Array.from(ds.labels.subarray(0, 12)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
-  // Chunks sampled from another base are refused.
+  // Chunks sampled from another base, or with other steps, seed or size, are refused with the saved and new values.
   const other = await tinyBase(dir, 2);
-  await assert.rejects(syntheticSet({ ...opts, base: other }), /was sampled from another base model/);
+  await assert.rejects(syntheticSet({ ...opts, base: other }), /was sampled with other settings:\n {2}base: saved "\w+", now "\w+"/);
+  await assert.rejects(syntheticSet({ ...opts, steps: 4, seed: 1 }), /synthetic-0\.safetensors was sampled with other settings:\n {2}steps: saved 2, now 4\n {2}seed: saved 3, now 1\n/);
+  await assert.rejects(syntheticSet({ ...opts, synthetic: 30 }), /count: saved 20, now 30/);
+  // A budget rerun with another learning rate is refused by its training run.
+  await assert.rejects(runSims({ ...opts, lr: 2e-3 }), /lr: saved 0\.001, now 0\.002/);
 });
 
 test('SIMS: synthetic shards sampled by separate calls assemble the same set as one call', async () => {
