@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { initBackend } from '../src/backend';
 import { Rng, randomNormal, sampleNoise } from '../src/random';
 import * as tf from '@tensorflow/tfjs-core';
+import { testBackend } from './test-backend';
 
 const draw = (rng: Rng, n: number) => Array.from({ length: n }, () => rng.nextUint32());
 
@@ -51,7 +52,7 @@ test('normal draws have mean 0, variance 1, the normal tail mass, and uncorrelat
 });
 
 test('randomNormal and sampleNoise: shapes, streams, and rows that depend only on (seed, index)', async () => {
-  await initBackend('wasm');
+  await initBackend(testBackend());
   const t = randomNormal([2, 3], 5, 9);
   assert.deepEqual(t.shape, [2, 3]);
   assert.deepEqual(Array.from(t.dataSync()), Array.from(new Rng(5, 9).normals(6)));

@@ -1,3 +1,3 @@
-export { initBackend, parseBackendChoice, BACKEND_CHOICES } from './select';
+export { initBackend, parseBackendChoice, shareCoresWithWorkers, BACKEND_CHOICES } from './select';
 export type { BackendChoice } from './select';
 export { registerWasmKernels } from './wasm-kernels';

@@ -1,7 +1,11 @@
 /**
  * Chooses and initialises the tfjs backend: GUIDANCE_LAB_BACKEND=auto|wasm|cpu|tensorflow|tensorflow-gpu.
- * `auto` prefers tfjs-node-gpu, then tfjs-node (optional dependencies), else wasm.
+ * `auto` prefers tfjs-node-gpu, then tfjs-node (optional dependencies), else wasm; a native package is
+ * only required once its addon file exists, so an addon-less install never half-registers its kernels.
  */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's node bundle has no gradients, and its register_all_gradients is an ES module that a
 // compiled CommonJS require cannot load; the union package's node bundle registers them all.
@@ -11,26 +15,69 @@ import { registerWasmKernels } from './wasm-kernels';
 export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
+type NativeChoice = 'tensorflow' | 'tensorflow-gpu';
+const NATIVE_PACKAGES: Record<NativeChoice, string> = { 'tensorflow-gpu': '@tensorflow/tfjs-node-gpu', tensorflow: '@tensorflow/tfjs-node' };
+
 let chosen: Promise<string> | null = null;
 
-function tryRequire(name: string): boolean {
+/** Returns the addon file a tfjs-node package loads (the path its own index.js computes), or null when the package is absent. */
+function addonFile(pkg: string): string | null {
+  let pkgJson: string;
   try {
-    require(name);
-    return true;
+    pkgJson = require.resolve(`${pkg}/package.json`);
   } catch {
-    return false;
+    return null;
   }
+  const preGyp = require(require.resolve('@mapbox/node-pre-gyp', { paths: [dirname(pkgJson)] })) as { find(packageJson: string): string };
+  return preGyp.find(pkgJson);
+}
+
+/** Returns how to get a native package's addon built or installed. */
+function remedy(choice: NativeChoice): string {
+  return choice === 'tensorflow'
+    ? 'build it with "npm run native" (from TensorFlow\'s Python wheel), or reinstall @tensorflow/tfjs-node where its install can download'
+    : 'install @tensorflow/tfjs-node-gpu where its install can download libtensorflow with CUDA ("npm run native" builds the CPU package only)';
+}
+
+/**
+ * Loads a native package; returns null when it loaded, else why not (the missing file or the load error, and
+ * the command that builds it). TensorFlow's C++ logging is quietened first unless TF_CPP_MIN_LOG_LEVEL is set.
+ */
+function loadNative(choice: NativeChoice): string | null {
+  const pkg = NATIVE_PACKAGES[choice];
+  const addon = addonFile(pkg);
+  if (addon === null) return `${pkg} is not installed (an optional dependency whose install downloads libtensorflow); ${remedy(choice)}`;
+  if (!existsSync(addon)) return `${pkg} has no addon: ${addon} is missing; ${remedy(choice)}`;
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  try {
+    require(pkg);
+    return null;
+  } catch (err) {
+    return `${pkg} failed to load its addon ${addon}: ${(err as Error).message.split('\n')[0]}; ${remedy(choice)}`;
+  }
+}
+
+/**
+ * Gives each of `workers` threads that share this machine's cores its share of TensorFlow's (process-wide) intra-op
+ * pool: one thread each when the workers fill the cores. Only takes effect before the native backend loads, and
+ * never overrides TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS set by the user; returns the intra-op count in force
+ * (undefined: TensorFlow's default, one per core).
+ */
+export function shareCoresWithWorkers(workers: number): string | undefined {
+  if (workers > 1) {
+    process.env.TF_NUM_INTRAOP_THREADS ??= String(Math.max(1, Math.floor(availableParallelism() / workers)));
+    process.env.TF_NUM_INTEROP_THREADS ??= '1';
+  }
+  return process.env.TF_NUM_INTRAOP_THREADS;
 }
 
 async function activate(choice: BackendChoice): Promise<string> {
   switch (choice) {
     case 'tensorflow-gpu':
     case 'tensorflow': {
-      const pkg = choice === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
-      if (!tryRequire(pkg)) {
-        throw new Error(`GUIDANCE_LAB_BACKEND=${choice} needs ${pkg}, which did not load (it is an optional dependency whose install downloads libtensorflow); use one of ${BACKEND_CHOICES.join(', ')}`);
-      }
-      await tf.setBackend('tensorflow');
+      const why = loadNative(choice);
+      if (why !== null) throw new Error(`GUIDANCE_LAB_BACKEND=${choice}: ${why}; or use one of ${BACKEND_CHOICES.join(', ')}`);
+      if (!(await tf.setBackend('tensorflow'))) throw new Error(`GUIDANCE_LAB_BACKEND=${choice}: the tensorflow backend failed to initialise`);
       return choice;
     }
     case 'cpu':
@@ -45,8 +92,7 @@ async function activate(choice: BackendChoice): Promise<string> {
       return 'wasm';
     case 'auto':
       for (const native of ['tensorflow-gpu', 'tensorflow'] as const) {
-        const pkg = native === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
-        if (tryRequire(pkg) && (await tf.setBackend('tensorflow'))) return native;
+        if (loadNative(native) === null && (await tf.setBackend('tensorflow'))) return native;
       }
       return activate('wasm');
   }

@@ -4,6 +4,8 @@
  */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { shareCoresWithWorkers } from '../backend';
 import { classifierSource, mergeRows, parseShard, parseSpec, referenceImages, runSweep } from '../experiments';
 import { duration } from '../train/progress';
 import { workers } from './options';
@@ -20,6 +22,7 @@ export function sweepCommands(program: Command): void {
     .action(async (file: string, o: { out: string; workers?: number; shard?: ReturnType<typeof parseShard> }) => {
       const spec = parseSpec(readJson(file));
       checkWritableDir(o.out, '--out');
+      shareCoresWithWorkers(o.workers ?? availableParallelism());
       const r = await runSweep(spec, { out: o.out, workers: o.workers, shard: o.shard, featurizer: classifierSource(spec.classifier), referenceImages: () => referenceImages(spec.reference) });
       process.stderr.write(`sweep: ${r.points.length} points (${r.computed} computed, ${r.cached} cached) in ${duration(r.seconds)}; rows in ${o.out}\n`);
     });

@@ -3,7 +3,7 @@
  */
 import type { Command } from 'commander';
 import { loadDataset, splitDataset } from '../data';
-import { initBackend } from '../backend';
+import { initBackend, shareCoresWithWorkers } from '../backend';
 import { preset } from '../model/presets';
 import { DEFAULT_TRAIN, train } from '../train/trainer';
 import { duration } from '../train/progress';
@@ -34,6 +34,7 @@ export function trainCommand(program: Command): void {
         throw new Error(`--workers ${o.workers} is more than --batch ${o.batch}: each worker needs at least one row of the batch`);
       }
       checkWritableDir(o.out, '--out');
+      shareCoresWithWorkers(o.workers);
       await initBackend();
       const ds = await loadDataset(o.dataset);
       const split = splitDataset(ds, { heldOut: 0.1, seed: 0 });

@@ -14,6 +14,7 @@ import { attentionProbs, defaultProcessor, type AttentionProcessor } from '../..
 import type { Denoiser } from '../../src/model/denoiser';
 import { createDenoiser } from '../../src/model/factory';
 import { randomNormal } from '../../src/random';
+import { testBackend } from '../test-backend';
 
 /** A tiny DiT: 4×4 tokens (patch 8), two blocks of two heads. */
 let model: Denoiser;
@@ -67,7 +68,7 @@ describe('attention recorder', () => {
   const sigmas = [2.5, 1.0, 0.3];
 
   before(async () => {
-    await initBackend('wasm');
+    await initBackend(testBackend());
     model = createDenoiser({ arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 32, depth: 2, heads: 2 }, 7);
     x = randomNormal([BATCH, 32, 32, 1], 3) as tf.Tensor4D;
   });
@@ -166,7 +167,7 @@ describe('attention maps', () => {
   let probs: tf.Tensor4D;
   let p: Float32Array;
   before(async () => {
-    await initBackend('wasm');
+    await initBackend(testBackend());
     probs = tf.softmax(randomNormal([2, 2, 6, 6], 11)) as tf.Tensor4D;
     p = probs.dataSync() as Float32Array;
   });

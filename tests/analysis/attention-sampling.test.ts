@@ -6,9 +6,10 @@ import { createDenoiser } from '../../src/model/factory';
 import { karrasSigmas } from '../../src/diffusion';
 import { sample, cfg } from '../../src/guidance';
 import { createAttentionRecorder } from '../../src/analysis/attention-maps';
+import { testBackend } from '../test-backend';
 
 before(async () => {
-  await initBackend('wasm');
+  await initBackend(testBackend());
 });
 
 test('attention captured during a real guided sampling run: chosen σ only, rows sum to 1, bounded memory', async () => {

@@ -14,6 +14,7 @@ import {
   squareResetMask,
 } from '../../src/analysis/filters';
 import ref from '../reference/gaussian.json';
+import { testBackend } from '../test-backend';
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length);
@@ -37,7 +38,7 @@ function image(h: number, w: number, f: (y: number, x: number) => number): tf.Te
 
 describe('filters', () => {
   before(async () => {
-    await initBackend('wasm');
+    await initBackend(testBackend());
   });
 
   it('SEG Gaussian kernel sizes and weights match gaussian.json', () => {

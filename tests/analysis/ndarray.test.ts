@@ -11,10 +11,11 @@ import {
   tensorToNdarray,
   toFloat64Ndarray,
 } from '../../src/analysis/ndarray';
+import { testBackend } from '../test-backend';
 
 describe('ndarray conversions', () => {
   before(async () => {
-    await initBackend('wasm');
+    await initBackend(testBackend());
   });
 
   it('tensor → ndarray → tensor round-trips values and shape, without aliasing', () => {

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { interpolationMatrix, resizeImages, resizeMaps } from '../../src/analysis/resample';
 import ref from '../reference/upsample.json';
+import { testBackend } from '../test-backend';
 
 function maxAbsDiff(a: ArrayLike<number>, b: number[]): number {
   assert.equal(a.length, b.length);
@@ -14,7 +15,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: number[]): number {
 
 describe('resample (PyTorch interpolate, align_corners=False)', () => {
   before(async () => {
-    await initBackend('wasm');
+    await initBackend(testBackend());
   });
 
   for (const method of ['nearest', 'bilinear', 'bicubic'] as const) {

@@ -4,10 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { sagMask } from '../../src/analysis/sag-mask';
 import ref from '../reference/sag_mask.json';
+import { testBackend } from '../test-backend';
 
 describe('sagMask', () => {
   before(async () => {
-    await initBackend('wasm');
+    await initBackend(testBackend());
   });
 
   it('matches sag_mask.json on the 4×4 grid and resizes it by nearest to 16×16', () => {

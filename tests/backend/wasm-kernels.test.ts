@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { Rng } from '../../src/random';
 
+// Tests of guidance-lab's wasm kernels against tfjs's cpu kernels: wasm-only whatever GUIDANCE_LAB_BACKEND says.
 before(async () => {
   await initBackend('wasm');
 });

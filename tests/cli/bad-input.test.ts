@@ -9,6 +9,7 @@ import { createDenoiser } from '../../src/model/factory';
 import type { ModelConfig } from '../../src/model/denoiser';
 import { saveModel } from '../../src/model/io';
 import { runFiles } from '../../src/train/trainer';
+import { testBackend } from '../test-backend';
 
 const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
 const TINY: ModelConfig = { arch: 'unet', imageSize: 32, channels: 1, classes: 10, widths: [8, 16, 16], attentionLevels: [1, 2], heads: 2, blocks: 1 };
@@ -16,7 +17,7 @@ let dir: string;
 let model: string;
 
 before(async () => {
-  await initBackend('wasm');
+  await initBackend(testBackend());
   dir = mkdtempSync(join(tmpdir(), 'gl-bad-'));
   model = join(dir, 'tiny.safetensors');
   await saveModel(model, TINY, createDenoiser(TINY, 1).net.params.snapshot(), { images: 8 }, 'F32');
@@ -24,7 +25,7 @@ before(async () => {
 
 /** Runs the CLI; `started` says whether it got as far as starting the tensor backend (the start of any real work). */
 function cli(args: string[], env: Record<string, string> = {}): { status: number | null; stderr: string; started: boolean } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: 60000, env: { ...process.env, GUIDANCE_LAB_BACKEND: 'wasm', ...env } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: 60000, env: { ...process.env, GUIDANCE_LAB_BACKEND: testBackend(), ...env } });
   return { status: r.status, stderr: r.stderr, started: r.stderr.includes('tfjs backend') };
 }
 

@@ -9,6 +9,7 @@ import { createDenoiser } from '../../src/model/factory';
 import type { ModelConfig } from '../../src/model/denoiser';
 import { saveModel } from '../../src/model/io';
 import { pngSize } from '../../src/viz/png';
+import { testBackend } from '../test-backend';
 
 const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
 const TINY: ModelConfig = { arch: 'unet', imageSize: 32, channels: 1, classes: 10, widths: [8, 16, 16], attentionLevels: [1, 2], heads: 2, blocks: 1 };
@@ -16,14 +17,14 @@ let dir: string;
 let model: string;
 
 before(async () => {
-  await initBackend('wasm');
+  await initBackend(testBackend());
   dir = mkdtempSync(join(tmpdir(), 'gl-cli-'));
   model = join(dir, 'tiny.safetensors');
   await saveModel(model, TINY, createDenoiser(TINY, 1).net.params.snapshot(), {}, 'F32');
 });
 
 function cli(...args: string[]): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', env: { ...process.env, GUIDANCE_LAB_BACKEND: 'wasm' } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', env: { ...process.env, GUIDANCE_LAB_BACKEND: testBackend() } });
   return { status: r.status, stderr: r.stderr };
 }
 

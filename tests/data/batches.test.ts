@@ -2,6 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src/backend';
 import { batchIterator, datasetFromBytes, toTensor } from '../../src/data';
+import { testBackend } from '../test-backend';
 
 // 10 images whose pixel bytes are their index (so image i is the constant 2i/255 − 1 inside the border).
 const N = 10;
@@ -9,7 +10,7 @@ const ds = datasetFromBytes('tiny', Uint8Array.from({ length: N * 784 }, (_, i) 
 const valueOf = (i: number) => (2 * i) / 255 - 1;
 
 before(async () => {
-  await initBackend('wasm');
+  await initBackend(testBackend());
 });
 
 test('toTensor gives [n, 32, 32, 1] float32 images and int32 labels for the given indices', () => {

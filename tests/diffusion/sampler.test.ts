@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { DenoiseFn, karrasSigmas, solve } from '../../src/diffusion';
 import { sampleNoise } from '../../src/random';
+import { testBackend } from '../test-backend';
 
 // Data ~ N(μ, s²) per pixel: the ideal denoiser is D(x; σ) = (s²x + σ²μ)/(s² + σ²), and the
 // probability-flow ODE has the closed-form solution x(0) = μ + (x(σ₀) − μ)·s/√(s² + σ₀²).
@@ -21,7 +22,7 @@ function moments(v: Float32Array): { mean: number; variance: number } {
 
 describe('solve (Euler, Heun)', () => {
   before(async () => {
-    await initBackend('wasm');
+    await initBackend(testBackend());
   });
 
   const noise = (): tf.Tensor4D => sampleNoise([32, 32, 1], 7, Array.from({ length: 16 }, (_, i) => i)) as tf.Tensor4D;

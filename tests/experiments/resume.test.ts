@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { initBackend } from '../../src/backend';
 import { runSweep, type SweepRow } from '../../src/experiments';
 import { options, saveTiny, smallSpec } from './helpers';
+import { testBackend } from '../test-backend';
 
 const CHILD = join(__dirname, 'sweep-child.ts');
 const env = { ...process.env, GUIDANCE_LAB_QUIET: '1' };
 let dir = '';
 let model = '';
 before(async () => {
-  await initBackend('wasm');
+  await initBackend(testBackend());
   dir = mkdtempSync(join(tmpdir(), 'gl-resume-'));
   model = await saveTiny(dir);
 });

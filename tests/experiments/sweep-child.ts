@@ -2,9 +2,10 @@
 import { initBackend } from '../../src/backend';
 import { runSweep } from '../../src/experiments';
 import { options, projection, smallSpec } from './helpers';
+import { testBackend } from '../test-backend';
 
 async function main(): Promise<void> {
-  await initBackend('wasm');
+  await initBackend(testBackend());
   const r = await runSweep(smallSpec(process.argv[3]), options(process.argv[2], { featurizer: projection({ dims: 12, seed: 3, delayMs: 150 }), workers: Number(process.argv[4]) }));
   process.stdout.write(JSON.stringify({ computed: r.computed, cached: r.cached }));
 }

@@ -12,11 +12,12 @@ import { cfg } from '../../src/guidance/cfg';
 import { classAccuracy, fid, kid, precisionRecall } from '../../src/metrics';
 import { projectionFeaturizer } from './fake-featurizer';
 import { options, projection, saveTiny, smallSpec } from './helpers';
+import { testBackend } from '../test-backend';
 
 let dir = '';
 let model = '';
 before(async () => {
-  await initBackend('wasm');
+  await initBackend(testBackend());
   dir = mkdtempSync(join(tmpdir(), 'gl-sweep-'));
   model = await saveTiny(dir);
 });

@@ -9,12 +9,13 @@ import { autoguidance, cfg, guidanceTerm, guidedDenoiser, pag, sag, sample, seg,
 import { createDenoiser } from '../../src/model/factory';
 import ref from '../reference/sag_mask.json';
 import { TINY_DIT, TINY_UNET, input, maxDiff, tinyModel } from './helpers';
+import { testBackend } from '../test-backend';
 
 describe('guidance engine', () => {
   let dit: Denoiser;
   let unet: Denoiser;
   before(async () => {
-    await initBackend('wasm');
+    await initBackend(testBackend());
     dit = tinyModel(TINY_DIT, 1);
     unet = tinyModel(TINY_UNET, 6);
   });

@@ -4,10 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { classEmbeddingScale, guidedDenoiser, icg } from '../../src/guidance';
 import { TINY_DIT, input, maxDiff, tinyModel } from './helpers';
+import { testBackend } from '../test-backend';
 
 describe('icg', () => {
   before(async () => {
-    await initBackend('wasm');
+    await initBackend(testBackend());
   });
 
   it('is unguided when the random class always equals the true class (a one-class model), guided otherwise', () => {

@@ -6,6 +6,7 @@ import { Denoiser, NULL_LABEL } from '../../src/model/denoiser';
 import { identityProcessor } from '../../src/model/attention/processors';
 import { autoguidance, cfg, guidedDenoiser, icg, pag, sag, sample, seg, sims, tsg, GuidanceTerm, SAG_STRATEGIES } from '../../src/guidance';
 import { TINY_DIT, TINY_UNET, input, maxDiff, tinyModel } from './helpers';
+import { testBackend } from '../test-backend';
 
 describe('guidance methods', () => {
   // Parameter names are global in tfjs: at most one model per architecture is alive at a time,
@@ -13,7 +14,7 @@ describe('guidance methods', () => {
   let dit: Denoiser;
   let unet: Denoiser;
   before(async () => {
-    await initBackend('wasm');
+    await initBackend(testBackend());
     dit = tinyModel(TINY_DIT, 1);
     unet = tinyModel(TINY_UNET, 6);
   });

@@ -6,9 +6,10 @@ import { sample } from '../../src/guidance/sample';
 import { parseSpec } from '../../src/experiments';
 import type { Denoiser } from '../../src/model/denoiser';
 import { TINY_UNET, tinyModel } from './helpers';
+import { testBackend } from '../test-backend';
 
 before(async () => {
-  await initBackend('wasm');
+  await initBackend(testBackend());
 });
 
 const LIST = /option layers must be a list of attention layer names \(e\.g\. \["mid\.attn"\]\); got "mid\.attn"/;

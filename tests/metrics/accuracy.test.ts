@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { classAccuracy } from '../../src/metrics/accuracy';
+import { testBackend } from '../test-backend';
 
 describe('classAccuracy', () => {
   before(async () => {
-    await initBackend('wasm');
+    await initBackend(testBackend());
   });
 
   it('takes the argmax of logits [n, classes] (tensor or rows) or predicted labels [n]', () => {

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { loadDataset, splitDataset } from '../../src/data';
 import { CLASSIFIER_SPLIT, referenceStats, type ReferenceSplit } from '../../src/metrics/classifier';
+import { testBackend } from '../test-backend';
 
 /** A stand-in classifier whose two features are the mean of the top and of the bottom half of the image. */
 const digest = 'ab'.repeat(32);
@@ -20,7 +21,7 @@ const halves = {
 
 describe('referenceStats', () => {
   before(async () => {
-    await initBackend('wasm');
+    await initBackend(testBackend());
   });
 
   it('computes mu and sigma (N − 1) of the split features, caches them under the digest, then reads the cache', async () => {

@@ -8,6 +8,7 @@ import { loadDataset, splitDataset, toTensor } from '../../src/data';
 import { loadCheckpoint } from '../../src/model/checkpoint';
 import { CLASSIFIER_BATCH, CLASSIFIER_SPLIT, DEFAULT_CLASSIFIER_PATH, cardPath, loadClassifier, shiftImages, type Classifier } from '../../src/metrics/classifier';
 import type { Rng } from '../../src/random';
+import { testBackend } from '../test-backend';
 
 describe('shipped MNIST classifier', () => {
   let clf: Classifier;
@@ -15,7 +16,7 @@ describe('shipped MNIST classifier', () => {
   let labels: Int32Array;
 
   before(async () => {
-    await initBackend('wasm');
+    await initBackend(testBackend());
     clf = await loadClassifier();
     const ds = await loadDataset('mnist');
     const batch = toTensor(ds, splitDataset(ds, CLASSIFIER_SPLIT).heldOut.subarray(0, 500));

@@ -6,6 +6,7 @@ import { createDenoiser } from '../../src/model/factory';
 import type { Denoiser, ModelConfig } from '../../src/model/denoiser';
 import { AttentionProcessor, captureProcessor, defaultProcessor, identityProcessor } from '../../src/model/attention/processors';
 import { Rng } from '../../src/random';
+import { testBackend } from '../test-backend';
 
 const DIT: ModelConfig = { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 32, depth: 2, heads: 2 };
 const UNET: ModelConfig = { arch: 'unet', imageSize: 32, channels: 1, classes: 10, widths: [8, 16, 16], attentionLevels: [1, 2], heads: 2, blocks: 1 };
@@ -23,7 +24,7 @@ function input(b: number): tf.Tensor4D {
 }
 
 before(async () => {
-  await initBackend('wasm');
+  await initBackend(testBackend());
 });
 
 test('capture returns probabilities whose rows sum to 1 and equal softmax(q·kᵀ/√d) computed by hand', () => {

@@ -11,11 +11,12 @@ import type { ModelConfig } from '../../src/model/denoiser';
 import { identityProcessor } from '../../src/model/attention/processors';
 import { loadModel, saveModel } from '../../src/model/io';
 import edm from '../reference/edm.json';
+import { testBackend } from '../test-backend';
 
 const DIT: ModelConfig = { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 32, depth: 2, heads: 2 };
 
 before(async () => {
-  await initBackend('wasm');
+  await initBackend(testBackend());
 });
 
 test('EDM preconditioning matches the reference coefficients', () => {

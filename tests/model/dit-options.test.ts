@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
+import { testBackend } from '../test-backend';
 import { createDenoiser, type ModelConfig } from '../../src/model';
 import { DepthwiseConv3x3 } from '../../src/model/layers';
 import { Params } from '../../src/model/params';
@@ -9,7 +10,7 @@ import { Params } from '../../src/model/params';
 const BASE: ModelConfig = { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 16, depth: 4, heads: 2 };
 
 test("DepthwiseConv3x3 equals tfjs's depthwiseConv2d ('same', stride 1) plus bias", async () => {
-  await initBackend();
+  await initBackend(testBackend());
   const params = new Params(3);
   const conv = new DepthwiseConv3x3(params.scope('dw'), 5);
   tf.tidy(() => conv.bias.assign(tf.randomNormal([5])));
@@ -25,7 +26,7 @@ test("DepthwiseConv3x3 equals tfjs's depthwiseConv2d ('same', stride 1) plus bia
 });
 
 test('DiT options: the local MLP convolution starts at zero (same output as without it); long skips add one projection per second-half block', async () => {
-  await initBackend();
+  await initBackend(testBackend());
   const x = tf.randomNormal([2, 32, 32, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
   const labels = [3, 7];
   const plain = createDenoiser(BASE, 5);
@@ -47,7 +48,7 @@ test('DiT options: the local MLP convolution starts at zero (same output as with
 });
 
 test('DiT convChannels: a 3×3 stem and head around the patches; the zero-initialised head convolution makes D = c_skip·x at the start; bad values refused', async () => {
-  await initBackend();
+  await initBackend(testBackend());
   const model = createDenoiser({ ...BASE, convChannels: 4 }, 2);
   const names = [...model.net.params.vars.keys()];
   assert.ok(names.includes('dit.stem.weight') && names.includes('dit.out.conv.weight'), names.join(', '));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
+import { testBackend } from '../test-backend';
 import { createDenoiser } from '../../src/model';
 import { toImages } from '../../src/notebook/images';
 import { PRESET_SIZES, mergeSizes } from '../../src/notebook/sizes';
@@ -55,7 +56,7 @@ test('toImages splits a batch into row-major images with shape and captions', ()
 });
 
 test('a Study measures a tiny untrained model: finite KID, accuracy in [0, 1], NaN when unconditional', async () => {
-  await initBackend();
+  await initBackend(testBackend());
   const sizes = mergeSizes(PRESET_SIZES.smoke, { samples: 4, steps: 2, sampler: 'euler', realSamples: 8, batchSize: 4, seeds: [0] });
   const lines: string[] = [];
   const study = await openStudy(sizes, { log: (l) => lines.push(l) });

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { Adam } from '../../src/train/adam';
+import { testBackend } from '../test-backend';
 
 before(async () => {
-  await initBackend('wasm');
+  await initBackend(testBackend());
 });
 
 test('Adam: the first step moves each parameter by lr·g/(|g|+ε); later steps follow the closed-form moments', () => {

@@ -7,13 +7,14 @@ import { initBackend } from '../../src/backend';
 import { type Dataset, loadDataset, splitDataset } from '../../src/data';
 import { loadCheckpoint } from '../../src/model/checkpoint';
 import { DEFAULT_TRAIN, type TrainOptions, runFiles, train } from '../../src/train/trainer';
+import { testBackend } from '../test-backend';
 
 let ds: Dataset;
 let idx: Int32Array;
 
 before(async () => {
   process.env.GUIDANCE_LAB_QUIET = '1';
-  await initBackend('wasm');
+  await initBackend(testBackend());
   ds = await loadDataset('mnist');
   idx = splitDataset(ds, { heldOut: 0.1, seed: 0 }).train;
 });

@@ -12,6 +12,7 @@ import { loadCheckpoint } from '../../src/model/checkpoint';
 import { EDM_LOSS } from '../../src/train/loss';
 import { ShardWorkers, shardGradients, shardRows, type StepData } from '../../src/train/shards';
 import { DEFAULT_TRAIN, runFiles, train } from '../../src/train/trainer';
+import { testBackend } from '../test-backend';
 
 const CONFIG: ModelConfig = { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 16, depth: 1, heads: 2 };
 
@@ -30,7 +31,7 @@ test('shardRows tiles the batch in order without gaps or overlaps; impossible sp
 });
 
 test('the shards of a step add up to the whole batch: loss and every gradient', async () => {
-  await initBackend('wasm');
+  await initBackend(testBackend());
   const ds = await loadDataset('mnist');
   const data: StepData = { ds, trainIdx: splitDataset(ds, { heldOut: 0.1, seed: 0 }).train, seed: 3, batch: 9, loss: EDM_LOSS };
   const model = createDenoiser({ ...CONFIG, depth: 2 }, 5);
@@ -50,7 +51,7 @@ test('the shards of a step add up to the whole batch: loss and every gradient', 
 });
 
 test('training with 2 worker threads follows the 1-thread run (same parameters up to float rounding)', async () => {
-  await initBackend('wasm');
+  await initBackend(testBackend());
   const ds = await loadDataset('mnist');
   const idx = splitDataset(ds, { heldOut: 0.1, seed: 0 }).train;
   const tensorsBefore = tf.memory().numTensors;
@@ -75,7 +76,7 @@ test('training with 2 worker threads follows the 1-thread run (same parameters u
 });
 
 test('a shard worker that fails reports its error to the trainer instead of hanging', async () => {
-  await initBackend('wasm');
+  await initBackend(testBackend());
   const ds = await loadDataset('mnist');
   const data: StepData = { ds, trainIdx: splitDataset(ds, { heldOut: 0.1, seed: 0 }).train, seed: 1, batch: 4, loss: EDM_LOSS };
   await assert.rejects(ShardWorkers.start({ ...CONFIG, patch: 5 }, 'wasm', data, 2), /training shard 1: .*not a multiple of patch 5/);

@@ -9,11 +9,12 @@ import type { ModelConfig } from '../../src/model/denoiser';
 import { loadModel, saveModel } from '../../src/model/io';
 import { runFiles } from '../../src/train/trainer';
 import { runSims, sampleSyntheticChunks, syntheticSet } from '../../src/train/sims';
+import { testBackend } from '../test-backend';
 
 const TINY: ModelConfig = { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 16, depth: 1, heads: 2 };
 
 before(async () => {
-  await initBackend('wasm');
+  await initBackend(testBackend());
 });
 
 async function tinyBase(dir: string, seed: number) {

@@ -2,9 +2,10 @@
 import { initBackend } from '../../src/backend';
 import { loadDataset, splitDataset } from '../../src/data';
 import { DEFAULT_TRAIN, train } from '../../src/train/trainer';
+import { testBackend } from '../test-backend';
 
 async function main(): Promise<void> {
-  await initBackend('wasm');
+  await initBackend(testBackend());
   const ds = await loadDataset('mnist');
   const { train: idx } = splitDataset(ds, { heldOut: 0.1, seed: 0 });
   await train(ds, idx, {

@@ -71,9 +71,10 @@ test('kill -9 mid-run, rerun the same command: it resumes and ends bit-identical
 
 test('maxSeconds stops a run early with its state saved; stateEma reads the EMA of the unfinished run; rerunning finishes it', async () => {
   const { initBackend } = await import('../../src/backend');
+  const { testBackend } = await import('../test-backend');
   const { loadDataset, splitDataset } = await import('../../src/data');
   const { DEFAULT_TRAIN, stateEma, train } = await import('../../src/train/trainer');
-  await initBackend('wasm');
+  await initBackend(testBackend());
   const ds = await loadDataset('mnist');
   const idx = splitDataset(ds, { heldOut: 0.1, seed: 0 }).train;
   const out = mkdtempSync(join(tmpdir(), 'gl-train-max-'));
