@@ -9,7 +9,7 @@ import { autoguidance, cfg, guidanceTerm, guidedDenoiser, pag, sag, sample, seg,
 import { createDenoiser } from '../../src/model/factory';
 import ref from '../reference/sag_mask.json';
 import { TINY_DIT, TINY_UNET, input, maxDiff, tinyModel } from './helpers';
-import { testBackend } from '../test-backend';
+import { batchInvariant, testBackend } from '../test-backend';
 
 describe('guidance engine', () => {
   let dit: Denoiser;
@@ -33,7 +33,9 @@ describe('guidance engine', () => {
     const un = unet.denoise(x, 2, { labels: [NULL_LABEL, NULL_LABEL] });
     const ptb = unet.denoise(x, 2, { labels }, { processors: { 'mid.attn': identityProcessor, 'down.1.attn': identityProcessor } });
     const want = tf.tidy(() => pos.add(pos.sub(un).mul(2)).add(pos.sub(ptb).mul(3)));
-    assert.ok(maxDiff(out, want) < 1e-5, `${maxDiff(out, want)}`);
+    // One call of 6 rows against three calls of 2: the same arithmetic per row, but a row's result is bit-identical across
+    // batchings only on batch-invariant backends; TensorFlow may block its kernels by batch size (~1e-6 per call).
+    assert.ok(maxDiff(out, want) <= (batchInvariant() ? 0 : 1e-5), `${maxDiff(out, want)}`);
     tf.dispose([x, xx, plain, bound, out, pos, un, ptb, want]);
   });
 
@@ -110,7 +112,9 @@ describe('guidance engine', () => {
     const all = await sample({ model: dit, labels: 2, n: 4, steps: 2, batchSize: 4, seed: 3, guidance: [pag({ gamma: 2 })] });
     const some = await sample({ model: dit, labels: 2, indices: [2, 3], steps: 2, batchSize: 1, seed: 3, guidance: [pag({ gamma: 2 })] });
     assert.deepEqual(all.shape, [4, 32, 32, 1]);
-    assert.ok(maxDiff(tf.slice(all, 2, 2), some) < 1e-5);
+    // Batches of 4 against batches of 1: bit-identical on batch-invariant backends; on TensorFlow, batch-size-dependent
+    // blocking (~1e-6 per call) passes through the σ = 80 step, so rows may differ slightly (0 measured with TF 2.21).
+    assert.ok(maxDiff(tf.slice(all, 2, 2), some) <= (batchInvariant() ? 0 : 1e-5), `${maxDiff(tf.slice(all, 2, 2), some)}`);
     tf.dispose([all, some]);
   });
 
