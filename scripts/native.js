@@ -2,7 +2,8 @@
 // `npm run native`: builds tfjs-node's addon against TensorFlow's Python wheel, for machines where the
 // optional dependency's own install (which downloads libtensorflow and a prebuilt addon) cannot reach
 // the internet but pip's configured index serves the wheel. Opt-in: `npm ci` never runs this.
-// Everything it writes lies inside node_modules (the wheel is cached in node_modules/.cache).
+// Everything it writes lies inside node_modules (the wheel is cached in node_modules/.cache). Exits 2 when pip
+// cannot fetch the wheel, 1 on any other failure; "--rebuild" builds even when an addon already loads.
 const { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, chmodSync } = require('node:fs');
 const { dirname, join, resolve } = require('node:path');
 const { spawnSync } = require('node:child_process');
@@ -12,6 +13,8 @@ const PKG_NAME = '@tensorflow/tfjs-node';
 const TFJS_NODE_VERSION = require(join(ROOT, 'package.json')).optionalDependencies[PKG_NAME];
 const WHEEL = 'tensorflow-cpu==2.21.0';
 const NAPI = 8;
+/** Exit status when pip cannot fetch the wheel (CI skips the native backend then); other failures exit 1. */
+const WHEEL_UNAVAILABLE = 2;
 const PKG = join(ROOT, 'node_modules', PKG_NAME);
 const GPU_PKG = join(ROOT, 'node_modules', '@tensorflow/tfjs-node-gpu');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'guidance-lab-native');
@@ -103,7 +106,12 @@ function fetchWheel(python) {
   const cached = () => readdirSync(CACHE).find((f) => f.startsWith('tensorflow_cpu-') && f.endsWith('.whl'));
   if (!cached()) {
     step(`pip download --no-deps ${WHEEL}`);
-    run('pip download', python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', WHEEL, '-d', CACHE]);
+    const r = spawnSync(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', WHEEL, '-d', CACHE], { stdio: 'inherit' });
+    if (r.status !== 0) {
+      process.stderr.write(`npm run native: pip cannot fetch ${WHEEL} from its configured index (pip config list); ` +
+        `elsewhere the normal optional install of ${PKG_NAME} downloads its own libtensorflow\n`);
+      process.exit(WHEEL_UNAVAILABLE);
+    }
   }
   const wheel = cached();
   if (!wheel) fail(`pip download of ${WHEEL} left no wheel in ${CACHE}`);
@@ -169,6 +177,13 @@ function tidy() {
   else step('dist/ is missing: run "npm run build && node dist/notebook/cli.js link" to restore node_modules/guidance-lab');
 }
 
+/** Returns whether tfjs-node's addon is in place and loads (quietly, in a fresh process). */
+function loads() {
+  if (!existsSync(join(PKG, 'package.json')) || !existsSync(addonFile(PKG))) return false;
+  const r = spawnSync(process.execPath, ['-e', `require('${PKG_NAME}')`], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+  return r.status === 0;
+}
+
 /** Loads the backend in a fresh process and checks one product against its closed form. */
 function verify() {
   const probe = [
@@ -182,6 +197,11 @@ function verify() {
 
 function main() {
   const started = Date.now();
+  if (!process.argv.includes('--rebuild') && loads()) {
+    step(`${PKG_NAME}'s addon is installed and loads; nothing to build ("npm run native -- --rebuild" builds it anyway)`);
+    verify();
+    return;
+  }
   const { python, nodeGyp, nodedir } = preflight();
   installPackage();
   if (!existsSync(join(PKG, 'binding.gyp'))) fail(`${PKG} has no binding.gyp; cannot build its addon`);
