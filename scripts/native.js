@@ -20,7 +20,8 @@ const GPU_PKG = join(ROOT, 'node_modules', '@tensorflow/tfjs-node-gpu');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'guidance-lab-native');
 /** Headers the binding includes, as paths under the wheel's tensorflow/include/. */
 const HEADERS = [
-  ...['c_api', 'c_api_macros', 'tf_attrtype', 'tf_buffer', 'tf_datatype', 'tf_status', 'tf_tensor', 'tf_tstring'].map((h) => `tensorflow/c/${h}.h`),
+  ...['c_api', 'c_api_macros', 'tf_attrtype', 'tf_buffer', 'tf_datatype', 'tf_status', 'tf_tensor', 'tf_tstring']
+    .map((h) => `tensorflow/c/${h}.h`),
   'tensorflow/c/eager/c_api.h',
   'tensorflow/core/platform/ctstring.h',
   'tensorflow/core/platform/ctstring_internal.h',
@@ -85,7 +86,9 @@ function preflight() {
   }
   const nodedir = resolve(dirname(process.execPath), '..');
   const header = join(nodedir, 'include', 'node', 'node_api.h');
-  if (!existsSync(header)) fail(`node's headers are missing (${header}); install them (e.g. apt-get install libnode-dev, or a node.js tarball)`);
+  if (!existsSync(header)) {
+    fail(`node's headers are missing (${header}); install them (e.g. apt-get install libnode-dev, or a node.js tarball)`);
+  }
   return { python, nodeGyp: findNodeGyp(), nodedir };
 }
 
@@ -97,7 +100,8 @@ function installPackage() {
     return;
   }
   step(`npm install --no-save --ignore-scripts ${PKG_NAME}@${TFJS_NODE_VERSION}`);
-  run('npm install', 'npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `${PKG_NAME}@${TFJS_NODE_VERSION}`], { cwd: ROOT });
+  const args = ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `${PKG_NAME}@${TFJS_NODE_VERSION}`];
+  run('npm install', 'npm', args, { cwd: ROOT });
 }
 
 /** Downloads the wheel into the cache (pip reuses it on later runs); returns its path. */
@@ -122,7 +126,10 @@ function fetchWheel(python) {
 function unpack(python, wheel) {
   const deps = join(PKG, 'deps');
   rmSync(deps, { recursive: true, force: true });
-  const members = [...HEADERS.map((h) => [`tensorflow/include/${h}`, `include/${h}`]), ...LIBS.map((l) => [`tensorflow/${l.file}`, `lib/${l.file}`])];
+  const members = [
+    ...HEADERS.map((h) => [`tensorflow/include/${h}`, `include/${h}`]),
+    ...LIBS.map((l) => [`tensorflow/${l.file}`, `lib/${l.file}`]),
+  ];
   const script = [
     'import json, os, shutil, sys, zipfile',
     'wheel, out, members = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])',
@@ -180,7 +187,8 @@ function tidy() {
 /** Returns whether tfjs-node's addon is in place and loads (quietly, in a fresh process). */
 function loads() {
   if (!existsSync(join(PKG, 'package.json')) || !existsSync(addonFile(PKG))) return false;
-  const r = spawnSync(process.execPath, ['-e', `require('${PKG_NAME}')`], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+  const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' };
+  const r = spawnSync(process.execPath, ['-e', `require('${PKG_NAME}')`], { cwd: ROOT, stdio: 'ignore', env });
   return r.status === 0;
 }
 
@@ -189,8 +197,12 @@ function verify() {
   const probe = [
     "const tf = require('@tensorflow/tfjs-node');",
     "const y = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]])).dataSync();",
-    "if (tf.getBackend() !== 'tensorflow' || y[0] !== 17 || y[1] !== 39) { console.error('unexpected', tf.getBackend(), y); process.exit(1); }",
-    "console.log('::: native: tfjs-node ' + tf.version['tfjs-node'] + ' on TensorFlow ' + tf.backend().binding.TF_Version + ': [[1,2],[3,4]]·[5,6] = ' + Array.from(y));",
+    "if (tf.getBackend() !== 'tensorflow' || y[0] !== 17 || y[1] !== 39) {",
+    "  console.error('unexpected', tf.getBackend(), y);",
+    "  process.exit(1);",
+    "}",
+    "const versions = 'tfjs-node ' + tf.version['tfjs-node'] + ' on TensorFlow ' + tf.backend().binding.TF_Version;",
+    "console.log('::: native: ' + versions + ': [[1,2],[3,4]]·[5,6] = ' + Array.from(y));",
   ].join('\n');
   run('loading the built backend', process.execPath, ['-e', probe], { cwd: ROOT, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
 }

@@ -16,7 +16,10 @@ export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 type NativeChoice = 'tensorflow' | 'tensorflow-gpu';
-const NATIVE_PACKAGES: Record<NativeChoice, string> = { 'tensorflow-gpu': '@tensorflow/tfjs-node-gpu', tensorflow: '@tensorflow/tfjs-node' };
+const NATIVE_PACKAGES: Record<NativeChoice, string> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+};
 
 let chosen: Promise<string> | null = null;
 
@@ -36,7 +39,7 @@ function addonFile(pkg: string): string | null {
 function remedy(choice: NativeChoice): string {
   return choice === 'tensorflow'
     ? 'build it with "npm run native" (from TensorFlow\'s Python wheel), or reinstall @tensorflow/tfjs-node where its install can download'
-    : 'install @tensorflow/tfjs-node-gpu where its install can download libtensorflow with CUDA ("npm run native" builds the CPU package only)';
+    : 'install @tensorflow/tfjs-node-gpu where its install can download libtensorflow with CUDA ("npm run native" builds only the CPU one)';
 }
 
 /**
@@ -77,7 +80,9 @@ async function activate(choice: BackendChoice): Promise<string> {
     case 'tensorflow': {
       const why = loadNative(choice);
       if (why !== null) throw new Error(`GUIDANCE_LAB_BACKEND=${choice}: ${why}; or use one of ${BACKEND_CHOICES.join(', ')}`);
-      if (!(await tf.setBackend('tensorflow'))) throw new Error(`GUIDANCE_LAB_BACKEND=${choice}: the tensorflow backend failed to initialise`);
+      if (!(await tf.setBackend('tensorflow'))) {
+        throw new Error(`GUIDANCE_LAB_BACKEND=${choice}: the tensorflow backend failed to initialise`);
+      }
       return choice;
     }
     case 'cpu':
