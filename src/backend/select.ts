@@ -52,12 +52,15 @@ function loadNative(choice: NativeChoice): string | null {
   if (addon === null) return `${pkg} is not installed (an optional dependency whose install downloads libtensorflow); ${remedy(choice)}`;
   if (!existsSync(addon)) return `${pkg} has no addon: ${addon} is missing; ${remedy(choice)}`;
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  // The package registers its kernels before it loads the addon: load the addon first, so that one whose libraries are
+  // missing (libtensorflow, CUDA) fails here and leaves no kernels behind for the next package to register again.
   try {
-    require(pkg);
-    return null;
+    require(addon);
   } catch (err) {
     return `${pkg} failed to load its addon ${addon}: ${(err as Error).message.split('\n')[0]}; ${remedy(choice)}`;
   }
+  require(pkg);
+  return null;
 }
 
 /**
