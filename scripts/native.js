@@ -11,7 +11,9 @@ const { spawnSync } = require('node:child_process');
 const ROOT = resolve(__dirname, '..');
 const PKG_NAME = '@tensorflow/tfjs-node';
 const TFJS_NODE_VERSION = require(join(ROOT, 'package.json')).optionalDependencies[PKG_NAME];
-const WHEEL = 'tensorflow-cpu==2.21.0';
+const WHEEL_NAME = 'tensorflow-cpu';
+const WHEEL_VERSION = '2.21.0';
+const WHEEL = `${WHEEL_NAME}==${WHEEL_VERSION}`;
 const NAPI = 8;
 /** Exit status when pip cannot fetch the wheel (CI skips the native backend then); other failures exit 1. */
 const WHEEL_UNAVAILABLE = 2;
@@ -107,7 +109,8 @@ function installPackage() {
 /** Downloads the wheel into the cache (pip reuses it on later runs); returns its path. */
 function fetchWheel(python) {
   mkdirSync(CACHE, { recursive: true });
-  const cached = () => readdirSync(CACHE).find((f) => f.startsWith('tensorflow_cpu-') && f.endsWith('.whl'));
+  const prefix = `${WHEEL_NAME.replace(/-/g, '_')}-${WHEEL_VERSION}-`;
+  const cached = () => readdirSync(CACHE).find((f) => f.startsWith(prefix) && f.endsWith('.whl'));
   if (!cached()) {
     step(`pip download --no-deps ${WHEEL}`);
     const r = spawnSync(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', WHEEL, '-d', CACHE], { stdio: 'inherit' });
