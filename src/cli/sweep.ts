@@ -18,7 +18,9 @@ export function sweepCommands(program: Command): void {
     .action(async (file: string, o: { out: string; workers?: number; shard?: ReturnType<typeof parseShard> }) => {
       const spec = parseSpec(JSON.parse(readFileSync(file, 'utf8')));
       const r = await runSweep(spec, { out: o.out, workers: o.workers, shard: o.shard, featurizer: classifierSource(spec.classifier), referenceImages: () => referenceImages(spec.reference) });
-      process.stderr.write(`sweep: ${r.points.length} points (${r.computed} computed, ${r.cached} cached) in ${duration(r.seconds)}; rows in ${o.out}\n`);
+      const failed = r.failed.length > 0 ? `, ${r.failed.length} failed (reasons in ${o.out}/failed)` : '';
+      process.stderr.write(`sweep: ${r.points.length} points (${r.computed} computed, ${r.cached} cached${failed}) in ${duration(r.seconds)}; rows in ${o.out}\n`);
+      if (r.failed.length > 0) process.exitCode = 1;
     });
   program
     .command('merge <dirs...>')
