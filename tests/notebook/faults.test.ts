@@ -46,7 +46,7 @@ test('a clean notebook passes with execution counts 1, 2 and its outputs, the ru
   assert.equal(await executeNotebook(path), 2);
   const nb = await readNotebook(path);
   assert.deepEqual(nb.cells.map((c) => c.execution_count), [1, 2]);
-  assert.deepEqual(nb.cells.map((c) => (c.outputs ?? []).map((o) => joinText(o.text ?? '')).join('')), ['one\n', 'two\n']);
+  assert.deepEqual(nb.cells.map((c) => (c.outputs ?? []).map((o) => (o.output_type === 'stream' ? joinText(o.text) : o.output_type)).join('')), ['one\n', 'two\n']);
 });
 
 test('run --help shows the timeouts\' defaults in seconds, the unit they are given in', () => {
