@@ -15,7 +15,8 @@ import { FeatureRows, Featurizer, FeaturizerSource, featureRows, loadFeaturizer,
 import { SweepPoint, expandGrid, pointModels } from './grid';
 import { pointKey } from './key';
 import { pointTerm, runPoint, type PointFailure, type PointOutcome, type SweepRow } from './point';
-import { runPool, type PointSource } from './pool';
+import { runPool } from './pool';
+import { ClaimQueue } from './queue';
 import { Shard, shardItems } from './shard';
 import type { SweepSpec } from './spec';
 
@@ -56,9 +57,6 @@ export interface SweepResult {
   startupSeconds: number;
 }
 
-/** How often a sweep looks again at points another sweep on the same folder is computing. */
-const POLL_MS = 250;
-
 /**
  * Runs (or resumes) `spec` into `options.out`; returns the shard's rows, all finished, and its failed points.
  * Damaged row files are named and their points recomputed; points another live sweep has claimed are
@@ -79,56 +77,20 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   const cache = SweepCache.open(options.out, digests, claimToken());
 
   const keys = points.map((p) => pointKey(p, digests));
-  const pending = points.flatMap((_, i) => {
+  const pending = points.flatMap((point, i) => {
     const s = cache.status(keys[i]);
     if (s.state === 'damaged') warn(`sweep: ${s.reason}`);
-    return s.state === 'finished' ? [] : [i];
+    return s.state === 'finished' ? [] : [{ point, key: keys[i] }];
   });
   const progress = options.progress === false ? null : new Progress('sweep', points.length, points.length - pending.length);
-  const failed: PointFailure[] = [];
-  const held = new Set<string>();
-  let computed = 0;
   let done = points.length - pending.length;
   const t0 = Date.now();
-  const tick = () => progress?.update(done, { 'samples/s': (computed * spec.n) / Math.max((Date.now() - t0) / 1000, 1e-9) });
-  const next: PointSource = async () => {
-    for (let waited = false; ; waited = true) {
-      for (let j = 0; j < pending.length; j++) {
-        const key = keys[pending[j]];
-        const elsewhere = cache.status(key).state === 'finished' ? 'row' : cache.failure(key, t0);
-        if (elsewhere === undefined) {
-          if (!cache.claim(key).mine) continue;
-          if (cache.status(key).state !== 'finished') {
-            held.add(key);
-            return points[pending.splice(j, 1)[0]];
-          }
-          cache.release(key); // another sweep finished it between our look and our claim
-        } else if (elsewhere !== 'row') {
-          failed.push(elsewhere);
-        }
-        pending.splice(j--, 1);
-        done++;
-        tick();
-      }
-      if (pending.length === 0) return undefined;
-      if (!waited) warn(`sweep: waiting for ${pending.length} points another sweep is computing in ${options.out}`);
-      await new Promise((r) => setTimeout(r, POLL_MS));
-    }
-  };
-  const onOutcome = (o: PointOutcome) => {
-    const key = o.type === 'row' ? o.row.key : o.failure.key;
-    if (o.type === 'row') {
-      cache.write(o.row);
-      computed++;
-    } else {
-      cache.writeFailure(o.failure);
-      failed.push(o.failure);
-      warn(`sweep: point ${key.slice(0, 12)}… (${o.failure.point.method} γ = ${o.failure.point.gamma}, seed ${o.failure.point.seed}) failed: ${o.failure.reason}`);
-    }
-    cache.release(key);
-    held.delete(key);
+  const queue = new ClaimQueue(cache, [...pending], t0, () => {
     done++;
-    tick();
+    progress?.update(done, { 'samples/s': (queue.computed * spec.n) / Math.max((Date.now() - t0) / 1000, 1e-9) });
+  }, warn);
+  const onOutcome = (o: PointOutcome) => {
+    queue.settle(o);
     if (o.type === 'row') options.onRow?.(o.row, done, points.length);
   };
   const workers = options.workers ?? availableParallelism();
@@ -137,18 +99,19 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   try {
     if (workers === 0) {
       const ctx = { models, featurizer, reference, digests, batchSize: spec.batchSize };
-      for (let p = await next(); p; p = await next()) onOutcome(await runPoint(p, ctx));
+      for (let p = await queue.next(); p; p = await queue.next()) onOutcome(await runPoint(p, ctx));
     } else {
-      readyAt = await runPool(next, pending.length, setup, workers, onOutcome);
+      readyAt = await runPool(queue.next, pending.length, setup, workers, onOutcome);
     }
   } finally {
-    for (const key of held) cache.release(key);
+    queue.releaseAll();
   }
   const computeSeconds = (Date.now() - t0) / 1000;
   const startupSeconds = (readyAt - t0) / 1000;
   progress?.done();
   const byKey = new Map(cache.rows().map((r) => [r.key, r]));
   const finished = keys.flatMap((k) => byKey.get(k) ?? []);
+  const { computed, failed } = queue;
   return { points, computed, cached: finished.length - computed, rows: finished, failed, seconds: (Date.now() - start) / 1000, computeSeconds, startupSeconds };
 }
 
