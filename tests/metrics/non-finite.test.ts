@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { COVARIANCE_TOLERANCE, featureStats, fid, frechetDistance } from '../../src/metrics/fid';
+import { classAccuracy } from '../../src/metrics/accuracy';
 import { kid } from '../../src/metrics/kid';
 import { precisionRecall } from '../../src/metrics/precision-recall';
 import { Rng } from '../../src/random';
@@ -11,7 +12,7 @@ const rows = (seed: number, n: number, d: number) => {
   return Array.from({ length: n }, () => Array.from(rng.normals(d)));
 };
 
-test('FID, KID and precision/recall refuse non-finite features, naming the set, the entry and the count', () => {
+test('FID, KID, precision/recall and class accuracy refuse non-finite features, naming the set, the entry and the count', () => {
   const good = rows(1, 12, 4);
   const withNaN = good.map((r) => r.slice());
   withNaN[3][2] = NaN;
@@ -22,6 +23,8 @@ test('FID, KID and precision/recall refuse non-finite features, naming the set, 
   assert.throws(() => kid(good, withInf), /second \(kid\) features must be finite numbers; \[5, 0\] is Infinity \(2 non-finite of 48\)/);
   assert.throws(() => precisionRecall(good, withNaN), /generated features must be finite numbers; \[3, 2\] is NaN/);
   assert.throws(() => precisionRecall(withInf, good), /real features must be finite numbers; \[5, 0\] is Infinity/);
+  // NaN logits: argmax was −1, silently counted as a wrong prediction
+  assert.throws(() => classAccuracy([[0, 1], [NaN, 2]], [1, 1]), /predictions must be finite numbers; \[1, 0\] is NaN/);
 });
 
 test('frechetDistance refuses non-finite, asymmetric and non-PSD statistics and accepts rounding-level negatives', () => {
