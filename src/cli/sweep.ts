@@ -19,7 +19,8 @@ export function sweepCommands(program: Command): void {
       const spec = parseSpec(JSON.parse(readFileSync(file, 'utf8')));
       const r = await runSweep(spec, { out: o.out, workers: o.workers, shard: o.shard, featurizer: classifierSource(spec.classifier), referenceImages: () => referenceImages(spec.reference) });
       const failed = r.failed.length > 0 ? `, ${r.failed.length} failed (reasons in ${o.out}/failed)` : '';
-      process.stderr.write(`sweep: ${r.points.length} points (${r.computed} computed, ${r.cached} cached${failed}) in ${duration(r.seconds)}; rows in ${o.out}\n`);
+      const counts = `${r.computed} computed, ${r.cached} cached${failed}`;
+      process.stderr.write(`sweep: ${r.points.length} points (${counts}) in ${duration(r.seconds)}; rows in ${o.out}\n`);
       if (r.failed.length > 0) process.exitCode = 1;
     });
   program

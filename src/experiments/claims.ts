@@ -1,6 +1,7 @@
 /**
- * Claim files: a file created exclusively (hard link of a written draft) holding "<pid> <uuid>" marks a resource (a sweep
- * point, the manifest) as held by one sweep. A claim whose pid is dead is stale and may be taken over.
+ * Claim files: a file created exclusively (hard link of a written draft) holding "<pid> <uuid>" marks a
+ * resource (a sweep point, the manifest) as held by one sweep. A claim whose pid is dead is stale and is
+ * taken over (a pid reused by an unrelated process keeps it held: remove the claim file by hand).
  */
 import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -36,14 +37,8 @@ export function releaseClaim(path: string, token: string): void {
   if (readClaim(path) === token) unlinkSync(path);
 }
 
-/** Returns the holder's pid of claim `path`, or undefined when nobody holds it. */
-export function claimHolder(path: string): number | undefined {
-  const held = readClaim(path);
-  return held === undefined ? undefined : Number(held.split(' ')[0]);
-}
-
 /** Returns whether a process with `pid` exists (EPERM: it exists but belongs to another user). */
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);

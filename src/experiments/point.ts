@@ -76,7 +76,8 @@ export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<Po
   const t0 = Date.now();
   let images: tf.Tensor4D;
   try {
-    images = await sample({ model: positive, guidance: [term], steps: point.steps, sampler: point.sampler, seed: point.seed, n: point.n, labels, batchSize: ctx.batchSize });
+    const { steps, sampler, seed, n } = point;
+    images = await sample({ model: positive, guidance: [term], steps, sampler, seed, n, labels, batchSize: ctx.batchSize });
   } catch (e) {
     if (!(e instanceof NonFiniteSampleError)) throw e;
     return { type: 'failed', failure: { key: pointKey(point, ctx.digests), point, reason: e.message, failedAt: new Date().toISOString() } };

@@ -26,7 +26,13 @@ export function startWorker(setup: ContextSetup): Worker {
  * ready, then to whichever is free); calls `onOutcome` for each row or failure; resolves when `next` has no
  * more points and every thread is idle, with the time (Date.now()) at which the last worker became ready.
  */
-export async function runPool(next: PointSource, expected: number, setup: ContextSetup, workers: number, onOutcome: (o: PointOutcome) => void): Promise<number> {
+export async function runPool(
+  next: PointSource,
+  expected: number,
+  setup: ContextSetup,
+  workers: number,
+  onOutcome: (o: PointOutcome) => void,
+): Promise<number> {
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be an integer ≥ 1; got ${workers}`);
   if (expected === 0) return Date.now();
   const threads = Array.from({ length: Math.min(workers, expected) }, () => startWorker(setup));

@@ -3,6 +3,7 @@
  * claimed before it is handed out, points other sweeps finish (or fail) meanwhile are dropped, and
  * each outcome is written (row or failure) before its claim is released.
  */
+import { join } from 'node:path';
 import type { SweepCache } from './cache';
 import type { SweepPoint } from './grid';
 import type { PointFailure, PointOutcome } from './point';
@@ -51,7 +52,8 @@ export class ClaimQueue {
         this.settled();
       }
       if (this.pending.length === 0) return undefined;
-      if (!waited) this.warn(`sweep: waiting for ${this.pending.length} points another sweep is computing in ${this.cache.dir}`);
+      const claims = join(this.cache.dir, 'claims');
+      if (!waited) this.warn(`sweep: waiting for ${this.pending.length} points another sweep is computing (none runs? remove ${claims})`);
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   };

@@ -112,7 +112,8 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   const byKey = new Map(cache.rows().map((r) => [r.key, r]));
   const finished = keys.flatMap((k) => byKey.get(k) ?? []);
   const { computed, failed } = queue;
-  return { points, computed, cached: finished.length - computed, rows: finished, failed, seconds: (Date.now() - start) / 1000, computeSeconds, startupSeconds };
+  const seconds = (Date.now() - start) / 1000;
+  return { points, computed, cached: finished.length - computed, rows: finished, failed, seconds, computeSeconds, startupSeconds };
 }
 
 async function referenceRows(featurizer: Featurizer, images: SweepOptions['referenceImages']): Promise<FeatureRows> {

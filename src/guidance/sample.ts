@@ -47,7 +47,8 @@ export class NonFiniteSampleError extends Error {
   ) {
     const terms = guidance.length === 0 ? 'unguided' : guidance.map((t) => `${t.method} γ = ${t.gamma}`).join(' + ');
     super(`sample: the samples became non-finite (NaN or ±Infinity) with ${terms} at step ${state.step} of 0…${state.steps - 1} ` +
-      `(σ ${state.sigma} → ${state.sigmaNext}), batch ${batch + 1} of ${batches}, seed ${seed}; the sampler diverged (try a smaller γ), nothing was returned`);
+      `(σ ${state.sigma} → ${state.sigmaNext}), batch ${batch + 1} of ${batches}, seed ${seed}; the sampler diverged (try a smaller γ), ` +
+      'nothing was returned');
   }
 }
 
@@ -78,8 +79,8 @@ export async function sample(opts: SampleOptions): Promise<tf.Tensor4D> {
       try {
         parts.push(solve(denoise, noise, { sigmas, sampler, onStep: onStep && ((s) => onStep({ ...s, batch: b, batches })) }));
       } catch (e) {
-        if (e instanceof NonFiniteStateError) throw new NonFiniteSampleError(guidance.map((t) => ({ method: t.method, gamma: t.gamma })), e, b, batches, seed);
-        throw e;
+        if (!(e instanceof NonFiniteStateError)) throw e;
+        throw new NonFiniteSampleError(guidance.map((t) => ({ method: t.method, gamma: t.gamma })), e, b, batches, seed);
       } finally {
         noise.dispose();
       }

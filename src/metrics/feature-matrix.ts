@@ -30,7 +30,8 @@ function checkFinite(data: Float64Array, d: number, name: string): void {
   const first = data.findIndex((v) => !Number.isFinite(v));
   if (first < 0) return;
   const count = data.reduce((c, v) => c + (Number.isFinite(v) ? 0 : 1), 0);
-  throw new Error(`${name} features must be finite numbers; [${Math.floor(first / d)}, ${first % d}] is ${data[first]} (${count} non-finite of ${data.length})`);
+  const where = `[${Math.floor(first / d)}, ${first % d}]`;
+  throw new Error(`${name} features must be finite numbers; ${where} is ${data[first]} (${count} non-finite of ${data.length})`);
 }
 
 /** Throws, naming both sets and their widths, unless the two feature sets have the same width. */

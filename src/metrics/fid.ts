@@ -99,20 +99,24 @@ function checkStats(s: FeatureStats, name: string): void {
   for (let i = 0; i < d; i++) {
     for (let j = i + 1; j < d; j++) {
       if (Math.abs(s.sigma[i][j] - s.sigma[j][i]) > COVARIANCE_TOLERANCE * largest) {
-        throw new Error(`${name} statistics: sigma is not symmetric: sigma[${i}][${j}] = ${s.sigma[i][j]} but sigma[${j}][${i}] = ${s.sigma[j][i]} (allowed difference ${COVARIANCE_TOLERANCE} × max |sigma| = ${COVARIANCE_TOLERANCE * largest})`);
+        const allowed = `allowed difference ${COVARIANCE_TOLERANCE} × max |sigma| = ${COVARIANCE_TOLERANCE * largest}`;
+        const pair = `sigma[${i}][${j}] = ${s.sigma[i][j]} but sigma[${j}][${i}] = ${s.sigma[j][i]}`;
+        throw new Error(`${name} statistics: sigma is not symmetric: ${pair} (${allowed})`);
       }
     }
   }
 }
 
-/** Returns the symmetric eigendecomposition of Σ `[d, d]`; throws, naming the set, when an eigenvalue is below −tol·max|λ| (not a covariance). */
+/** Returns the symmetric eigendecomposition of Σ `[d, d]`; throws, naming the set, when an eigenvalue is below −tol·max|λ|. */
 function psdEigen(sigma: Float64Array, d: number, name: string): EigenvalueDecomposition {
   const e = new EigenvalueDecomposition(symmetricMatrix(sigma, d), { assumeSymmetric: true });
   const lambdas = e.realEigenvalues;
   const scale = lambdas.reduce((m, l) => Math.max(m, Math.abs(l)), 0);
   const smallest = Math.min(...lambdas);
   if (smallest < -COVARIANCE_TOLERANCE * scale) {
-    throw new Error(`${name} statistics: sigma is not positive semi-definite (not a covariance): smallest eigenvalue ${smallest} < −${COVARIANCE_TOLERANCE} × largest |eigenvalue| ${scale}`);
+    const bound = `−${COVARIANCE_TOLERANCE} × largest |eigenvalue| ${scale}`;
+    const what = 'sigma is not positive semi-definite (not a covariance)';
+    throw new Error(`${name} statistics: ${what}: smallest eigenvalue ${smallest} < ${bound}`);
   }
   return e;
 }

@@ -73,6 +73,7 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
   }
   const runnable = nb.cells.flatMap((cell, index) => (isRunnable(cell) ? [index] : []));
   const timeoutMs = options.cellTimeoutMs ?? 600_000;
+  const settleMs = options.settleMs ?? 500;
   const output = options.output ?? path;
   const kernel = await TslabKernel.start({
     cwd: options.cwd ?? dirname(resolve(path)),
@@ -103,9 +104,9 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
       cell.execution_count = done + 1; // the kernel's own count also counts the hidden cells
       if (reply.status !== 'ok') throw new CellError(path, cellIndex, failureText(outputs, reply.evalue));
       const last = done === runnable.length - 1;
-      const faults = await askFaults(kernel, last ? options.settleMs ?? 500 : CELL_SETTLE_MS, timeoutMs, onIopub);
+      const faults = await askFaults(kernel, last ? settleMs : CELL_SETTLE_MS, timeoutMs, onIopub);
       if (faults.length > 0) {
-        const when = last ? `during this last cell or within ${options.settleMs ?? 500} ms after it` : 'during this cell or before the next one';
+        const when = last ? `during this last cell or within ${settleMs} ms after it` : 'during this cell or before the next one';
         throw new CellError(path, cellIndex, `${faults.length} fault(s) ${when}:\n${faults.join('\n')}`);
       }
       options.onCell?.({ cellIndex, done: done + 1, total: runnable.length, ms: Date.now() - started });
@@ -117,8 +118,13 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
   }
 }
 
-/** Returns the faults the kernel recorded since the last ask, after waiting `settleMs`; other output goes to `onIopub` (late output of the cell). */
-async function askFaults(kernel: TslabKernel, settleMs: number, timeoutMs: number, onIopub: (msg: JupyterMessage) => void): Promise<string[]> {
+/** Returns the faults the kernel recorded since the last ask, after waiting `settleMs`; other (late) output goes to `onIopub`. */
+async function askFaults(
+  kernel: TslabKernel,
+  settleMs: number,
+  timeoutMs: number,
+  onIopub: (m: JupyterMessage) => void,
+): Promise<string[]> {
   let faults: string[] | undefined;
   await runHidden(kernel, faultProbe(settleMs), timeoutMs, (msg) => {
     const report = msg.header.msg_type === 'stream' ? parseFaultReport(String(msg.content.text ?? '')) : undefined;

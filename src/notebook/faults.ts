@@ -19,7 +19,8 @@ export const INSTALL_FAULT_RECORDER = `(() => {
 
 /** Returns the code of the hidden cell run after each cell: waits `settleMs`, then prints and clears the faults recorded. */
 export function faultProbe(settleMs: number): string {
-  return `await new Promise((r) => setTimeout(r, ${settleMs}));\nconsole.log('${MARKER}' + JSON.stringify((globalThis as any).${STORE}.splice(0)));`;
+  const report = `console.log('${MARKER}' + JSON.stringify((globalThis as any).${STORE}.splice(0)));`;
+  return `await new Promise((r) => setTimeout(r, ${settleMs}));\n${report}`;
 }
 
 /** Returns the faults reported in `text` (a stdout chunk of the probe), or undefined when `text` is not the report. */

@@ -30,7 +30,8 @@ test('solve stops at the first step whose state is NaN or ±Infinity, names it, 
     assert.ok(e instanceof NonFiniteStateError);
     assert.equal(e.step, expected);
     assert.equal(e.sigma, sigmas[expected]);
-    assert.match(e.message, new RegExp(`non-finite \\(NaN or ±Infinity\\) at step ${expected} of 0…9 \\(σ ${sigmas[expected]} → ${sigmas[expected + 1]}\\)`));
+    const where = `at step ${expected} of 0…9 \\(σ ${sigmas[expected]} → ${sigmas[expected + 1]}\\)`;
+    assert.match(e.message, new RegExp(`non-finite \\(NaN or ±Infinity\\) ${where}`));
     return true;
   });
   assert.equal(tf.memory().numTensors, before, 'no tensor left behind by the failed solve');
@@ -42,10 +43,13 @@ test('sample() with a diverging γ throws naming method, γ, step and σ, and le
   const sigmas = karrasSigmas(4);
   const before = tf.memory().numTensors;
   // γ = 1e38 multiplies a non-zero CFG difference past float32's 3.4e38: Infinity at the very first step.
-  await assert.rejects(sample({ model, guidance: [cfg({ gamma: 1e38 }), pag({ gamma: 0.5 })], steps: 4, sampler: 'euler', labels: [1, 2, 3], batchSize: 2 }), (e: unknown) => {
+  const guidance = [cfg({ gamma: 1e38 }), pag({ gamma: 0.5 })];
+  const diverging = { model, guidance, steps: 4, sampler: 'euler' as const, labels: [1, 2, 3], batchSize: 2 };
+  await assert.rejects(sample(diverging), (e: unknown) => {
     assert.ok(e instanceof NonFiniteSampleError);
     assert.equal(e.state.step, 0);
-    assert.match(e.message, new RegExp(`with cfg γ = 1e\\+38 \\+ pag γ = 0\\.5 at step 0 of 0…3 \\(σ ${sigmas[0]} → ${sigmas[1]}\\), batch 1 of 2, seed 0`));
+    const where = `at step 0 of 0…3 \\(σ ${sigmas[0]} → ${sigmas[1]}\\), batch 1 of 2, seed 0`;
+    assert.match(e.message, new RegExp(`with cfg γ = 1e\\+38 \\+ pag γ = 0\\.5 ${where}`));
     return true;
   });
   assert.equal(tf.memory().numTensors, before, 'a diverged sample() leaves no tensor');

@@ -38,9 +38,18 @@ test('truncated, empty, {} and another point\'s row files are named, never count
   const again = await runSweep(spec, options(out, { warn: (m) => notices.push(m) }));
   assert.equal(again.computed, 4, 'the four damaged points were recomputed');
   assert.equal(again.cached, 4);
-  const expect = [[0, 'not whole JSON'], [1, 'the file is empty'], [2, 'no key'], [3, `it holds the row of another point \\(key ${files[4].slice(0, 12)}`]] as const;
-  for (const [i, why] of expect) assert.ok(notices.some((m) => new RegExp(`${files[i]}: ${why}`).test(m)), `${files[i]} named with "${why}" in ${JSON.stringify(notices)}`);
-  assert.deepEqual(strip(mergeRows([out])), strip([...first.rows].sort((a, b) => a.key.localeCompare(b.key))), 'recomputed rows equal the originals');
+  const expect = [
+    [0, 'not whole JSON'],
+    [1, 'the file is empty'],
+    [2, 'no key'],
+    [3, `it holds the row of another point \\(key ${files[4].slice(0, 12)}`],
+  ] as const;
+  for (const [i, why] of expect) {
+    const named = notices.some((m) => new RegExp(`${files[i]}: ${why}`).test(m));
+    assert.ok(named, `${files[i]} named with "${why}" in ${JSON.stringify(notices)}`);
+  }
+  const byKey = [...first.rows].sort((a, b) => a.key.localeCompare(b.key));
+  assert.deepEqual(strip(mergeRows([out])), strip(byKey), 'recomputed rows equal the originals');
 });
 
 test('a point whose samples go non-finite is recorded as failed with method, γ, step and σ, never as a row', async () => {
@@ -60,7 +69,8 @@ test('a point whose samples go non-finite is recorded as failed with method, γ,
   assert.ok(!existsSync(join(out, 'rows', `${key}.json`)), 'no row for it');
   assert.equal(mergeRows([out]).length, 1);
   const rerun = await runSweep(spec, options(out, { warn: () => undefined }));
-  assert.deepEqual([rerun.computed, rerun.cached, rerun.failed.length], [0, 1, 1], 'a rerun retries the failed point, never reads it as finished');
+  const counts = [rerun.computed, rerun.cached, rerun.failed.length];
+  assert.deepEqual(counts, [0, 1, 1], 'a rerun retries the failed point, never reads it as finished');
 });
 
 test('two sweeps on one folder at once compute each point once; a dead sweep\'s claim is taken over', async () => {
@@ -94,7 +104,8 @@ test('concurrent manifest updates are never lost', async () => {
   const startAt = Date.now() + 3000; // all children start hammering at once, after their start-up
   const ids = ['a', 'b', 'c', 'd'];
   await Promise.all(ids.map((id) => new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MANIFEST_CHILD, out, id, String(startAt), '60'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const args = ['--import', 'tsx', MANIFEST_CHILD, out, id, String(startAt), '60'];
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(stderr))));

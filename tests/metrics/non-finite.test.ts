@@ -30,10 +30,13 @@ test('FID, KID, precision/recall and class accuracy refuse non-finite features, 
 test('frechetDistance refuses non-finite, asymmetric and non-PSD statistics and accepts rounding-level negatives', () => {
   const id = { mu: [0, 0], sigma: [[1, 0], [0, 1]], n: 10 };
   assert.throws(() => frechetDistance({ ...id, mu: [0, NaN] }, id), /first statistics: mu\[1\] is NaN; statistics must be finite/);
-  assert.throws(() => frechetDistance(id, { ...id, sigma: [[1, Infinity], [Infinity, 1]] }), /second statistics: sigma\[0\]\[1\] is Infinity/);
-  assert.throws(() => frechetDistance(id, { ...id, sigma: [[1, 0.5], [0, 1]] }), /second statistics: sigma is not symmetric: sigma\[0\]\[1\] = 0\.5 but sigma\[1\]\[0\] = 0/);
+  const infinite = { ...id, sigma: [[1, Infinity], [Infinity, 1]] };
+  assert.throws(() => frechetDistance(id, infinite), /second statistics: sigma\[0\]\[1\] is Infinity/);
+  const asymmetric = { ...id, sigma: [[1, 0.5], [0, 1]] };
+  assert.throws(() => frechetDistance(id, asymmetric), /not symmetric: sigma\[0\]\[1\] = 0\.5 but sigma\[1\]\[0\] = 0 /);
   // −I: today tr Σ₁ + tr Σ₂ − 2 tr√(Σ₁Σ₂) gave 2 − 2 − 0 = 0 ("identical") for it against I
-  assert.throws(() => frechetDistance({ ...id, sigma: [[-1, 0], [0, -1]] }, id), /first statistics: sigma is not positive semi-definite .*smallest eigenvalue -1/);
+  const negative = { ...id, sigma: [[-1, 0], [0, -1]] };
+  assert.throws(() => frechetDistance(negative, id), /first statistics: sigma is not positive semi-definite .*smallest eigenvalue -1/);
   // indefinite with a small negative eigenvalue, far above rounding: eigenvalues 1 and −1e-3
   const e = -1e-3;
   const rotated = [[(1 + e) / 2, (1 - e) / 2], [(1 - e) / 2, (1 + e) / 2]];
