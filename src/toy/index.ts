@@ -4,3 +4,7 @@ export { gaussianMixture, mixtureMoments, type Component, type GaussianMixture }
 export { toyMixture, TOY_TREE, type TreeOptions } from './tree';
 export { logDensity, dataLogDensity, score, exactDenoise, exactDenoiser, type ToyDenoiser } from './exact';
 export { sampleData } from './sample-data';
+export { solveToy, toyNoise, asDenoiseFn, pointDenoiser, type PointDenoiseFn, type ToySolveOptions } from './ode';
+export { toyGuided, negativeTerm, toyCfg, toyAutoguidance, toyIcg, type ToyTerm, type ToyTermOptions } from './guidance';
+export { toyReference, toyScores, type ToyReference, type ToyScores } from './metrics';
+export { trainToyModel, toyModelConfig, learnedDenoiser, type ToyModelSize, type ToyTrainOptions, type ToyTrained } from './train';

@@ -7,14 +7,18 @@ import { Rng } from '../random';
 import type { GaussianMixture } from './mixture';
 import { Points, checkLabels } from './points';
 
-/** Returns n exact data samples `[2n]` and their classes `[n]`; row i depends only on (seed, i); label NULL_LABEL draws the class from the priors. */
-export function sampleData(m: GaussianMixture, n: number, seed: number, labels: number | ArrayLike<number> = NULL_LABEL): { points: Points; labels: Int32Array } {
+/**
+ * Returns n exact data samples `[2n]` and their classes `[n]`: rows first … first+n−1 of the stream
+ * `seed`, row i depending only on (seed, i); label NULL_LABEL draws the class from the priors.
+ */
+export function sampleData(m: GaussianMixture, n: number, seed: number, labels: number | ArrayLike<number> = NULL_LABEL, first = 0): { points: Points; labels: Int32Array } {
   if (!(Number.isInteger(n) && n >= 0)) throw new Error(`the number of samples must be an integer ≥ 0; got ${n}`);
+  if (!(Number.isInteger(first) && first >= 0)) throw new Error(`the first row must be an integer ≥ 0; got ${first}`);
   const asked = checkLabels(labels, n, m.classes.length);
   const points = new Float64Array(2 * n);
   const classes = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const rng = new Rng(seed, i);
+    const rng = new Rng(seed, first + i);
     const c = asked[i] === NULL_LABEL ? pick(rng, m.classPriors) : asked[i];
     const comps = m.classes[c];
     const k = comps[pick(rng, comps.map((q) => q.weight))];
