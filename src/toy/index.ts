@@ -8,3 +8,6 @@ export { solveToy, toyNoise, asDenoiseFn, pointDenoiser, type PointDenoiseFn, ty
 export { toyGuided, negativeTerm, toyCfg, toyAutoguidance, toyIcg, type ToyTerm, type ToyTermOptions } from './guidance';
 export { toyReference, toyScores, type ToyReference, type ToyScores } from './metrics';
 export { trainToyModel, toyModelConfig, learnedDenoiser, type ToyModelSize, type ToyTrainOptions, type ToyTrained } from './train';
+export { gridPoints, gridHeight, densityMap, errorMap, arrows, type Extent, type GridMap } from './fields';
+export { toySamples, toySweep, type ToyRunOptions, type ToyBuild, type ToyScoreRow } from './study';
+export { TOY_MODELS, TOY_DIR, shipToyModels, loadToyModels, type ToyModelSpec } from './models';
