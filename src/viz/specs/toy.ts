@@ -79,6 +79,13 @@ export function toyPanels(panels: readonly ToyPanel[], options: ToyPanelsOptions
   const x = { field: 'x', type: 'quantitative' as const, scale: { domain: [x0, x1], nice: false, zero: false }, axis: { title: null, tickCount: 5, grid: false } };
   const y = { field: 'y', type: 'quantitative' as const, scale: { domain: [y0, y1], nice: false, zero: false }, axis: { title: null, tickCount: 5, grid: false } };
   const inside = { filter: `datum.x >= ${x0} && datum.x <= ${x1} && datum.y >= ${y0} && datum.y <= ${y1}` };
+  panels.forEach((p, i) => {
+    for (const [what, items] of [['points', p.points], ['paths', p.paths], ['arrows', p.arrows]] as const) {
+      (items ?? []).forEach((q, j) => {
+        for (const [k, v] of Object.entries(q)) if (typeof v === 'number') check.finite(where, `panels[${i}].${what}[${j}].${k}`, v);
+      });
+    }
+  });
   const specs = panels.map((p, i) => {
     // An invisible frame layer, so every panel has the shared axes even when it only shows an image.
     const layer: object[] = [{ data: { values: [{ x: x0, y: y0 }, { x: x1, y: y1 }] }, mark: { type: 'point', opacity: 0 }, encoding: { x, y } }];
@@ -148,7 +155,7 @@ export interface ToyGammaSliderOptions {
 export function toyGammaSlider(rows: readonly ToySliderRow[], options: ToyGammaSliderOptions): TopLevelSpec {
   const where = 'toyGammaSlider';
   check.nonEmpty(where, 'rows', rows);
-  rows.forEach((r, i) => check.finite(where, `rows[${i}].gamma`, r.gamma));
+  rows.forEach((r, i) => ['gamma', 'x', 'y'].forEach((k) => check.finite(where, `rows[${i}].${k}`, r[k as 'gamma' | 'x' | 'y'])));
   const gammas = [...new Set(rows.map((r) => r.gamma))].sort((a, b) => a - b);
   const steps = gammas.slice(1).map((g, i) => g - gammas[i]);
   const step = steps.length ? Math.min(...steps) : 1;
