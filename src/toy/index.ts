@@ -11,3 +11,4 @@ export { trainToyModel, toyModelConfig, learnedDenoiser, type ToyModelSize, type
 export { gridPoints, gridHeight, densityMap, errorMap, arrows, type Extent, type GridMap } from './fields';
 export { toySamples, toySweep, type ToyRunOptions, type ToyBuild, type ToyScoreRow } from './study';
 export { TOY_MODELS, TOY_DIR, shipToyModels, loadToyModels, type ToyModelSpec } from './models';
+export { toySizes, type ToySizes } from './sizes';

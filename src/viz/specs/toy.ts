@@ -103,7 +103,6 @@ export function toyPanels(panels: readonly ToyPanel[], options: ToyPanelsOptions
     if (p.paths?.length) {
       layer.push({
         data: { values: p.paths.map((q) => ({ ...q, x: round(q.x, 5), y: round(q.y, 5) })) },
-        transform: [inside],
         mark: { type: 'line', strokeWidth: 0.8, opacity: 0.6, clip: true },
         encoding: { x, y, detail: { field: 'id', type: 'nominal' }, order: { field: 'step', type: 'quantitative' }, color: colour },
       });
