@@ -28,7 +28,9 @@ export class MlpNetwork implements Network {
       if (!(Number.isInteger(v) && v >= 1)) throw new Error(`mlp: ${k} must be an integer ≥ 1; got ${v}`);
     }
     if (embDim % 2 !== 0) throw new Error(`mlp: embDim must be even (cos and sin features); got ${embDim}`);
-    if (imageSize !== 1 || channels < 1) throw new Error(`mlp: points are [batch, 1, 1, channels]; got imageSize ${imageSize}, channels ${channels}`);
+    if (imageSize !== 1 || channels < 1) {
+      throw new Error(`mlp: points are [batch, 1, 1, channels]; got imageSize ${imageSize}, channels ${channels}`);
+    }
     if (!(Number.isInteger(classes) && classes >= 0)) throw new Error(`mlp: classes must be an integer ≥ 0; got ${classes}`);
     this.params = new Params(seed);
     const root = this.params.scope('mlp');

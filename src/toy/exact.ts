@@ -21,11 +21,18 @@ interface Noisy {
 }
 
 /** Log density `[n]` and, when asked, score `[2n]` at σ² ≥ 0 (σ² = 0 is the data density). */
-function evaluate(m: GaussianMixture, points: Points, sigma2: number, labels: Int32Array, withScore: boolean): { logp: Float64Array; score: Float64Array | null } {
+function evaluate(
+  m: GaussianMixture,
+  points: Points,
+  sigma2: number,
+  labels: Int32Array,
+  withScore: boolean,
+): { logp: Float64Array; score: Float64Array | null } {
   const perClass = m.classes.map((comps) => comps.map((k): Noisy => {
     const [a, b, d] = [k.cov[0] + sigma2, k.cov[1], k.cov[2] + sigma2];
     const det = a * d - b * b;
-    return { mx: k.mean[0], my: k.mean[1], logNorm: Math.log(k.weight) - Math.log(2 * Math.PI) - 0.5 * Math.log(det), ia: d / det, ib: -b / det, id: a / det };
+    const logNorm = Math.log(k.weight) - Math.log(2 * Math.PI) - 0.5 * Math.log(det);
+    return { mx: k.mean[0], my: k.mean[1], logNorm, ia: d / det, ib: -b / det, id: a / det };
   }));
   const logPriors = m.classPriors.map(Math.log);
   const n = points.length / 2;

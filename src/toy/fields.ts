@@ -25,7 +25,9 @@ export function gridHeight(extent: Extent, width: number): number {
 export function gridPoints(extent: Extent, width: number, height = gridHeight(extent, width)): Points {
   const [x0, x1, y0, y1] = extent;
   if (!(x1 > x0 && y1 > y0)) throw new Error(`extent [${extent}] must have xmin < xmax and ymin < ymax`);
-  for (const [k, v] of [['width', width], ['height', height]] as const) if (!(Number.isInteger(v) && v >= 1)) throw new Error(`grid ${k} must be an integer ≥ 1; got ${v}`);
+  for (const [k, v] of [['width', width], ['height', height]] as const) {
+    if (!(Number.isInteger(v) && v >= 1)) throw new Error(`grid ${k} must be an integer ≥ 1; got ${v}`);
+  }
   const out = new Float64Array(2 * width * height);
   for (let r = 0; r < height; r++) {
     for (let c = 0; c < width; c++) {
@@ -48,11 +50,20 @@ export function densityMap(m: GaussianMixture, sigma: number, label: number, ext
 }
 
 /** Returns the length |a(x) − b(x)| over a grid at σ for one label (e.g. a learned model's error against the exact denoiser). */
-export function errorMap(a: ToyDenoiser, b: ToyDenoiser, sigma: number, label: number, extent: Extent, width: number, classes: number): GridMap {
+export function errorMap(
+  a: ToyDenoiser,
+  b: ToyDenoiser,
+  sigma: number,
+  label: number,
+  extent: Extent,
+  width: number,
+  classes: number,
+): GridMap {
   const pts = gridPoints(extent, width);
   const labels = checkLabels(label, pts.length / 2, classes);
   const [da, db] = [a(pts, sigma, labels), b(pts, sigma, labels)];
-  return { values: Float64Array.from({ length: pts.length / 2 }, (_, i) => Math.hypot(da[2 * i] - db[2 * i], da[2 * i + 1] - db[2 * i + 1])), height: gridHeight(extent, width), width };
+  const values = Float64Array.from({ length: pts.length / 2 }, (_, i) => Math.hypot(da[2 * i] - db[2 * i], da[2 * i + 1] - db[2 * i + 1]));
+  return { values, height: gridHeight(extent, width), width };
 }
 
 /** Returns arrows from each point along its vector, scaled so the longest is `maxLength` long (vectors `[2n]`, like the points). */
@@ -61,5 +72,8 @@ export function arrows(points: Points, vectors: Float64Array, maxLength: number)
   let longest = 0;
   for (let i = 0; i < vectors.length; i += 2) longest = Math.max(longest, Math.hypot(vectors[i], vectors[i + 1]));
   const k = longest > 0 ? maxLength / longest : 0;
-  return Array.from({ length: points.length / 2 }, (_, i) => ({ x: points[2 * i], y: points[2 * i + 1], x2: points[2 * i] + k * vectors[2 * i], y2: points[2 * i + 1] + k * vectors[2 * i + 1] }));
+  return Array.from({ length: points.length / 2 }, (_, i) => {
+    const [x, y] = [points[2 * i], points[2 * i + 1]];
+    return { x, y, x2: x + k * vectors[2 * i], y2: y + k * vectors[2 * i + 1] };
+  });
 }

@@ -20,6 +20,9 @@ export interface ToyTerm {
   negative(x: Float64Array, sigma: number, labels: Int32Array, indices: readonly number[]): Float64Array;
 }
 
+/** Returns the negative's labels from the positive labels, the sample indices and σ. */
+export type Relabel = (labels: Int32Array, indices: readonly number[], sigma: number) => Int32Array;
+
 /** Options of every toy term. */
 export interface ToyTermOptions {
   gamma: number;
@@ -30,7 +33,7 @@ export interface ToyTermOptions {
  * Returns the generalized term γ(D_pos − D_neg): `negative` evaluated with the labels `relabel`
  * gives (default: the positive labels). `name` labels the term in errors.
  */
-export function negativeTerm(name: string, opts: ToyTermOptions, negative: ToyDenoiser, relabel?: (labels: Int32Array, indices: readonly number[], sigma: number) => Int32Array): ToyTerm {
+export function negativeTerm(name: string, opts: ToyTermOptions, negative: ToyDenoiser, relabel?: Relabel): ToyTerm {
   const method = name as MethodName;
   return {
     name,
@@ -51,7 +54,10 @@ export function toyAutoguidance(opts: ToyTermOptions, guide: ToyDenoiser): ToyTe
   return negativeTerm('autoguidance', opts, guide);
 }
 
-/** Returns the ICG term γ(D(x; σ, c) − D(x; σ, ĉ)), ĉ uniform over the `classes`; a row's draw depends only on (seed, sample index, σ). */
+/**
+ * Returns the ICG term γ(D(x; σ, c) − D(x; σ, ĉ)), ĉ uniform over the `classes`; a row's draw depends
+ * only on (seed, sample index, σ).
+ */
 export function toyIcg(opts: ToyTermOptions & { classes: number; seed?: number }, model: ToyDenoiser): ToyTerm {
   checkGamma('icg', opts.gamma);
   const { classes, seed = 0 } = opts;
@@ -68,7 +74,13 @@ function active(t: ToyTerm, sigma: number): boolean {
  * Returns the guided point denoiser D_pos + Σ γ_i (D_pos − N_i) for rows with `labels` and sample
  * `indices` (default 0 … n−1); `classes` bounds the labels (NULL_LABEL allowed).
  */
-export function toyGuided(positive: ToyDenoiser, terms: ToyTerm[], labels: ArrayLike<number>, classes: number, indices?: readonly number[]): PointDenoiseFn {
+export function toyGuided(
+  positive: ToyDenoiser,
+  terms: ToyTerm[],
+  labels: ArrayLike<number>,
+  classes: number,
+  indices?: readonly number[],
+): PointDenoiseFn {
   const rows = checkLabels(labels, labels.length, classes);
   const idx = indices ?? Array.from({ length: rows.length }, (_, i) => i);
   if (idx.length !== rows.length) throw new Error(`${idx.length} sample indices for ${rows.length} labels`);

@@ -9,6 +9,6 @@ export { toyGuided, negativeTerm, toyCfg, toyAutoguidance, toyIcg, type ToyTerm,
 export { toyReference, toyScores, type ToyReference, type ToyScores } from './metrics';
 export { trainToyModel, toyModelConfig, learnedDenoiser, type ToyModelSize, type ToyTrainOptions, type ToyTrained } from './train';
 export { gridPoints, gridHeight, densityMap, errorMap, arrows, type Extent, type GridMap } from './fields';
-export { toySamples, toySweep, type ToyRunOptions, type ToyBuild, type ToyScoreRow } from './study';
-export { TOY_MODELS, TOY_DIR, shipToyModels, loadToyModels, type ToyModelSpec } from './models';
+export { toySamples, type ToyRunOptions, type ToyBuild, type ToyScoreRow } from './study';
+export { TOY_MODELS, TOY_DIR, shipToyModels, loadToyModels, type ToyModelSpec, type Shipped, type LoadedToyModel } from './models';
 export { toySizes, type ToySizes } from './sizes';

@@ -67,7 +67,8 @@ export function toyScores(m: GaussianMixture, points: Points, labels: ArrayLike<
     counted += gen.length;
   });
   if (counted === 0) throw new Error(`every class has ${k} or fewer samples; precision and recall need more than k = ${k} per class`);
-  return { logLikelihood: logp.reduce((a, b) => a + b, 0) / n, inside: inside / n, precision: precision / counted, recall: recall / counted };
+  const logLikelihood = logp.reduce((a, b) => a + b, 0) / n;
+  return { logLikelihood, inside: inside / n, precision: precision / counted, recall: recall / counted };
 }
 
 function pairs(points: Points, labels: Int32Array, c: number): number[][] {

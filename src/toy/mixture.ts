@@ -17,7 +17,10 @@ export interface GaussianMixture {
   readonly classPriors: readonly number[];
 }
 
-/** Returns the checked mixture with normalised weights; throws on an empty class, a bad weight or a covariance that is not positive-definite. */
+/**
+ * Returns the checked mixture with normalised weights; throws on an empty class, a bad weight or a
+ * covariance that is not positive-definite.
+ */
 export function gaussianMixture(classes: Component[][], classPriors?: number[]): GaussianMixture {
   if (classes.length === 0) throw new Error('a mixture needs at least one class');
   const priors = classPriors ?? classes.map(() => 1);
@@ -28,7 +31,7 @@ export function gaussianMixture(classes: Component[][], classPriors?: number[]):
     if (comps.length === 0) throw new Error(`class ${c} has no components`);
     comps.forEach((k, i) => checkComponent(k, `class ${c}, component ${i}`));
     const total = comps.reduce((a, k) => a + k.weight, 0);
-    return comps.map((k) => ({ mean: [k.mean[0], k.mean[1]] as [number, number], cov: [k.cov[0], k.cov[1], k.cov[2]] as [number, number, number], weight: k.weight / total }));
+    return comps.map((k): Component => ({ mean: [k.mean[0], k.mean[1]], cov: [k.cov[0], k.cov[1], k.cov[2]], weight: k.weight / total }));
   });
   return { classes: checked, classPriors: priors.map((p) => p / priorSum) };
 }
@@ -55,10 +58,16 @@ function checkWeight(w: number, what: string): void {
 
 function checkComponent(k: Component, what: string): void {
   checkWeight(k.weight, what);
-  if (k.mean?.length !== 2 || !k.mean.every(Number.isFinite)) throw new Error(`${what}: the mean must be 2 finite numbers; got [${k.mean}]`);
-  if (k.cov?.length !== 3 || !k.cov.every(Number.isFinite)) throw new Error(`${what}: the covariance must be 3 finite numbers [Σxx, Σxy, Σyy]; got [${k.cov}]`);
+  if (k.mean?.length !== 2 || !k.mean.every(Number.isFinite)) {
+    throw new Error(`${what}: the mean must be 2 finite numbers; got [${k.mean}]`);
+  }
+  if (k.cov?.length !== 3 || !k.cov.every(Number.isFinite)) {
+    throw new Error(`${what}: the covariance must be 3 finite numbers [Σxx, Σxy, Σyy]; got [${k.cov}]`);
+  }
   const [a, b, d] = k.cov;
   if (!(a > 0 && a * d - b * b > 0)) {
-    throw new Error(`${what}: covariance [Σxx ${a}, Σxy ${b}, Σyy ${d}] is not positive-definite (needs Σxx > 0 and Σxx·Σyy − Σxy² > 0)`);
+    throw new Error(
+      `${what}: covariance [Σxx ${a}, Σxy ${b}, Σyy ${d}] is not positive-definite (needs Σxx > 0 and Σxx·Σyy − Σxy² > 0)`,
+    );
   }
 }

@@ -35,14 +35,32 @@ export const TOY_MODELS: readonly ToyModelSpec[] = [
   { name: 'weak', role: 'less capacity and 1/4 of the training', size: SMALL, train: { ...TRAIN, steps: 1000 } },
 ];
 
+/** A written toy model: its name, training time and file. */
+export interface Shipped {
+  name: string;
+  seconds: number;
+  path: string;
+}
+
+/** A loaded toy model and its training record. */
+export interface LoadedToyModel {
+  model: Denoiser;
+  training: Record<string, unknown>;
+}
+
 /** Trains every spec on `mixture` and writes `<dir>/toy-<name>.safetensors` (F32); returns each name with its training seconds. */
-export async function shipToyModels(mixture: GaussianMixture, dir = TOY_DIR, specs: readonly ToyModelSpec[] = TOY_MODELS): Promise<{ name: string; seconds: number; path: string }[]> {
+export async function shipToyModels(
+  mixture: GaussianMixture,
+  dir = TOY_DIR,
+  specs: readonly ToyModelSpec[] = TOY_MODELS,
+): Promise<Shipped[]> {
   await mkdir(dir, { recursive: true });
-  const out: { name: string; seconds: number; path: string }[] = [];
+  const out: Shipped[] = [];
   for (const spec of specs) {
     const t = trainToyModel(mixture, spec.size, spec.train);
     try {
-      const weights = Object.fromEntries([...t.model.net.params.vars].map(([k, v]) => [k, { data: v.dataSync() as Float32Array, shape: v.shape }]));
+      const vars = [...t.model.net.params.vars];
+      const weights = Object.fromEntries(vars.map(([k, v]) => [k, { data: v.dataSync() as Float32Array, shape: v.shape }]));
       const path = join(dir, `toy-${spec.name}.safetensors`);
       const lastLoss = t.losses[t.losses.length - 1][1];
       await saveModel(path, t.config, weights, { ...spec.train, role: spec.role, seconds: t.seconds, lastLoss }, 'F32');
@@ -55,8 +73,11 @@ export async function shipToyModels(mixture: GaussianMixture, dir = TOY_DIR, spe
 }
 
 /** Returns the shipped toy models by name (each with its training record); throws naming the script when one is missing. */
-export async function loadToyModels(dir = TOY_DIR, names: readonly string[] = TOY_MODELS.map((s) => s.name)): Promise<Record<string, { model: Denoiser; training: Record<string, unknown> }>> {
-  const out: Record<string, { model: Denoiser; training: Record<string, unknown> }> = {};
+export async function loadToyModels(
+  dir = TOY_DIR,
+  names: readonly string[] = TOY_MODELS.map((s) => s.name),
+): Promise<Record<string, LoadedToyModel>> {
+  const out: Record<string, LoadedToyModel> = {};
   for (const name of names) {
     const path = join(dir, `toy-${name}.safetensors`);
     if (!existsSync(path)) {

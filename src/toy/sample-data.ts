@@ -11,7 +11,13 @@ import { Points, checkLabels } from './points';
  * Returns n exact data samples `[2n]` and their classes `[n]`: rows first … first+n−1 of the stream
  * `seed`, row i depending only on (seed, i); label NULL_LABEL draws the class from the priors.
  */
-export function sampleData(m: GaussianMixture, n: number, seed: number, labels: number | ArrayLike<number> = NULL_LABEL, first = 0): { points: Points; labels: Int32Array } {
+export function sampleData(
+  m: GaussianMixture,
+  n: number,
+  seed: number,
+  labels: number | ArrayLike<number> = NULL_LABEL,
+  first = 0,
+): { points: Points; labels: Int32Array } {
   if (!(Number.isInteger(n) && n >= 0)) throw new Error(`the number of samples must be an integer ≥ 0; got ${n}`);
   if (!(Number.isInteger(first) && first >= 0)) throw new Error(`the first row must be an integer ≥ 0; got ${first}`);
   const asked = checkLabels(labels, n, m.classes.length);

@@ -1,10 +1,9 @@
 /**
- * Measuring guided toy samplers: sample n points (labels cycling over the classes) from a seed
- * with the ODE, score them exactly, and collect one row per (method, γ, seed, metric).
+ * Sampling guided toy samplers for measurement: n points (labels cycling over the classes) from a
+ * noise seed with the ODE; their scores are kept as one row per (method, γ, seed, metric).
  */
 import type { SamplerName } from '../diffusion';
-import type { GaussianMixture } from './mixture';
-import { ToyReference, ToyScores, toyScores } from './metrics';
+import type { ToyScores } from './metrics';
 import { PointDenoiseFn, solveToy, toyNoise } from './ode';
 import type { Points } from './points';
 
@@ -34,17 +33,4 @@ export function toySamples(build: ToyBuild, classes: number, seed: number, opts:
   const indices = Array.from({ length: opts.n }, (_, i) => seed * opts.n + i);
   const { points } = solveToy(build(labels, indices), toyNoise(opts.n, seed), { sigmas: opts.sigmas, sampler: opts.sampler });
   return { points, labels };
-}
-
-/** Returns the score rows of `method` at every γ and seed (`build(γ)` gives the sampler's denoiser builder). */
-export function toySweep(m: GaussianMixture, ref: ToyReference, method: string, gammas: readonly number[], seeds: readonly number[], build: (gamma: number) => ToyBuild, opts: ToyRunOptions): ToyScoreRow[] {
-  const rows: ToyScoreRow[] = [];
-  for (const gamma of gammas) {
-    for (const seed of seeds) {
-      const { points, labels } = toySamples(build(gamma), m.classes.length, seed, opts);
-      const s = toyScores(m, points, labels, ref);
-      for (const metric of Object.keys(s) as (keyof ToyScores)[]) rows.push({ method, gamma, seed, metric, value: s[metric] });
-    }
-  }
-  return rows;
 }

@@ -62,14 +62,25 @@ export function toyMixture(options: Partial<TreeOptions> = {}): GaussianMixture 
   if (o.angles.length < 1) throw new Error('tree option angles needs one start angle per class');
   const classes = o.angles.map((angle, c) => {
     const out: Component[] = [];
-    grow(new Rng(o.seed, c), o, [0, 0], angle, 1, o.width, 1, o.depth, out);
+    grow(new Rng(o.seed, c), o, { origin: [0, 0], angle, length: 1, width: o.width, weight: 1, depth: o.depth }, out);
     return out;
   });
   return normalise(gaussianMixture(classes));
 }
 
+/** One branch: where it starts, its direction, length, width, total weight (its own and its children's) and remaining levels. */
+interface Branch {
+  origin: [number, number];
+  angle: number;
+  length: number;
+  width: number;
+  weight: number;
+  depth: number;
+}
+
 /** Appends the components of one branch (and, recursively, its children) to `out`. */
-function grow(rng: Rng, o: TreeOptions, origin: [number, number], angle: number, length: number, width: number, weight: number, depth: number, out: Component[]): void {
+function grow(rng: Rng, o: TreeOptions, branch: Branch, out: Component[]): void {
+  const { origin, angle, length, width, weight, depth } = branch;
   const [dx, dy] = [Math.cos(angle), Math.sin(angle)];
   const own = depth > 1 ? weight * o.keep : weight;
   const piece = length / o.segmentComponents;
@@ -86,11 +97,12 @@ function grow(rng: Rng, o: TreeOptions, origin: [number, number], angle: number,
   }
   if (depth <= 1) return;
   const end: [number, number] = [origin[0] + length * dx, origin[1] + length * dy];
+  const shrunk = { width: width * o.shrink, weight: (weight - own) / o.branches, depth: depth - 1 };
   for (let b = 0; b < o.branches; b++) {
     const offset = o.branches === 1 ? 0 : o.spread * (b / (o.branches - 1) - 0.5);
     const childAngle = angle + offset + o.jitter * rng.normal();
     const childLength = length * o.shrink * Math.exp(o.jitter * rng.normal());
-    grow(rng, o, end, childAngle, childLength, width * o.shrink, (weight - own) / o.branches, depth - 1, out);
+    grow(rng, o, { origin: end, angle: childAngle, length: childLength, ...shrunk }, out);
   }
 }
 

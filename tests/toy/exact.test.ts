@@ -41,7 +41,8 @@ describe('toy mixture: exact noisy density, score and denoiser', () => {
           up[i] += h;
           down[i] -= h;
           const fd = (logDensity(m, up, sigma, label)[i >> 1] - logDensity(m, down, sigma, label)[i >> 1]) / (2 * h);
-          assert.ok(Math.abs(fd - s[i]) <= 1e-5 * Math.max(1, Math.abs(fd)), `σ ${sigma}, label ${label}, coordinate ${i}: score ${s[i]} vs ${fd}`);
+          const what = `σ ${sigma}, label ${label}, coordinate ${i}: score ${s[i]} vs ${fd}`;
+          assert.ok(Math.abs(fd - s[i]) <= 1e-5 * Math.max(1, Math.abs(fd)), what);
         }
       }
     }
@@ -52,13 +53,18 @@ describe('toy mixture: exact noisy density, score and denoiser', () => {
     const [lo, hi, steps] = [-3, 3, 300];
     const dx = (hi - lo) / steps;
     const grid = new Float64Array(2 * steps * steps);
-    for (let i = 0; i < steps; i++) for (let j = 0; j < steps; j++) grid.set([lo + (i + 0.5) * dx, lo + (j + 0.5) * dx], 2 * (i * steps + j));
+    for (let i = 0; i < steps; i++) {
+      for (let j = 0; j < steps; j++) grid.set([lo + (i + 0.5) * dx, lo + (j + 0.5) * dx], 2 * (i * steps + j));
+    }
     for (const label of LABELS) {
       const mass = logDensity(m, grid, sigma, label).reduce((a, l) => a + Math.exp(l), 0) * dx * dx;
       assert.ok(Math.abs(mass - 1) < 1e-3, `label ${label}: mass ${mass}`);
     }
     const [l0, l1, lu] = LABELS.map((l) => logDensity(m, probes, 0.2, l));
-    lu.forEach((v, i) => assert.ok(Math.abs(Math.exp(v) - (m.classPriors[0] * Math.exp(l0[i]) + m.classPriors[1] * Math.exp(l1[i]))) < 1e-12 * Math.exp(v) + 1e-300));
+    lu.forEach((v, i) => {
+      const mixed = m.classPriors[0] * Math.exp(l0[i]) + m.classPriors[1] * Math.exp(l1[i]);
+      assert.ok(Math.abs(Math.exp(v) - mixed) < 1e-12 * Math.exp(v) + 1e-300);
+    });
   });
 
   it('matches Monte-Carlo estimates: p_σ(x | c) = E[N(x; x₀, σ²I)] and D(x; σ, c) = E[x₀ | x] over data samples x₀', () => {
@@ -83,7 +89,8 @@ describe('toy mixture: exact noisy density, score and denoiser', () => {
         assert.ok(Math.abs(mean - exactP[p]) <= 4 * se + 1e-9, `label ${label}, probe ${p}: MC ${mean} ± ${se} vs exact ${exactP[p]}`);
         if (exactP[p] > 0.05) {
           const err = Math.hypot(wx / s - exactD[2 * p], wy / s - exactD[2 * p + 1]);
-          assert.ok(err < 0.02, `label ${label}, probe ${p}: E[x₀|x] MC (${wx / s}, ${wy / s}) vs D (${exactD[2 * p]}, ${exactD[2 * p + 1]})`);
+          const what = `label ${label}, probe ${p}: E[x₀|x] MC (${wx / s}, ${wy / s}) vs D (${exactD[2 * p]}, ${exactD[2 * p + 1]})`;
+          assert.ok(err < 0.02, what);
         }
       }
     }

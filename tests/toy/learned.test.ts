@@ -39,7 +39,8 @@ describe('toy learned denoisers (point MLP)', () => {
     assert.deepEqual(values(a), values(b));
     assert.notDeepEqual(values(a), values(c));
     for (const t of [a, b, c]) t.model.net.params.dispose();
-    assert.throws(() => trainToyModel(m, size, { steps: 0, batch: 8, lr: 1e-3, emaSigmaRel: 0.1, seed: 0 }), /steps must be an integer ≥ 1; got 0/);
+    const bad = { steps: 0, batch: 8, lr: 1e-3, emaSigmaRel: 0.1, seed: 0 };
+    assert.throws(() => trainToyModel(m, size, bad), /steps must be an integer ≥ 1; got 0/);
     assert.throws(() => createDenoiser({ ...toyModelConfig(m, size), embDim: 7 }), /embDim must be even/);
   });
 
@@ -60,7 +61,8 @@ describe('toy learned denoisers (point MLP)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'toy-'));
     try {
       const path = join(dir, 'toy.safetensors');
-      const weights = Object.fromEntries([...model.net.params.vars].map(([k, v]) => [k, { data: v.dataSync() as Float32Array, shape: v.shape }]));
+      const vars = [...model.net.params.vars];
+      const weights = Object.fromEntries(vars.map(([k, v]) => [k, { data: v.dataSync() as Float32Array, shape: v.shape }]));
       await saveModel(path, toyModelConfig(m, size), weights, { steps: 20 }, 'F32');
       const loaded = await loadModel(path, { arch: 'mlp' });
       const x = Float64Array.from([0.1, 0.2, -0.3, 0.4]);

@@ -41,7 +41,8 @@ describe('toy sampling and guidance (exact denoisers)', () => {
     const ref = toyReference(m, 1000, 100);
     const n = 600;
     const lab = Int32Array.from({ length: n }, (_, i) => i % 2);
-    const ode = solveToy(toyGuided(D, [], lab, 2), toyNoise(n, 1), { sigmas: karrasSigmas(32, { sigmaMax: 10 }), sampler: 'heun', trajectory: true });
+    const opts = { sigmas: karrasSigmas(32, { sigmaMax: 10 }), sampler: 'heun' as const, trajectory: true };
+    const ode = solveToy(toyGuided(D, [], lab, 2), toyNoise(n, 1), opts);
     assert.equal(ode.trajectory.length, 33);
     const data = sampleData(m, n, 7, lab);
     const [a, b] = [toyScores(m, ode.points, lab, ref), toyScores(m, data.points, lab, ref)];

@@ -8,7 +8,9 @@ const background = { values: [0, 0.5, 1, 0.25], height: 1, width: 4 };
 const points = [{ x: 0, y: 0, group: 'b' }, { x: 0.5, y: -0.2, group: 'a' }, { x: 3, y: 0, group: 'a' }];
 
 test('toyPanels lays out one layered panel per entry with shared colours and a height from the extent', async () => {
-  const spec = viz.toyPanels([{ title: 'one', background, points }, { title: 'two', arrows: [{ x: 0, y: 0, x2: 0.1, y2: 0 }], paths: [{ id: 0, step: 0, x: 0, y: 0, group: 'a' }, { id: 0, step: 1, x: 0.2, y: 0.1, group: 'a' }] }], { extent, size: 200 }) as any;
+  const paths = [{ id: 0, step: 0, x: 0, y: 0, group: 'a' }, { id: 0, step: 1, x: 0.2, y: 0.1, group: 'a' }];
+  const panels = [{ title: 'one', background, points }, { title: 'two', arrows: [{ x: 0, y: 0, x2: 0.1, y2: 0 }], paths }];
+  const spec = viz.toyPanels(panels, { extent, size: 200 }) as any;
   assert.equal(spec.concat.length, 2);
   assert.equal(spec.concat[0].height, 100);
   assert.deepEqual(spec.concat[0].layer.map((l: any) => l.mark.type), ['point', 'image', 'circle']);
@@ -22,9 +24,13 @@ test('toyPanels lays out one layered panel per entry with shared colours and a h
 });
 
 test('toyGammaSlider binds a γ range input from the smallest to the largest γ and filters samples by it', () => {
-  const rows = [0, 0.5, 2].flatMap((gamma) => [{ method: 'cfg', gamma, x: 0, y: 0, group: '0' }, { method: 'ag', gamma, x: 0.1, y: 0, group: '1' }]);
+  const rows = [0, 0.5, 2].flatMap((gamma) => [
+    { method: 'cfg', gamma, x: 0, y: 0, group: '0' },
+    { method: 'ag', gamma, x: 0.1, y: 0, group: '1' },
+  ]);
   const spec = viz.toyGammaSlider(rows, { extent, data: [{ x: 0, y: 0 }], initial: 0.5 }) as any;
-  assert.deepEqual(spec.params[0], { name: 'gamma', value: 0.5, bind: { input: 'range', min: 0, max: 2, step: 0.5, name: 'guidance weight γ ' } });
+  const bind = { input: 'range', min: 0, max: 2, step: 0.5, name: 'guidance weight γ ' };
+  assert.deepEqual(spec.params[0], { name: 'gamma', value: 0.5, bind });
   assert.match(spec.spec.layer[1].transform[0].filter, /abs\(datum.gamma - gamma\) < 0.25/);
   assert.equal(spec.data.values.filter((v: any) => v.kind === 'data').length, 2);
   assert.deepEqual(spec.facet.column.sort, ['cfg', 'ag']);
@@ -34,7 +40,11 @@ test('bad toy chart input is refused, naming the value', () => {
   assert.throws(() => viz.toyPanels([], { extent }), /toyPanels: panels is empty/);
   assert.throws(() => viz.toyPanels([{ title: 'x', points }], { extent: [1, -1, 0, 1] }), /extent \[1,-1,0,1\] must have xmin < xmax/);
   assert.throws(() => viz.toyPanels([{ title: 'x' }], { extent }), /panels\[0\] \("x"\) has nothing to draw/);
-  assert.throws(() => viz.toyPanels([{ title: 'x', points: [{ x: NaN, y: 0, group: 'a' }] }], { extent }), /panels\[0\]\.points\[0\]\.x is NaN/);
-  assert.throws(() => viz.toyPanels([{ title: 'x', background: { values: [0, 1], height: 2, width: 2 } }], { extent }), /background\.values has 2 values/);
-  assert.throws(() => viz.toyGammaSlider([{ method: 'cfg', gamma: Infinity, x: 0, y: 0, group: '0' }], { extent }), /rows\[0\]\.gamma is Infinity/);
+  const nanPoint = [{ title: 'x', points: [{ x: NaN, y: 0, group: 'a' }] }];
+  assert.throws(() => viz.toyPanels(nanPoint, { extent }), /panels\[0\]\.points\[0\]\.x is NaN/);
+  const badBackground = [{ title: 'x', background: { values: [0, 1], height: 2, width: 2 } }];
+  assert.throws(() => viz.toyPanels(badBackground, { extent }), /background\.values has 2 values/);
+  const infinite = [{ method: 'cfg', gamma: Infinity, x: 0, y: 0, group: '0' }];
+  assert.throws(() => viz.toyGammaSlider(infinite, { extent }), /rows\[0\]\.gamma is Infinity/);
+  assert.throws(() => viz.toyGammaSlider([{ ...infinite[0], gamma: 0 }], { extent: [0, 0, 0, 1] }), /toyGammaSlider: extent/);
 });

@@ -65,19 +65,35 @@ export interface ToyPanelsOptions {
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
 
-/** Returns a spec of panels (wrapped into `columns`), each layering density image, trajectories, points and arrows over one shared extent. */
+/** Returns the extent after checking it is finite with xmin < xmax and ymin < ymax. */
+function checkExtent(where: string, extent: [number, number, number, number]): [number, number, number, number] {
+  const [x0, x1, y0, y1] = extent ?? [];
+  [x0, x1, y0, y1].forEach((v, i) => check.finite(where, `extent[${i}]`, v));
+  if (!(x1 > x0 && y1 > y0)) throw new Error(`${where}: extent [${extent}] must have xmin < xmax and ymin < ymax`);
+  return [x0, x1, y0, y1];
+}
+
+/** Returns a quantitative position encoding of `field` over exactly [lo, hi], without axis title or grid. */
+function position(field: 'x' | 'y', lo: number, hi: number) {
+  const scale = { domain: [lo, hi], nice: false, zero: false };
+  return { field, type: 'quantitative' as const, scale, axis: { title: null, tickCount: 5, grid: false } };
+}
+
+/**
+ * Returns a spec of panels (wrapped into `columns`), each layering density image, trajectories,
+ * points and arrows over one shared extent.
+ */
 export function toyPanels(panels: readonly ToyPanel[], options: ToyPanelsOptions): TopLevelSpec {
   const where = 'toyPanels';
   check.nonEmpty(where, 'panels', panels);
-  const [x0, x1, y0, y1] = options.extent ?? [];
-  [x0, x1, y0, y1].forEach((v, i) => check.finite(where, `extent[${i}]`, v));
-  if (!(x1 > x0 && y1 > y0)) throw new Error(`${where}: extent [${options.extent}] must have xmin < xmax and ymin < ymax`);
+  const [x0, x1, y0, y1] = checkExtent(where, options.extent);
   const size = options.size ?? 220;
   const height = Math.round((size * (y1 - y0)) / (x1 - x0));
-  const groups = options.groups ?? [...new Set(panels.flatMap((p) => [...(p.points ?? []), ...(p.paths ?? [])].map((q) => q.group)))].sort();
-  const colour = { field: 'group', type: 'nominal' as const, title: options.colourTitle ?? null, scale: { domain: [...groups], range: PALETTE.slice(0, Math.max(groups.length, 1)) } };
-  const x = { field: 'x', type: 'quantitative' as const, scale: { domain: [x0, x1], nice: false, zero: false }, axis: { title: null, tickCount: 5, grid: false } };
-  const y = { field: 'y', type: 'quantitative' as const, scale: { domain: [y0, y1], nice: false, zero: false }, axis: { title: null, tickCount: 5, grid: false } };
+  const used = panels.flatMap((p) => [...(p.points ?? []), ...(p.paths ?? [])].map((q) => q.group));
+  const groups = options.groups ?? [...new Set(used)].sort();
+  const scale = { domain: [...groups], range: PALETTE.slice(0, Math.max(groups.length, 1)) };
+  const colour = { field: 'group', type: 'nominal' as const, title: options.colourTitle ?? null, scale };
+  const [x, y] = [position('x', x0, x1), position('y', y0, y1)];
   const inside = { filter: `datum.x >= ${x0} && datum.x <= ${x1} && datum.y >= ${y0} && datum.y <= ${y1}` };
   panels.forEach((p, i) => {
     for (const [what, items] of [['points', p.points], ['paths', p.paths], ['arrows', p.arrows]] as const) {
@@ -88,7 +104,8 @@ export function toyPanels(panels: readonly ToyPanel[], options: ToyPanelsOptions
   });
   const specs = panels.map((p, i) => {
     // An invisible frame layer, so every panel has the shared axes even when it only shows an image.
-    const layer: object[] = [{ data: { values: [{ x: x0, y: y0 }, { x: x1, y: y1 }] }, mark: { type: 'point', opacity: 0 }, encoding: { x, y } }];
+    const frame = { data: { values: [{ x: x0, y: y0 }, { x: x1, y: y1 }] }, mark: { type: 'point', opacity: 0 }, encoding: { x, y } };
+    const layer: object[] = [frame];
     if (p.background) {
       const b = p.background;
       check.grid(where, `panels[${i}].background.values`, b.values, b.height, b.width);
@@ -116,8 +133,16 @@ export function toyPanels(panels: readonly ToyPanel[], options: ToyPanelsOptions
       });
     }
     if (p.arrows?.length) {
-      const values = p.arrows.map((a) => ({ x: round(a.x, 5), y: round(a.y, 5), x2: round(a.x2, 5), y2: round(a.y2, 5), angle: round((Math.atan2(a.x2 - a.x, a.y2 - a.y) * 180) / Math.PI, 4) }));
-      layer.push({ data: { values }, mark: { type: 'rule', color: '#c2185b', strokeWidth: 1.2, clip: true }, encoding: { x, y, x2: { field: 'x2' }, y2: { field: 'y2' } } });
+      // The head's angle turns the upward triangle clockwise onto the arrow's direction (x right, y up).
+      const values = p.arrows.map((a) => {
+        const angle = round((Math.atan2(a.x2 - a.x, a.y2 - a.y) * 180) / Math.PI, 4);
+        return { x: round(a.x, 5), y: round(a.y, 5), x2: round(a.x2, 5), y2: round(a.y2, 5), angle };
+      });
+      layer.push({
+        data: { values },
+        mark: { type: 'rule', color: '#c2185b', strokeWidth: 1.2, clip: true },
+        encoding: { x, y, x2: { field: 'x2' }, y2: { field: 'y2' } },
+      });
       layer.push({
         data: { values },
         mark: { type: 'point', shape: 'triangle-up', filled: true, size: 18, color: '#c2185b', opacity: 1, clip: true },
@@ -127,7 +152,8 @@ export function toyPanels(panels: readonly ToyPanel[], options: ToyPanelsOptions
     if (layer.length === 1) throw new Error(`${where}: panels[${i}] ("${p.title}") has nothing to draw`);
     return { title: { text: p.title, fontSize: 12 }, width: size, height, layer };
   });
-  return themed({ title: options.title, columns: options.columns ?? Math.min(specs.length, 4), concat: specs, resolve: { scale: { color: 'shared' } } } as TopLevelSpec);
+  const columns = options.columns ?? Math.min(specs.length, 4);
+  return themed({ title: options.title, columns, concat: specs, resolve: { scale: { color: 'shared' } } } as TopLevelSpec);
 }
 
 /** One guided sample for the slider: `method`, γ, position and colour group (e.g. the class). */
@@ -159,24 +185,29 @@ export function toyGammaSlider(rows: readonly ToySliderRow[], options: ToyGammaS
   const steps = gammas.slice(1).map((g, i) => g - gammas[i]);
   const step = steps.length ? Math.min(...steps) : 1;
   const methods = [...new Set(rows.map((r) => r.method))];
-  const [x0, x1, y0, y1] = options.extent;
+  const [x0, x1, y0, y1] = checkExtent(where, options.extent);
   const size = options.size ?? 240;
+  const data = (options.data ?? []).map((d) => ({ kind: 'data', gamma: null, x: round(d.x, 5), y: round(d.y, 5), group: 'data' }));
   const values = [
-    ...methods.flatMap((method) => (options.data ?? []).map((d) => ({ method, kind: 'data', gamma: null, x: round(d.x, 5), y: round(d.y, 5), group: 'data' }))),
+    ...methods.flatMap((method) => data.map((d) => ({ method, ...d }))),
     ...rows.map((r) => ({ method: r.method, kind: 'sample', gamma: r.gamma, x: round(r.x, 5), y: round(r.y, 5), group: r.group })),
   ];
-  const x = { field: 'x', type: 'quantitative' as const, scale: { domain: [x0, x1], nice: false, zero: false }, axis: { title: null, tickCount: 5, grid: false } };
-  const y = { field: 'y', type: 'quantitative' as const, scale: { domain: [y0, y1], nice: false, zero: false }, axis: { title: null, tickCount: 5, grid: false } };
+  const [x, y] = [position('x', x0, x1), position('y', y0, y1)];
+  const slider = { input: 'range', min: gammas[0], max: gammas[gammas.length - 1], step, name: 'guidance weight γ ' };
   return themed({
     title: options.title,
     data: { values },
-    params: [{ name: 'gamma', value: options.initial ?? gammas[0], bind: { input: 'range', min: gammas[0], max: gammas[gammas.length - 1], step, name: 'guidance weight γ ' } }],
+    params: [{ name: 'gamma', value: options.initial ?? gammas[0], bind: slider }],
     facet: { column: { field: 'method', type: 'nominal', title: null, sort: methods } },
     spec: {
       width: size,
       height: Math.round((size * (y1 - y0)) / (x1 - x0)),
       layer: [
-        { transform: [{ filter: "datum.kind === 'data'" }], mark: { type: 'circle', size: 4, color: '#bbbbbb', opacity: 0.6, clip: true }, encoding: { x, y } },
+        {
+          transform: [{ filter: "datum.kind === 'data'" }],
+          mark: { type: 'circle', size: 4, color: '#bbbbbb', opacity: 0.6, clip: true },
+          encoding: { x, y },
+        },
         {
           transform: [{ filter: `datum.kind === 'sample' && abs(datum.gamma - gamma) < ${step / 2}` }],
           mark: { type: 'circle', size: 7, opacity: 0.8, clip: true },
