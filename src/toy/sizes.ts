@@ -33,7 +33,7 @@ const SMOKE: ToySizes = {
 
 const FULL: ToySizes = {
   samples: 600, seeds: [0, 1, 2], steps: 24, sampler: 'heun', sigmaMax: 10, gammas: [0, 0.5, 1, 2, 3, 4], panelGammas: [0, 1, 3],
-  reference: 2000, shown: 600, trajectories: 60, imageWidth: 160, arrowGrid: 18,
+  reference: 1200, shown: 300, trajectories: 40, imageWidth: 120, arrowGrid: 18,
 };
 
 /** Returns the toy notebook's sizes for a notebook size name ('smoke' or 'full'). */

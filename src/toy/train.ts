@@ -10,6 +10,7 @@ import { Rng } from '../random';
 import { Adam } from '../train/adam';
 import { PowerEma } from '../train/ema';
 import { EDM_LOSS, LossOptions, edmLoss } from '../train/loss';
+import type { ToyDenoiser } from './exact';
 import type { GaussianMixture } from './mixture';
 import { sampleData } from './sample-data';
 
@@ -86,7 +87,7 @@ export function trainToyModel(mixture: GaussianMixture, size: ToyModelSize, opts
 }
 
 /** Returns a trained model as a toy point denoiser D(x; σ, c) `[2n]` (the shared `Denoiser.denoise` on `[n, 1, 1, 2]`). */
-export function learnedDenoiser(model: Denoiser): (x: Float64Array, sigma: number, labels: Int32Array) => Float64Array {
+export function learnedDenoiser(model: Denoiser): ToyDenoiser {
   return (x, sigma, labels) => {
     const n = x.length / 2;
     const d = tf.tidy(() => model.denoise(tf.tensor4d(Float32Array.from(x), [n, 1, 1, 2]), sigma, { labels }));

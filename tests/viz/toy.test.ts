@@ -16,11 +16,19 @@ test('toyPanels lays out one layered panel per entry with shared colours and a h
   assert.deepEqual(spec.concat[0].layer.map((l: any) => l.mark.type), ['point', 'image', 'circle']);
   assert.deepEqual(spec.concat[1].layer.map((l: any) => l.mark.type), ['point', 'line', 'rule', 'point']);
   assert.deepEqual(spec.concat[0].layer[2].encoding.color.scale.domain, ['a', 'b']);
-  assert.match(spec.concat[0].layer[1].data.values[0].url, /^data:image\/png;base64,/);
+  assert.equal(spec.concat[0].layer[1].data.name, 'background0');
+  assert.match(spec.datasets.background0[0].url, /^data:image\/png;base64,/);
   // Pointing right (+x) is a 90° clockwise turn of the upward triangle.
   assert.equal(spec.concat[1].layer[3].data.values[0].angle, 90);
   const svg = await viz.toSvg(spec);
   assert.match(svg, /<image/);
+});
+
+test('toyPanels stores a background shared by several panels once', () => {
+  const other = { ...background, values: [1, 1, 1, 1] };
+  const spec = viz.toyPanels([{ title: 'a', background }, { title: 'b', background }, { title: 'c', background: other }], { extent }) as any;
+  assert.deepEqual(Object.keys(spec.datasets), ['background0', 'background1']);
+  assert.deepEqual(spec.concat.map((c: any) => c.layer[1].data.name), ['background0', 'background0', 'background1']);
 });
 
 test('toyGammaSlider binds a γ range input from the smallest to the largest γ and filters samples by it', () => {

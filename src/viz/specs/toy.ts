@@ -102,6 +102,8 @@ export function toyPanels(panels: readonly ToyPanel[], options: ToyPanelsOptions
       });
     }
   });
+  // Identical density images (the same background under several panels) are stored once, as named datasets.
+  const images = new Map<string, string>();
   const specs = panels.map((p, i) => {
     // An invisible frame layer, so every panel has the shared axes even when it only shows an image.
     const frame = { data: { values: [{ x: x0, y: y0 }, { x: x1, y: y1 }] }, mark: { type: 'point', opacity: 0 }, encoding: { x, y } };
@@ -111,8 +113,10 @@ export function toyPanels(panels: readonly ToyPanel[], options: ToyPanelsOptions
       check.grid(where, `panels[${i}].background.values`, b.values, b.height, b.width);
       const pixels = Array.from(b.values, (v) => 1 - 2 * Math.min(1, Math.max(0, v)));
       const scale = Math.max(1, Math.round(size / b.width));
+      const url = grayPngDataUrl(pixels, b.height, b.width, scale);
+      if (!images.has(url)) images.set(url, `background${images.size}`);
       layer.push({
-        data: { values: [{ url: grayPngDataUrl(pixels, b.height, b.width, scale) }] },
+        data: { name: images.get(url) },
         mark: { type: 'image', width: size, height, aspect: false, smooth: true, align: 'left', baseline: 'top' },
         encoding: { url: { field: 'url', type: 'nominal' }, x: { value: 0 }, y: { value: 0 } },
       });
@@ -153,7 +157,8 @@ export function toyPanels(panels: readonly ToyPanel[], options: ToyPanelsOptions
     return { title: { text: p.title, fontSize: 12 }, width: size, height, layer };
   });
   const columns = options.columns ?? Math.min(specs.length, 4);
-  return themed({ title: options.title, columns, concat: specs, resolve: { scale: { color: 'shared' } } } as TopLevelSpec);
+  const datasets = Object.fromEntries([...images].map(([url, name]) => [name, [{ url }]]));
+  return themed({ title: options.title, columns, datasets, concat: specs, resolve: { scale: { color: 'shared' } } } as TopLevelSpec);
 }
 
 /** One guided sample for the slider: `method`, γ, position and colour group (e.g. the class). */
