@@ -7,12 +7,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { cfg, guidedDenoiser, tsg } from '../../src/guidance';
 import { createDenoiser, loadModel, saveModel } from '../../src/model';
-import { NULL_LABEL } from '../../src/model/denoiser';
+import { MlpConfig, NULL_LABEL } from '../../src/model/denoiser';
 import { exactDenoise } from '../../src/toy/exact';
 import { pointDenoiser } from '../../src/toy/ode';
 import { sampleData } from '../../src/toy/sample-data';
 import { learnedDenoiser, toyModelConfig, trainToyModel } from '../../src/toy/train';
 import { toyMixture } from '../../src/toy/tree';
+import { TOY_MODELS, loadToyModels } from '../../src/toy/models';
 import { Rng } from '../../src/random';
 
 const m = toyMixture();
@@ -81,5 +82,23 @@ describe('toy learned denoisers (point MLP)', () => {
       rmSync(dir, { recursive: true, force: true });
       model.net.params.dispose();
     }
+  });
+
+  it('ships models of their specs\' sizes whose error against the exact denoiser ranks strong < short, small < weak', async () => {
+    const models = await loadToyModels();
+    try {
+      for (const spec of TOY_MODELS) {
+        const config = models[spec.name].model.net.config as MlpConfig;
+        assert.deepEqual([config.arch, config.width, config.depth, config.embDim], ['mlp', spec.size.width, spec.size.depth, spec.size.embDim]);
+        assert.equal(models[spec.name].training.steps, spec.train.steps);
+      }
+      for (const sigma of [0.05, 0.2, 1]) {
+        const e = Object.fromEntries(TOY_MODELS.map((spec) => [spec.name, denoiserError(learnedDenoiser(models[spec.name].model), sigma)]));
+        assert.ok(e.strong < e.weak && e.short < e.weak && e.small < e.weak && e.strong < e.short, `σ ${sigma}: ${JSON.stringify(e)}`);
+      }
+    } finally {
+      for (const m of Object.values(models)) m.model.net.params.dispose();
+    }
+    await assert.rejects(loadToyModels('/nonexistent-toy-dir', ['strong']), /no toy model "strong".*scripts\/train-toy.ts/);
   });
 });
