@@ -89,7 +89,8 @@ describe('toy learned denoisers (point MLP)', () => {
     try {
       for (const spec of TOY_MODELS) {
         const config = models[spec.name].model.net.config as MlpConfig;
-        assert.deepEqual([config.arch, config.width, config.depth, config.embDim], ['mlp', spec.size.width, spec.size.depth, spec.size.embDim]);
+        const { width, depth, embDim } = spec.size;
+        assert.deepEqual([config.arch, config.width, config.depth, config.embDim], ['mlp', width, depth, embDim]);
         assert.equal(models[spec.name].training.steps, spec.train.steps);
       }
       for (const sigma of [0.05, 0.2, 1]) {
