@@ -52,6 +52,17 @@ export function mixtureMoments(m: GaussianMixture): { mean: [number, number]; co
   return { mean: [mx, my], cov: [sxx - mx * mx, sxy - mx * my, syy - my * my] };
 }
 
+/**
+ * Returns `m` with every component widened by s²I: the data blurred by N(0, s²I). Its exact denoiser
+ * is a "bad version" of the true one that errs where the data has structure finer than s (an exact
+ * stand-in for a weaker model, e.g. the guide of exact autoguidance).
+ */
+export function broadenMixture(m: GaussianMixture, s: number): GaussianMixture {
+  if (!(s >= 0 && Number.isFinite(s))) throw new Error(`the broadening s must be a finite number ≥ 0; got ${s}`);
+  const classes = m.classes.map((comps) => comps.map((k): Component => ({ ...k, cov: [k.cov[0] + s * s, k.cov[1], k.cov[2] + s * s] })));
+  return gaussianMixture(classes, [...m.classPriors]);
+}
+
 function checkWeight(w: number, what: string): void {
   if (!(w > 0 && Number.isFinite(w))) throw new Error(`${what}: weight must be a finite number > 0; got ${w}`);
 }

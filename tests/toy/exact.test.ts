@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { NULL_LABEL } from '../../src/model/denoiser';
 import { dataLogDensity, exactDenoise, logDensity, score } from '../../src/toy/exact';
-import { gaussianMixture, mixtureMoments } from '../../src/toy/mixture';
+import { broadenMixture, gaussianMixture, mixtureMoments } from '../../src/toy/mixture';
 import { toPoints } from '../../src/toy/points';
 import { sampleData } from '../../src/toy/sample-data';
 import { toyMixture } from '../../src/toy/tree';
@@ -106,6 +106,15 @@ describe('toy mixture: exact noisy density, score and denoiser', () => {
       const far = exactDenoise(m, probes, 1e4, label);
       for (let p = 0; p < probes.length / 2; p++) assert.ok(Math.hypot(far[2 * p] - mean[0], far[2 * p + 1] - mean[1]) < 1e-6);
     }
+  });
+
+  it('broadened by s, gives at σ the original density at √(σ² + s²), and refuses a bad s', () => {
+    const b = broadenMixture(m, 0.1);
+    for (const label of LABELS) {
+      const [lb, lm] = [logDensity(b, probes, 0.2, label), logDensity(m, probes, Math.hypot(0.2, 0.1), label)];
+      lb.forEach((v, i) => assert.ok(Math.abs(v - lm[i]) < 1e-9, `label ${label}, probe ${i}: ${v} vs ${lm[i]}`));
+    }
+    assert.throws(() => broadenMixture(m, -1), /broadening s must be a finite number ≥ 0; got -1/);
   });
 
   it('at σ = 0 gives the data density, the σ → 0 limit of the noisy one', () => {
