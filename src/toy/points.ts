@@ -19,12 +19,6 @@ export function toPoints(pairs: ArrayLike<ArrayLike<number>>): Points {
   return checkPoints(out);
 }
 
-/** Returns the number of points in an interleaved array, after checking its length is even and its values finite. */
-export function pointCount(points: ArrayLike<number>): number {
-  checkPoints(points);
-  return points.length / 2;
-}
-
 /** Returns `points` after checking it is interleaved 2-D (even length) with finite coordinates. */
 export function checkPoints<T extends ArrayLike<number>>(points: T): T {
   if (points.length % 2 !== 0) {
