@@ -4,9 +4,9 @@
  */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { classifierSource, mergeRows, parseShard, parseSpec, referenceImages, runSweep } from '../experiments';
+import { classifierSource, mergeRows, parseShard, parseSpec, referenceImages, resolveShard, runSweep } from '../experiments';
 import { duration } from '../train/progress';
-import { workers } from './options';
+import { integer, workers } from './options';
 import { checkWritable, checkWritableDir, readJson } from './files';
 
 /** Registers the `sweep` and `merge` commands on `program`. */
@@ -16,11 +16,14 @@ export function sweepCommands(program: Command): void {
     .description('sample and measure every point of a sweep spec (JSON); rerunning the same command resumes, reusing finished rows')
     .requiredOption('--out <dir>', 'cache folder: one JSON row per point')
     .option('--workers <n>', 'worker threads (default and most: one per core; 0 = this thread)', workers('--workers', 0))
-    .option('--shard <k/n>', 'run only the k-th of n deterministic shares of the grid', parseShard)
-    .action(async (file: string, o: { out: string; workers?: number; shard?: ReturnType<typeof parseShard> }) => {
+    .option('--shard <k/n>', 'run only the k-th of n deterministic shares of the grid (default: from Slurm/Kubernetes job-array variables)', parseShard)
+    .option('--completions <n>', 'Kubernetes Indexed Job: the completions count (default: env GUIDANCE_LAB_COMPLETIONS)', integer('--completions', { min: 1 }))
+    .action(async (file: string, o: { out: string; workers?: number; shard?: ReturnType<typeof parseShard>; completions?: number }) => {
       const spec = parseSpec(readJson(file));
+      const { shard, reason } = resolveShard(o.shard, process.env, o.completions);
+      process.stderr.write(`sweep: shard ${shard.k}/${shard.n} (${reason})\n`);
       checkWritableDir(o.out, '--out');
-      const r = await runSweep(spec, { out: o.out, workers: o.workers, shard: o.shard, featurizer: classifierSource(spec.classifier), referenceImages: () => referenceImages(spec.reference) });
+      const r = await runSweep(spec, { out: o.out, workers: o.workers, shard, featurizer: classifierSource(spec.classifier), referenceImages: () => referenceImages(spec.reference) });
       process.stderr.write(`sweep: ${r.points.length} points (${r.computed} computed, ${r.cached} cached) in ${duration(r.seconds)}; rows in ${o.out}\n`);
     });
   program
