@@ -1,0 +1,57 @@
+/**
+ * The Redis queue from the command line: `guidance-lab sweep grid.json --queue URL` (enqueue, or
+ * `--status`) and `guidance-lab worker --queue URL --out dir` (take points until stopped).
+ */
+import type { Command } from 'commander';
+import { classifierSource, referenceImages, type SweepSpec } from '../experiments';
+import { DEFAULT_QUEUE, enqueueSweep, gridId, queueStatus, runQueueWorker, type ContextSources } from '../experiments/queue';
+
+/** Options of `sweep` that concern the queue. */
+export interface QueueSweepOptions {
+  queue: string;
+  queueName?: string;
+  status?: boolean;
+}
+
+/** How the command line builds a point's context on any machine: the spec's classifier and its reference split. */
+const SOURCES: ContextSources = { featurizer: (job) => classifierSource(job.classifier), referenceImages };
+
+/** Enqueues the points of `spec` (or, with `status`, prints the queue's and the grid's progress); returns nothing. */
+export async function queueSweep(spec: SweepSpec, o: QueueSweepOptions): Promise<void> {
+  const address = { url: o.queue, name: o.queueName ?? DEFAULT_QUEUE };
+  const grid = gridId(spec);
+  if (o.status) {
+    const s = await queueStatus(address, grid);
+    const line = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `${v} ${k}`).join(', ');
+    process.stdout.write(`queue "${address.name}" at ${address.url}: ${line(s.queue)}\ngrid ${grid}: ${line(s.grid)}\n`);
+    for (const f of s.failed) process.stdout.write(`failed ${f.key.slice(0, 12)}…: ${f.reason}\n`);
+    return;
+  }
+  const r = await enqueueSweep(spec, address, SOURCES);
+  process.stderr.write(
+    `sweep: grid ${grid}, ${r.points} points: ${r.added} added to queue "${address.name}", ${r.present} already there (${r.retried} failed ones retried); ` +
+      `start workers with \`guidance-lab worker --queue ${address.url} --out <dir>\`, follow with \`--status\`\n`,
+  );
+}
+
+/** Registers the `worker` command on `program`. */
+export function workerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('take sweep points from a Redis queue (see sweep --queue) until stopped, writing rows into a cache folder')
+    .requiredOption('--queue <url>', 'the queue: redis://host:port')
+    .requiredOption('--out <dir>', 'cache folder the rows are written into (merge joins such folders)')
+    .option('--queue-name <name>', `queue name (default ${DEFAULT_QUEUE})`)
+    .option('--lock <seconds>', "a point's lock, renewed while it runs: a killed worker's point is taken again after about this long", '30')
+    .option('--until-drained', 'stop once no point is waiting, delayed or running')
+    .action(async (o: { queue: string; out: string; queueName?: string; lock: string; untilDrained?: boolean }) => {
+      const lock = Number(o.lock);
+      if (!(lock >= 1)) throw new Error(`--lock must be a number of seconds ≥ 1; got "${o.lock}"`);
+      const log = (line: string) => process.stderr.write(`worker: ${line}\n`);
+      const w = await runQueueWorker({ url: o.queue, name: o.queueName, out: o.out, lockMs: lock * 1000, untilDrained: o.untilDrained, log, ...SOURCES });
+      log(`taking points from ${o.queue} (queue "${o.queueName ?? DEFAULT_QUEUE}") into ${o.out}; Ctrl-C stops after the point in progress`);
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void w.close());
+      const done = await w.done;
+      log(`stopped: ${done.computed} points computed, ${done.refused} refused`);
+    });
+}
