@@ -14,7 +14,7 @@ export interface QueueSweepOptions {
 }
 
 /** How the command line builds a point's context on any machine: the spec's classifier and its reference split. */
-const SOURCES: ContextSources = { featurizer: (job) => classifierSource(job.classifier), referenceImages };
+const SOURCES: ContextSources = { featurizer: classifierSource, referenceImages };
 
 /** Enqueues the points of `spec` (or, with `status`, prints the queue's and the grid's progress); returns nothing. */
 export async function queueSweep(spec: SweepSpec, o: QueueSweepOptions): Promise<void> {
@@ -29,7 +29,8 @@ export async function queueSweep(spec: SweepSpec, o: QueueSweepOptions): Promise
   }
   const r = await enqueueSweep(spec, address, SOURCES);
   process.stderr.write(
-    `sweep: grid ${grid}, ${r.points} points: ${r.added} added to queue "${address.name}", ${r.present} already there (${r.retried} failed ones retried); ` +
+    `sweep: grid ${grid}, ${r.points} points: ${r.added} added to queue "${address.name}", ` +
+      `${r.present} already there (${r.retried} failed ones retried); ` +
       `start workers with \`guidance-lab worker --queue ${address.url} --out <dir>\`, follow with \`--status\`\n`,
   );
 }
@@ -48,8 +49,10 @@ export function workerCommand(program: Command): void {
       const lock = Number(o.lock);
       if (!(lock >= 1)) throw new Error(`--lock must be a number of seconds ≥ 1; got "${o.lock}"`);
       const log = (line: string) => process.stderr.write(`worker: ${line}\n`);
-      const w = await runQueueWorker({ url: o.queue, name: o.queueName, out: o.out, lockMs: lock * 1000, untilDrained: o.untilDrained, log, ...SOURCES });
-      log(`taking points from ${o.queue} (queue "${o.queueName ?? DEFAULT_QUEUE}") into ${o.out}; Ctrl-C stops after the point in progress`);
+      const name = o.queueName ?? DEFAULT_QUEUE;
+      const lockMs = lock * 1000;
+      const w = await runQueueWorker({ ...SOURCES, url: o.queue, name, out: o.out, lockMs, untilDrained: o.untilDrained, log });
+      log(`taking points from ${o.queue} (queue "${name}") into ${o.out}; Ctrl-C stops after the point in progress`);
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void w.close());
       const done = await w.done;
       log(`stopped: ${done.computed} points computed, ${done.refused} refused`);

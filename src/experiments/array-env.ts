@@ -26,8 +26,13 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function resolveShard(flag: Shard | undefined, env: Env, completions?: number): ShardChoice {
   const slurm = env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_ID !== '';
   const k8s = env.JOB_COMPLETION_INDEX !== undefined && env.JOB_COMPLETION_INDEX !== '';
-  if (flag) return { shard: flag, reason: `--shard ${flag.k}/${flag.n}${slurm || k8s ? ' (given, so the job-array variables are ignored)' : ''}` };
-  if (slurm && k8s) throw new Error('both SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX are set; pass --shard k/n to say which shard this task runs');
+  if (flag) {
+    const ignored = slurm || k8s ? ' (given, so the job-array variables are ignored)' : '';
+    return { shard: flag, reason: `--shard ${flag.k}/${flag.n}${ignored}` };
+  }
+  if (slurm && k8s) {
+    throw new Error('both SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX are set; pass --shard k/n to say which shard this task runs');
+  }
   if (slurm) return slurmShard(env);
   if (k8s) return indexedJobShard(env, completions);
   return { shard: { k: 1, n: 1 }, reason: 'no --shard and no job-array variables: the whole grid' };
@@ -40,7 +45,9 @@ function slurmShard(env: Env): ShardChoice {
   const min = optionalEnvInt(env, 'SLURM_ARRAY_TASK_MIN');
   const max = optionalEnvInt(env, 'SLURM_ARRAY_TASK_MAX');
   if (count === undefined && (min === undefined || max === undefined)) {
-    throw new Error('SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor both SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_MAX are');
+    throw new Error(
+      'SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor both SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_MAX are',
+    );
   }
   const lo = min ?? 0;
   const n = count ?? (max as number) - lo + 1;
@@ -54,7 +61,11 @@ function slurmShard(env: Env): ShardChoice {
   const hi = lo + n - 1;
   if (id < lo || id > hi) throw new Error(`SLURM_ARRAY_TASK_ID=${id} is outside the array's task IDs ${lo}…${hi}`);
   const k = id - lo + 1;
-  const vars = [`SLURM_ARRAY_TASK_ID=${id}`, ...(min === undefined ? [] : [`SLURM_ARRAY_TASK_MIN=${min}`]), ...(count === undefined ? [`SLURM_ARRAY_TASK_MAX=${max}`] : [`SLURM_ARRAY_TASK_COUNT=${count}`])];
+  const vars = [
+    `SLURM_ARRAY_TASK_ID=${id}`,
+    ...(min === undefined ? [] : [`SLURM_ARRAY_TASK_MIN=${min}`]),
+    count === undefined ? `SLURM_ARRAY_TASK_MAX=${max}` : `SLURM_ARRAY_TASK_COUNT=${count}`,
+  ];
   return { shard: { k, n }, reason: `Slurm array task: ${vars.join(', ')}` };
 }
 
@@ -63,7 +74,12 @@ function indexedJobShard(env: Env, completions: number | undefined): ShardChoice
   const index = envInt(env, 'JOB_COMPLETION_INDEX');
   const n = completions ?? optionalEnvInt(env, COMPLETIONS_VAR);
   const source = completions !== undefined ? `--completions ${completions}` : `${COMPLETIONS_VAR}=${n}`;
-  if (n === undefined) throw new Error(`JOB_COMPLETION_INDEX=${index} is set but the completions count is not: pass --completions n or set ${COMPLETIONS_VAR} (the Job's spec.completions)`);
+  if (n === undefined) {
+    throw new Error(
+      `JOB_COMPLETION_INDEX=${index} is set but the completions count is not: ` +
+        `pass --completions n or set ${COMPLETIONS_VAR} (the Job's spec.completions)`,
+    );
+  }
   if (!Number.isInteger(n) || n < 1) throw new Error(`completions must be an integer ≥ 1; got ${n} (${source})`);
   if (index >= n) throw new Error(`JOB_COMPLETION_INDEX=${index} is out of range for ${n} completions (indices 0…${n - 1}; ${source})`);
   return { shard: { k: index + 1, n }, reason: `Kubernetes Indexed Job: JOB_COMPLETION_INDEX=${index}, ${source}` };

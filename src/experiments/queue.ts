@@ -52,7 +52,7 @@ export interface QueueAddress {
 
 /** How a machine builds what a point needs: its featurizer source and reference images (called once per distinct reference). */
 export interface ContextSources {
-  featurizer: (job: PointJob) => FeaturizerSource;
+  featurizer: (classifier: string | undefined) => FeaturizerSource;
   referenceImages: (reference: SweepPoint['reference']) => Promise<tf.Tensor4D> | tf.Tensor4D;
 }
 
@@ -74,7 +74,13 @@ export function checkpointDigest(name: string): string {
  */
 export async function connectQueue(url: string, forWorker = false): Promise<IORedis> {
   if (!/^rediss?:\/\/[^/]/.test(url)) throw new Error(`--queue must be a redis:// or rediss:// URL (e.g. redis://host:6379); got "${url}"`);
-  const probe = new IORedis(url, { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  const probe = new IORedis(url, {
+    lazyConnect: true,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
   let cause = '';
   probe.on('error', (e: Error) => (cause ||= e.message)); // the socket's reason (connect() only says the connection closed)
   try {
@@ -90,7 +96,11 @@ export async function connectQueue(url: string, forWorker = false): Promise<IORe
 }
 
 /** Returns the reference feature rows of `reference` computed with `featurizer` (the images are disposed). */
-async function referenceFeatureRows(source: FeaturizerSource, reference: SweepPoint['reference'], images: ContextSources['referenceImages']): Promise<{ rows: FeatureRows; featurizerDigest: string }> {
+async function referenceFeatureRows(
+  source: FeaturizerSource,
+  reference: SweepPoint['reference'],
+  images: ContextSources['referenceImages'],
+): Promise<{ rows: FeatureRows; featurizerDigest: string }> {
   const featurizer = await loadFeaturizer(source);
   const x = await images(reference);
   try {
@@ -123,14 +133,15 @@ export async function enqueueSweep(spec: SweepSpec, address: QueueAddress, sourc
     const points = expandGrid(spec);
     const models = Object.fromEntries([...new Set(points.flatMap(pointModels))].map((m) => [m, checkpointDigest(m)]));
     const grid = gridId(spec);
-    const jobs = points.map((point) => ({ grid, point, key: '', digests: { models, featurizer: '', reference: '' }, batchSize: spec.batchSize, ...(spec.classifier === undefined ? {} : { classifier: spec.classifier }) }));
-    const { rows, featurizerDigest } = await referenceFeatureRows(sources.featurizer(jobs[0]), spec.reference, sources.referenceImages);
+    const featurizer = sources.featurizer(spec.classifier);
+    const { rows, featurizerDigest } = await referenceFeatureRows(featurizer, spec.reference, sources.referenceImages);
     const digests: RowDigests = { models, featurizer: featurizerDigest, reference: rowsDigest(rows) };
+    const classifier = spec.classifier === undefined ? {} : { classifier: spec.classifier };
     let [added, present, retried] = [0, 0, 0];
-    for (const job of jobs) {
-      job.key = pointKey(job.point, digests);
-      job.digests = pointDigests(job.point, digests);
-      const existing = await queue.getJob(job.key);
+    for (const point of points) {
+      const key = pointKey(point, digests);
+      const job: PointJob = { grid, point, key, digests: pointDigests(point, digests), batchSize: spec.batchSize, ...classifier };
+      const existing = await queue.getJob(key);
       if (existing) {
         present++;
         if (await existing.isFailed()) {
@@ -139,7 +150,9 @@ export async function enqueueSweep(spec: SweepSpec, address: QueueAddress, sourc
         }
         continue;
       }
-      await queue.add('point', job, { jobId: job.key, attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: false, removeOnFail: false });
+      // finished and failed jobs stay: their ids keep a rerun from adding the point again, and they hold the rows
+      const backoff = { type: 'exponential', delay: 2000 };
+      await queue.add('point', job, { jobId: key, attempts: 3, backoff, removeOnComplete: false, removeOnFail: false });
       added++;
     }
     return { grid, points: points.length, added, present, retried, digests };
@@ -240,7 +253,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
       log(`finished ${job.data.key.slice(0, 12)}… in ${(row.timing.sampleSeconds + row.timing.metricSeconds).toFixed(1)} s`);
       return row;
     },
-    { connection, concurrency: 1, lockDuration: lockMs, stalledInterval: Math.max(500, Math.round(lockMs / 2)), maxStalledCount: 3, autorun: true },
+    { connection, concurrency: 1, lockDuration: lockMs, stalledInterval: Math.max(500, Math.round(lockMs / 2)), maxStalledCount: 3 },
   );
   worker.on('failed', (job, err) => {
     if (job && !(err instanceof DelayedError)) log(`failed ${job.data.key.slice(0, 12)}…: ${err.message}`);
@@ -289,15 +302,18 @@ class ComputeThread {
 
   /** Returns the row of `job`'s point; throws when the reference here differs from the grid's or the point fails. */
   async run(job: PointJob): Promise<SweepRow> {
-    const featurizer = this.sources.featurizer(job);
+    const featurizer = this.sources.featurizer(job.classifier);
     const refKey = canonicalJson({ featurizer, reference: job.point.reference });
     let ref = this.references.get(refKey);
     if (!ref) {
       ref = await referenceFeatureRows(featurizer, job.point.reference, this.sources.referenceImages);
       this.references.set(refKey, ref);
     }
-    if (ref.featurizerDigest !== job.digests.featurizer) throw new Error(`featurizer digest here ${ref.featurizerDigest.slice(0, 12)}… differs from the grid's ${job.digests.featurizer.slice(0, 12)}…`);
-    if (rowsDigest(ref.rows) !== job.digests.reference) throw new Error(`reference features here (digest ${rowsDigest(ref.rows).slice(0, 12)}…) differ from the grid's (${job.digests.reference.slice(0, 12)}…)`);
+    const differs = (what: string, here: string, grid: string) =>
+      new Error(`${what} here (${here.slice(0, 12)}…) differs from the grid's (${grid.slice(0, 12)}…)`);
+    const refDigest = rowsDigest(ref.rows);
+    if (ref.featurizerDigest !== job.digests.featurizer) throw differs('featurizer digest', ref.featurizerDigest, job.digests.featurizer);
+    if (refDigest !== job.digests.reference) throw differs('reference features digest', refDigest, job.digests.reference);
     const setup: ContextSetup = {
       backend: this.backend,
       models: pointModels(job.point),
@@ -306,7 +322,7 @@ class ComputeThread {
       digests: job.digests,
       batchSize: job.batchSize,
     };
-    const key = canonicalJson({ models: setup.models, featurizer, reference: job.digests.reference, digests: job.digests.models, batchSize: job.batchSize });
+    const key = canonicalJson({ featurizer, digests: job.digests, batchSize: job.batchSize });
     if (key !== this.setupKey) await this.restart(setup, key);
     await this.ready;
     const thread = this.thread as Thread;

@@ -22,7 +22,9 @@ export interface DeclaredParameter {
 export function parseParameter(text: string): [string, unknown] {
   const eq = text.indexOf('=');
   const name = eq < 0 ? '' : text.slice(0, eq).trim();
-  if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw new Error(`-p "${text}": expected name=value with name an identifier (e.g. -p seeds=[0,1,2] or -p size=full)`);
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) {
+    throw new Error(`-p "${text}": expected name=value with name an identifier (e.g. -p seeds=[0,1,2] or -p size=full)`);
+  }
   const raw = text.slice(eq + 1);
   try {
     return [name, JSON.parse(raw) as unknown];
@@ -55,8 +57,8 @@ export function injectParameters(nb: Notebook, params: Record<string, unknown>, 
   const declared = declaredParameters(joinText(cells[at].source));
   const lines = Object.entries(params).map(([name, value]) => {
     const d = declared.get(name);
-    if (!d) throw new Error(`${where} declares no parameter "${name}"; its parameters cell declares: ${[...declared.keys()].join(', ') || 'nothing'}`);
-    if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) throw new Error(`parameter "${name}": ${String(value)} cannot be written as a literal`);
+    const names = [...declared.keys()].join(', ') || 'nothing';
+    if (!d) throw new Error(`${where} declares no parameter "${name}"; its parameters cell declares: ${names}`);
     return `${d.keyword} ${name}${d.type === undefined ? '' : `: ${d.type}`} = ${JSON.stringify(value)};\n`;
   });
   const injected: Cell = {

@@ -129,3 +129,18 @@ test('refusal: null when every checkpoint digest matches, else the model and bot
   assert.match(refusal(job, (m) => (m === 'b' ? 'c'.repeat(64) : m.repeat(64))) ?? '', /checkpoint "b" here has digest c{12}…, the grid's is b{12}…/);
   assert.match(refusal(job, () => { throw new Error('no checkpoint "a"'); }) ?? '', /no checkpoint "a"/);
 });
+
+test('guidance-lab sweep --queue enqueues (a rerun adds nothing) and --status shows the grid waiting, from the command line', { skip: missing }, () => {
+  const url = (redis as TestRedis).url;
+  const file = join(dir, 'grid.json');
+  writeFileSync(file, JSON.stringify({ model, methods: [{ method: 'cfg' }], gammas: [0, 1, 2], n: 2, steps: 1, reference: { n: 16 } }));
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, 'sweep', file, '--queue', url, '--queue-name', 'cli', ...args], { encoding: 'utf8', timeout: 120_000 });
+  const first = cli();
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stderr, /3 points: 3 added to queue "cli", 0 already there/);
+  const second = cli();
+  assert.match(second.stderr, /3 points: 0 added to queue "cli", 3 already there \(0 failed ones retried\)/);
+  const status = cli('--status');
+  assert.equal(status.status, 0, status.stderr);
+  assert.match(status.stdout, /queue "cli" at redis:\/\/127\.0\.0\.1:\d+: 3 waiting, 0 active, 0 delayed, 0 completed, 0 failed\ngrid [0-9a-f]{12}: 3 waiting, 0 active, 0 delayed, 0 completed, 0 failed\n/);
+});
