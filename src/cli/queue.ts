@@ -4,19 +4,24 @@
  */
 import type { Command } from 'commander';
 import { classifierSource, referenceImages, type SweepSpec } from '../experiments';
-import { DEFAULT_QUEUE, enqueueSweep, gridId, queueStatus, runQueueWorker, type ContextSources } from '../experiments/queue';
+import { DEFAULT_QUEUE, collectRows, enqueueSweep, gridId, queueStatus, runQueueWorker, type ContextSources } from '../experiments/queue';
 
 /** Options of `sweep` that concern the queue. */
 export interface QueueSweepOptions {
   queue: string;
   queueName?: string;
   status?: boolean;
+  /** Wait for the workers and write the grid's rows here. */
+  out?: string;
 }
 
 /** How the command line builds a point's context on any machine: the spec's classifier and its reference split. */
 const SOURCES: ContextSources = { featurizer: classifierSource, referenceImages };
 
-/** Enqueues the points of `spec` (or, with `status`, prints the queue's and the grid's progress); returns nothing. */
+/**
+ * Enqueues the points of `spec` and, with `out`, waits for the workers, writing the rows there (or, with
+ * `status`, prints the queue's and the grid's progress); throws when points failed.
+ */
 export async function queueSweep(spec: SweepSpec, o: QueueSweepOptions): Promise<void> {
   const address = { url: o.queue, name: o.queueName ?? DEFAULT_QUEUE };
   const grid = gridId(spec);
@@ -33,6 +38,13 @@ export async function queueSweep(spec: SweepSpec, o: QueueSweepOptions): Promise
       `${r.present} already there (${r.retried} failed ones retried); ` +
       `start workers with \`guidance-lab worker --queue ${address.url} --out <dir>\`, follow with \`--status\`\n`,
   );
+  if (o.out === undefined) return;
+  process.stderr.write(`sweep: waiting for the workers; rows into ${o.out} as they finish\n`);
+  const done = await collectRows(address, grid, r.digests, o.out);
+  process.stderr.write(`sweep: ${done.grid.completed} of ${r.points} points finished; rows in ${o.out}\n`);
+  if (done.failed.length > 0) {
+    throw new Error(`${done.failed.length} points failed (rerun to retry them): ${done.failed.map((f) => `${f.key.slice(0, 12)}…: ${f.reason}`).join('; ')}`);
+  }
 }
 
 /** Registers the `worker` command on `program`. */

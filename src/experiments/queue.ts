@@ -177,17 +177,45 @@ export async function queueStatus(address: QueueAddress, grid: string): Promise<
   const connection = await connectQueue(address.url);
   const queue = new Queue<PointJob, SweepRow>(address.name ?? DEFAULT_QUEUE, { connection });
   try {
-    const counts = await queue.getJobCounts(...STATES);
-    const mine: Record<string, number> = Object.fromEntries(STATES.map((s) => [s, 0]));
-    const failed: QueueStatus['failed'] = [];
-    for (const state of STATES) {
-      for (const job of await queue.getJobs([state])) {
-        if (job?.data.grid !== grid) continue;
-        mine[state]++;
-        if (state === 'failed') failed.push({ key: job.data.key, reason: job.failedReason });
-      }
+    return { queue: await queue.getJobCounts(...STATES), ...(await gridJobs(queue, grid)) };
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
+/** Returns grid `grid`'s job counts by state, its failed points, and the rows of its completed ones. */
+async function gridJobs(queue: Queue<PointJob, SweepRow>, grid: string): Promise<Omit<QueueStatus, 'queue'> & { rows: SweepRow[] }> {
+  const counts: Record<string, number> = Object.fromEntries(STATES.map((s) => [s, 0]));
+  const failed: QueueStatus['failed'] = [];
+  const rows: SweepRow[] = [];
+  for (const state of STATES) {
+    for (const job of await queue.getJobs([state])) {
+      if (job?.data.grid !== grid) continue;
+      counts[state]++;
+      if (state === 'failed') failed.push({ key: job.data.key, reason: job.failedReason });
+      if (state === 'completed') rows.push(job.returnvalue);
     }
-    return { queue: counts, grid: mine, failed };
+  }
+  return { grid: counts, failed, rows };
+}
+
+/**
+ * Waits until grid `grid` has no waiting, running or delayed point, writing each finished row (the jobs'
+ * results) into the cache folder `out` as it appears (checked every `pollMs`); returns the grid's final
+ * counts and failed points. For machines that share no folder with the workers.
+ */
+export async function collectRows(address: QueueAddress, grid: string, digests: RowDigests, out: string, pollMs = 2000): Promise<Omit<QueueStatus, 'queue'>> {
+  const connection = await connectQueue(address.url);
+  const queue = new Queue<PointJob, SweepRow>(address.name ?? DEFAULT_QUEUE, { connection });
+  const cache = SweepCache.open(out, digests);
+  try {
+    for (;;) {
+      const { grid: counts, failed, rows } = await gridJobs(queue, grid);
+      for (const row of rows) if (!cache.has(row.key)) cache.write(row);
+      if (counts.waiting + counts.active + counts.delayed === 0) return { grid: counts, failed };
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
   } finally {
     await queue.close();
     connection.disconnect();
@@ -239,8 +267,14 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const worker = new Worker<PointJob, SweepRow>(
     options.name ?? DEFAULT_QUEUE,
     async (job: Job<PointJob, SweepRow>, token?: string) => {
-      const why = refusal(job.data, checkpointDigest);
-      if (why) {
+      let cache: SweepCache | null = null;
+      let why = refusal(job.data, checkpointDigest);
+      try {
+        cache = why ? null : SweepCache.open(options.out, job.data.digests);
+      } catch (e) {
+        why = (e as Error).message;
+      }
+      if (why || !cache) {
         counts.refused++;
         log(`refused ${job.data.key.slice(0, 12)}… (${why}); left for another worker`);
         await job.moveToDelayed(Date.now() + (options.refuseDelayMs ?? 5000), token);
@@ -248,7 +282,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
       }
       log(`started ${job.data.key.slice(0, 12)}… ${describe(job.data.point)}`);
       const row = await compute.run(job.data);
-      SweepCache.open(options.out, job.data.digests).write(row);
+      cache.write(row);
       counts.computed++;
       log(`finished ${job.data.key.slice(0, 12)}… in ${(row.timing.sampleSeconds + row.timing.metricSeconds).toFixed(1)} s`);
       return row;
@@ -372,6 +406,7 @@ class ComputeThread {
       };
       thread.on('message', onMessage);
       thread.once('error', reject);
+      thread.once('exit', (code) => reject(new Error(`compute thread exited (code ${code}) while starting`)));
     });
   }
 }

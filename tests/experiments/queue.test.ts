@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { initBackend } from '../../src/backend';
-import { mergeRows, parseSpec, runSweep, type SweepRow } from '../../src/experiments';
-import { connectQueue, enqueueSweep, refusal, type ContextSources, type PointJob } from '../../src/experiments/queue';
+import { mergeRows, parseSpec, readRows, runSweep, type SweepRow } from '../../src/experiments';
+import { collectRows, connectQueue, enqueueSweep, refusal, type ContextSources, type PointJob } from '../../src/experiments/queue';
 import { options, projection, saveTiny, smallSpec } from './helpers';
 import { freePort, redisMissing, startRedis, type TestRedis } from './redis';
 
@@ -58,8 +58,8 @@ test('enqueue twice adds each point once; two workers, one killed mid-point: eve
   const again = await enqueueSweep(spec, { url, name: 'kill' }, sources);
   assert.deepEqual([again.added, again.present, again.retried], [0, 8, 0]);
 
-  const a = worker(url, 'kill', join(dir, 'out-a'), 150, 1500);
-  const b = worker(url, 'kill', join(dir, 'out-b'), 150, 1500);
+  const a = worker(url, 'kill', join(dir, 'out-a'), 150, 5000);
+  const b = worker(url, 'kill', join(dir, 'out-b'), 150, 5000);
   // kill A once it has finished a point and started the next (so it dies holding a point)
   await until('worker A to start its second point', () => keysOf(a.lines(), 'started').length >= 2);
   a.child.kill('SIGKILL');
@@ -87,6 +87,9 @@ test('enqueue twice adds each point once; two workers, one killed mid-point: eve
   const merged = mergeRows([join(dir, 'out-a'), join(dir, 'out-b')]);
   assert.deepEqual(withoutTiming(merged), withoutTiming(local.rows));
   assert.deepEqual(withoutTiming(results), withoutTiming(local.rows), 'the jobs return the rows too');
+  const collected = await collectRows({ url, name: 'kill' }, first.grid, first.digests, join(dir, 'collected'), 100);
+  assert.deepEqual([collected.grid.completed, collected.failed.length], [8, 0]);
+  assert.deepEqual(withoutTiming(readRows(join(dir, 'collected'))), withoutTiming(local.rows), 'collected rows form a cache folder like a sweep');
 });
 
 test('a worker whose checkpoint differs from the grid refuses the point and leaves it; a matching worker then computes it', { skip: missing }, async () => {
@@ -96,7 +99,7 @@ test('a worker whose checkpoint differs from the grid refuses the point and leav
   assert.equal((await enqueueSweep(spec, { url, name: 'refuse' }, sources)).added, 1);
   const original = readFileSync(path);
   copyFileSync(model, path); // this machine now holds another checkpoint under the grid's model name
-  const bad = worker(url, 'refuse', join(dir, 'out-bad'), 0, 1500);
+  const bad = worker(url, 'refuse', join(dir, 'out-bad'), 0, 5000);
   await until('the refusal', () => bad.lines().filter((l) => l.startsWith('refused ')).length >= 2);
   bad.child.kill('SIGKILL');
   await bad.exit;
@@ -104,7 +107,7 @@ test('a worker whose checkpoint differs from the grid refuses the point and leav
   assert.equal(keysOf(bad.lines(), 'started').length, 0);
 
   writeFileSync(path, original);
-  const good = worker(url, 'refuse', join(dir, 'out-good'), 0, 1500);
+  const good = worker(url, 'refuse', join(dir, 'out-good'), 0, 5000);
   assert.equal(await good.exit, 0, good.lines().join('\n'));
   assert.equal(keysOf(good.lines(), 'finished').length, 1);
   const local = await runSweep(spec, options(join(dir, 'local-refuse')));
