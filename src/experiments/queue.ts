@@ -18,11 +18,11 @@ import { initBackend, type BackendChoice } from '../backend';
 import { featureStats } from '../metrics';
 import { CHECKPOINT_DIR } from '../model/shipped';
 import { SweepCache } from './cache';
-import type { ContextSetup } from './context';
+import { loadModels, type ContextSetup } from './context';
 import { FeatureRows, FeaturizerSource, featureRows, loadFeaturizer, rowsDigest, rowsNdarray } from './featurizer';
 import { SweepPoint, expandGrid, pointModels } from './grid';
 import { canonicalJson, pointDigests, pointKey, type RowDigests } from './key';
-import type { SweepRow } from './point';
+import { pointTerm, type SweepRow } from './point';
 import { startWorker, type FromWorker, type ToWorker } from './pool';
 import type { SweepSpec } from './spec';
 
@@ -110,6 +110,17 @@ async function referenceFeatureRows(
   }
 }
 
+/** Returns the checkpoint digests of the points' models after checking every point's method against its model (as a sweep does). */
+async function checkGrid(points: SweepPoint[]): Promise<Record<string, string>> {
+  const { models, digests } = await loadModels([...new Set(points.flatMap(pointModels))]);
+  try {
+    for (const p of points) pointTerm(p, models).check(models[p.model]);
+    return digests;
+  } finally {
+    for (const m of Object.values(models)) m.net.params.dispose();
+  }
+}
+
 /** What enqueueing did: the grid's points, how many were added now and how many were already in the queue. */
 export interface EnqueueResult {
   grid: string;
@@ -131,7 +142,7 @@ export async function enqueueSweep(spec: SweepSpec, address: QueueAddress, sourc
   try {
     await initBackend();
     const points = expandGrid(spec);
-    const models = Object.fromEntries([...new Set(points.flatMap(pointModels))].map((m) => [m, checkpointDigest(m)]));
+    const models = await checkGrid(points);
     const grid = gridId(spec);
     const featurizer = sources.featurizer(spec.classifier);
     const { rows, featurizerDigest } = await referenceFeatureRows(featurizer, spec.reference, sources.referenceImages);

@@ -147,3 +147,14 @@ test('guidance-lab sweep --queue enqueues (a rerun adds nothing) and --status sh
   assert.equal(status.status, 0, status.stderr);
   assert.match(status.stdout, /queue "cli" at redis:\/\/127\.0\.0\.1:\d+: 3 waiting, 0 active, 0 delayed, 0 completed, 0 failed\ngrid [0-9a-f]{12}: 3 waiting, 0 active, 0 delayed, 0 completed, 0 failed\n/);
 });
+
+test('a grid whose method does not fit its model is refused before anything is enqueued', { skip: missing }, async () => {
+  const url = (redis as TestRedis).url;
+  const spec = parseSpec({ model, methods: [{ method: 'pag', params: { layers: ['mid.attn'] } }], gammas: [1], n: 2, steps: 1, reference: { n: 16 } });
+  await assert.rejects(enqueueSweep(spec, { url, name: 'invalid' }, sources), /mid\.attn/);
+  const connection = await connectQueue(url);
+  const queue = new Queue('invalid', { connection });
+  assert.equal(await queue.count(), 0);
+  await queue.close();
+  connection.disconnect();
+});
