@@ -43,7 +43,8 @@ export async function queueSweep(spec: SweepSpec, o: QueueSweepOptions): Promise
   const done = await collectRows(address, grid, r.digests, o.out);
   process.stderr.write(`sweep: ${done.grid.completed} of ${r.points} points finished; rows in ${o.out}\n`);
   if (done.failed.length > 0) {
-    throw new Error(`${done.failed.length} points failed (rerun to retry them): ${done.failed.map((f) => `${f.key.slice(0, 12)}…: ${f.reason}`).join('; ')}`);
+    const reasons = done.failed.map((f) => `${f.key.slice(0, 12)}…: ${f.reason}`).join('; ');
+    throw new Error(`${done.failed.length} points failed (rerun to retry them): ${reasons}`);
   }
 }
 

@@ -4,8 +4,9 @@
  * takes points one at a time on any machine, computes each on a compute thread (so the queue lock
  * keeps being renewed while the point runs) and writes the row into its cache folder in the usual
  * format, also returning it as the job's result. A killed worker's point goes back to the queue
- * when its lock expires; a worker whose checkpoints or reference differ from the grid's refuses
- * the point and leaves it, delayed a little, for another worker.
+ * when its lock expires; a worker whose checkpoints, featurizer or reference features differ from the
+ * grid's (or whose cache folder holds rows of other digests) refuses the point and leaves it, delayed a
+ * little, for another worker.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createHash } from 'node:crypto';
@@ -25,6 +26,9 @@ import { canonicalJson, pointDigests, pointKey, type RowDigests } from './key';
 import { pointTerm, type SweepRow } from './point';
 import { startWorker, type FromWorker, type ToWorker } from './pool';
 import type { SweepSpec } from './spec';
+
+/** Why this machine leaves a point to others: its checkpoints, featurizer, reference or cache folder do not fit the grid. */
+class Refusal extends Error {}
 
 /** The queue name used when none is given. */
 export const DEFAULT_QUEUE = 'guidance-lab';
@@ -216,7 +220,13 @@ async function gridJobs(queue: Queue<PointJob, SweepRow>, grid: string): Promise
  * results) into the cache folder `out` as it appears (checked every `pollMs`); returns the grid's final
  * counts and failed points. For machines that share no folder with the workers.
  */
-export async function collectRows(address: QueueAddress, grid: string, digests: RowDigests, out: string, pollMs = 2000): Promise<Omit<QueueStatus, 'queue'>> {
+export async function collectRows(
+  address: QueueAddress,
+  grid: string,
+  digests: RowDigests,
+  out: string,
+  pollMs = 2000,
+): Promise<Omit<QueueStatus, 'queue'>> {
   const connection = await connectQueue(address.url);
   const queue = new Queue<PointJob, SweepRow>(address.name ?? DEFAULT_QUEUE, { connection });
   const cache = SweepCache.open(out, digests);
@@ -278,25 +288,24 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const worker = new Worker<PointJob, SweepRow>(
     options.name ?? DEFAULT_QUEUE,
     async (job: Job<PointJob, SweepRow>, token?: string) => {
-      let cache: SweepCache | null = null;
-      let why = refusal(job.data, checkpointDigest);
+      const id = `${job.data.key.slice(0, 12)}…`;
       try {
-        cache = why ? null : SweepCache.open(options.out, job.data.digests);
+        const why = refusal(job.data, checkpointDigest);
+        if (why) throw new Refusal(why);
+        const cache = openCache(options.out, job.data.digests);
+        log(`started ${id} ${describe(job.data.point)}`);
+        const row = await compute.run(job.data);
+        cache.write(row);
+        counts.computed++;
+        log(`finished ${id} in ${(row.timing.sampleSeconds + row.timing.metricSeconds).toFixed(1)} s`);
+        return row;
       } catch (e) {
-        why = (e as Error).message;
-      }
-      if (why || !cache) {
+        if (!(e instanceof Refusal)) throw e;
         counts.refused++;
-        log(`refused ${job.data.key.slice(0, 12)}… (${why}); left for another worker`);
+        log(`refused ${id} (${e.message}); left for another worker`);
         await job.moveToDelayed(Date.now() + (options.refuseDelayMs ?? 5000), token);
         throw new DelayedError();
       }
-      log(`started ${job.data.key.slice(0, 12)}… ${describe(job.data.point)}`);
-      const row = await compute.run(job.data);
-      cache.write(row);
-      counts.computed++;
-      log(`finished ${job.data.key.slice(0, 12)}… in ${(row.timing.sampleSeconds + row.timing.metricSeconds).toFixed(1)} s`);
-      return row;
     },
     { connection, concurrency: 1, lockDuration: lockMs, stalledInterval: Math.max(500, Math.round(lockMs / 2)), maxStalledCount: 3 },
   );
@@ -314,19 +323,38 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     return stopping;
   };
   const closed = new Promise<void>((resolve) => worker.once('closed', resolve));
-  const drained = options.untilDrained ? untilDrained(new Queue(options.name ?? DEFAULT_QUEUE, { connection }), close) : Promise.resolve();
+  const watched = options.untilDrained ? new Queue(options.name ?? DEFAULT_QUEUE, { connection }) : null;
+  const drained = watched ? untilDrained(watched, close, () => stopping !== null) : Promise.resolve();
   return { done: Promise.all([drained, closed]).then(() => ({ ...counts })), close };
 }
 
-/** Resolves after calling `close` once the queue has no waiting, delayed, prioritized or active job (checked every 500 ms). */
-async function untilDrained(queue: Queue, close: () => Promise<void>): Promise<void> {
-  for (;;) {
+/**
+ * Resolves after calling `close` once the queue has no waiting, delayed, prioritized or active job (checked
+ * every 500 ms), or once the worker is stopping for another reason.
+ */
+async function untilDrained(queue: Queue, close: () => Promise<void>, stopping: () => boolean): Promise<void> {
+  while (!stopping()) {
     await new Promise((r) => setTimeout(r, 500));
-    const c = await queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active');
+    let c: Record<string, number>;
+    try {
+      c = await queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active');
+    } catch (e) {
+      if (stopping()) break; // the connection closes with the worker
+      throw e;
+    }
     if (Object.values(c).every((n) => n === 0)) break;
   }
   await queue.close();
   await close();
+}
+
+/** Returns the cache folder `out` for `digests`; throws a Refusal when it holds rows of other digests. */
+function openCache(out: string, digests: RowDigests): SweepCache {
+  try {
+    return SweepCache.open(out, digests);
+  } catch (e) {
+    throw new Refusal((e as Error).message);
+  }
 }
 
 function describe(p: SweepPoint): string {
@@ -355,7 +383,7 @@ class ComputeThread {
       this.references.set(refKey, ref);
     }
     const differs = (what: string, here: string, grid: string) =>
-      new Error(`${what} here (${here.slice(0, 12)}…) differs from the grid's (${grid.slice(0, 12)}…)`);
+      new Refusal(`${what} here (${here.slice(0, 12)}…) differs from the grid's (${grid.slice(0, 12)}…)`);
     const refDigest = rowsDigest(ref.rows);
     if (ref.featurizerDigest !== job.digests.featurizer) throw differs('featurizer digest', ref.featurizerDigest, job.digests.featurizer);
     if (refDigest !== job.digests.reference) throw differs('reference features digest', refDigest, job.digests.reference);

@@ -83,7 +83,11 @@ interface RunOptions {
  * Writes each notebook with `params` injected (see injectParameters) to where it will run, so that an
  * undeclared name is refused before any kernel starts; throws when a notebook would run in place.
  */
-async function injectAll(notebooks: string[], outputOf: (notebook: string) => string | undefined, params: Record<string, unknown>): Promise<void> {
+async function injectAll(
+  notebooks: string[],
+  outputOf: (notebook: string) => string | undefined,
+  params: Record<string, unknown>,
+): Promise<void> {
   for (const notebook of notebooks) {
     const output = outputOf(notebook);
     if (output === undefined || resolve(output) === resolve(notebook)) {
@@ -150,7 +154,7 @@ program
   .option('--no-echo', "do not print the cells' printed lines as they arrive")
   .option('--out-dir <folder>', 'write executed notebooks here (default: in place at GUIDANCE_LAB_SIZE=full, else .smoke/notebooks)')
   .option('--out <file>', 'write the executed notebook to this file (one notebook)')
-  .option('-p, --parameter <name=value>', 'set a name the cell tagged "parameters" declares (value: JSON, else text; repeatable)', collectParameter, [])
+  .option('-p, --parameter <name=value>', 'set a name the "parameters" cell declares (JSON, else text; repeatable)', collectParameter, [])
   .action(async (paths: string[], opts: RunOptions) => {
     process.exitCode = await run(paths, opts);
   });

@@ -31,8 +31,8 @@ const sources: ContextSources = { featurizer: () => projection(), referenceImage
 const withoutTiming = (rows: SweepRow[]) => rows.map((r) => ({ ...r, timing: undefined })).sort((a, b) => a.key.localeCompare(b.key));
 
 /** A worker child process whose output lines are collected; `lines()` returns them so far. */
-function worker(url: string, name: string, out: string, delayMs: number, lockMs: number): { child: ChildProcess; lines: () => string[]; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, url, name, out, `${delayMs}`, `${lockMs}`], { env: { ...process.env, GUIDANCE_LAB_QUIET: '1' } });
+function worker(url: string, name: string, out: string, delayMs: number, lockMs: number, seed = 3): { child: ChildProcess; lines: () => string[]; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, url, name, out, `${delayMs}`, `${lockMs}`, `${seed}`], { env: { ...process.env, GUIDANCE_LAB_QUIET: '1' } });
   let text = '';
   child.stdout?.on('data', (d: Buffer) => (text += d));
   child.stderr?.on('data', (d: Buffer) => (text += d));
@@ -92,7 +92,7 @@ test('enqueue twice adds each point once; two workers, one killed mid-point: eve
   assert.deepEqual(withoutTiming(readRows(join(dir, 'collected'))), withoutTiming(local.rows), 'collected rows form a cache folder like a sweep');
 });
 
-test('a worker whose checkpoint differs from the grid refuses the point and leaves it; a matching worker then computes it', { skip: missing }, async () => {
+test('workers whose checkpoint or featurizer differs from the grid refuse the point and leave it; a matching worker then computes it', { skip: missing }, async () => {
   const url = (redis as TestRedis).url;
   const path = await saveTiny(dir, 'swapped', 2);
   const spec = parseSpec({ model: path, methods: [{ method: 'cfg' }], gammas: [1], seeds: [0], n: 4, steps: 2, sampler: 'euler', batchSize: 4, reference: { n: 16 } });
@@ -107,6 +107,14 @@ test('a worker whose checkpoint differs from the grid refuses the point and leav
   assert.equal(keysOf(bad.lines(), 'started').length, 0);
 
   writeFileSync(path, original);
+  const otherFeatures = worker(url, 'refuse', join(dir, 'out-features'), 0, 5000, 4); // a featurizer with other weights
+  await until('the featurizer refusal', () => otherFeatures.lines().some((l) => l.startsWith('refused ')));
+  otherFeatures.child.kill('SIGKILL');
+  await otherFeatures.exit;
+  assert.match(otherFeatures.lines().find((l) => l.startsWith('refused '))!, /featurizer digest here \(projection-1…\) differs from the grid's \(projection-1…\)/);
+  assert.ok(keysOf(otherFeatures.lines(), 'started').length >= 1, 'it started the point, then found its features differ');
+  assert.equal(keysOf(otherFeatures.lines(), 'finished').length, 0);
+
   const good = worker(url, 'refuse', join(dir, 'out-good'), 0, 5000);
   assert.equal(await good.exit, 0, good.lines().join('\n'));
   assert.equal(keysOf(good.lines(), 'finished').length, 1);
