@@ -4,6 +4,8 @@
  */
 import type { Command } from 'commander';
 import { classifierSource, referenceImages, type SweepSpec } from '../experiments';
+import { checkWritableDir } from './files';
+import { number } from './options';
 import { DEFAULT_QUEUE, collectRows, enqueueSweep, gridId, queueStatus, runQueueWorker, type ContextSources } from '../experiments/queue';
 
 /** Options of `sweep` that concern the queue. */
@@ -56,14 +58,13 @@ export function workerCommand(program: Command): void {
     .requiredOption('--queue <url>', 'the queue: redis://host:port')
     .requiredOption('--out <dir>', 'cache folder the rows are written into (merge joins such folders)')
     .option('--queue-name <name>', `queue name (default ${DEFAULT_QUEUE})`)
-    .option('--lock <seconds>', "a point's lock, renewed while it runs: a killed worker's point is taken again after about this long", '30')
+    .option('--lock <seconds>', "a point's lock (renewed while it runs): a killed worker's point is retaken after it", number('--lock', { min: 1 }), 30)
     .option('--until-drained', 'stop once no point is waiting, delayed or running')
-    .action(async (o: { queue: string; out: string; queueName?: string; lock: string; untilDrained?: boolean }) => {
-      const lock = Number(o.lock);
-      if (!(lock >= 1)) throw new Error(`--lock must be a number of seconds ≥ 1; got "${o.lock}"`);
+    .action(async (o: { queue: string; out: string; queueName?: string; lock: number; untilDrained?: boolean }) => {
+      checkWritableDir(o.out, '--out');
       const log = (line: string) => process.stderr.write(`worker: ${line}\n`);
       const name = o.queueName ?? DEFAULT_QUEUE;
-      const lockMs = lock * 1000;
+      const lockMs = o.lock * 1000;
       const w = await runQueueWorker({ ...SOURCES, url: o.queue, name, out: o.out, lockMs, untilDrained: o.untilDrained, log });
       log(`taking points from ${o.queue} (queue "${name}") into ${o.out}; Ctrl-C stops after the point in progress`);
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void w.close());
