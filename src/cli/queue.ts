@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { classifierSource, referenceImages, type SweepSpec } from '../experiments';
 import { checkWritableDir } from './files';
 import { number } from './options';
-import { DEFAULT_QUEUE, collectRows, enqueueSweep, gridId, queueStatus, runQueueWorker, type ContextSources } from '../experiments/queue';
+import { DEFAULT_QUEUE, collectRows, enqueueSweep, gridId, queueStatus, runQueueWorker, type ContextSources } from '../experiments/redis-queue';
 
 /** Options of `sweep` that concern the queue. */
 export interface QueueSweepOptions {

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { initBackend } from '../../src/backend';
 import { mergeRows, parseSpec, readRows, runSweep, type SweepRow } from '../../src/experiments';
-import { collectRows, connectQueue, enqueueSweep, refusal, type ContextSources, type PointJob } from '../../src/experiments/queue';
+import { collectRows, connectQueue, enqueueSweep, refusal, type ContextSources, type PointJob } from '../../src/experiments/redis-queue';
 import { options, projection, saveTiny, smallSpec } from './helpers';
 import { freePort, redisMissing, startRedis, type TestRedis } from './redis';
 
-const CHILD = join(__dirname, 'queue-worker-child.ts');
+const CHILD = join(__dirname, 'redis-queue-child.ts');
 const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
 const missing = redisMissing();
 let dir = '';

@@ -1,5 +1,5 @@
 /**
- * Sweeps on a Redis queue (BullMQ) for machines that come and go: `enqueueSweep` adds a grid's points
+ * Sweeps on a Redis queue (BullMQ; not the claim queue of one cache folder, queue.ts) for machines that come and go: `enqueueSweep` adds a grid's points
  * as jobs whose id is the point's cache key (so adding them again adds nothing), and `runQueueWorker`
  * takes points one at a time on any machine, computes each on a compute thread (so the queue lock
  * keeps being renewed while the point runs) and writes the row into its cache folder in the usual
