@@ -41,7 +41,10 @@ export function sweepCommands(program: Command): void {
       const { shard, reason } = resolveShard(o.shard, process.env, o.completions);
       process.stderr.write(`sweep: shard ${shard.k}/${shard.n} (${reason})\n`);
       const r = await runSweep(spec, { out: o.out, workers: o.workers, shard, featurizer: classifierSource(spec.classifier), referenceImages: () => referenceImages(spec.reference) });
-      process.stderr.write(`sweep: ${r.points.length} points (${r.computed} computed, ${r.cached} cached) in ${duration(r.seconds)}; rows in ${o.out}\n`);
+      const failed = r.failed.length > 0 ? `, ${r.failed.length} failed (reasons in ${o.out}/failed)` : '';
+      const counts = `${r.computed} computed, ${r.cached} cached${failed}`;
+      process.stderr.write(`sweep: ${r.points.length} points (${counts}) in ${duration(r.seconds)}; rows in ${o.out}\n`);
+      if (r.failed.length > 0) process.exitCode = 1;
     });
   program
     .command('merge <dirs...>')

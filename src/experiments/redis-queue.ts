@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker as Thread } from 'node:worker_threads';
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import IORedis from 'ioredis';
 import { initBackend, type BackendChoice } from '../backend';
 import { featureStats } from '../metrics';
@@ -23,7 +23,8 @@ import { loadModels, type ContextSetup } from './context';
 import { FeatureRows, FeaturizerSource, featureRows, loadFeaturizer, rowsDigest, rowsNdarray } from './featurizer';
 import { SweepPoint, expandGrid, pointModels } from './grid';
 import { canonicalJson, pointDigests, pointKey, type RowDigests } from './key';
-import { pointTerm, type SweepRow } from './point';
+import { pointTerm, type PointOutcome, type SweepRow } from './point';
+import { claimToken } from './claims';
 import { startWorker, type FromWorker, type ToWorker } from './pool';
 import type { SweepSpec } from './spec';
 
@@ -229,11 +230,11 @@ export async function collectRows(
 ): Promise<Omit<QueueStatus, 'queue'>> {
   const connection = await connectQueue(address.url);
   const queue = new Queue<PointJob, SweepRow>(address.name ?? DEFAULT_QUEUE, { connection });
-  const cache = SweepCache.open(out, digests);
+  const cache = SweepCache.open(out, digests, claimToken());
   try {
     for (;;) {
       const { grid: counts, failed, rows } = await gridJobs(queue, grid);
-      for (const row of rows) if (!cache.has(row.key)) cache.write(row);
+      for (const row of rows) if (cache.status(row.key).state !== 'finished') cache.write(row);
       if (counts.waiting + counts.active + counts.delayed === 0) return { grid: counts, failed };
       await new Promise((r) => setTimeout(r, pollMs));
     }
@@ -284,6 +285,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const backend = (await initBackend()) as BackendChoice;
   const compute = new ComputeThread(backend, options);
   const counts = { computed: 0, refused: 0 };
+  const claims = claimToken();
   const lockMs = options.lockMs ?? 30_000;
   const worker = new Worker<PointJob, SweepRow>(
     options.name ?? DEFAULT_QUEUE,
@@ -292,9 +294,15 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
       try {
         const why = refusal(job.data, checkpointDigest);
         if (why) throw new Refusal(why);
-        const cache = openCache(options.out, job.data.digests);
+        const cache = openCache(options.out, job.data.digests, claims);
         log(`started ${id} ${describe(job.data.point)}`);
-        const row = await compute.run(job.data);
+        const outcome = await compute.run(job.data);
+        if (outcome.type === 'failed') {
+          // deterministic (the samples went non-finite): recorded as the cache records it, and not retried
+          cache.writeFailure(outcome.failure);
+          throw new UnrecoverableError(outcome.failure.reason);
+        }
+        const row = outcome.row;
         cache.write(row);
         counts.computed++;
         log(`finished ${id} in ${(row.timing.sampleSeconds + row.timing.metricSeconds).toFixed(1)} s`);
@@ -349,9 +357,9 @@ async function untilDrained(queue: Queue, close: () => Promise<void>, stopping: 
 }
 
 /** Returns the cache folder `out` for `digests`; throws a Refusal when it holds rows of other digests. */
-function openCache(out: string, digests: RowDigests): SweepCache {
+function openCache(out: string, digests: RowDigests, token: string): SweepCache {
   try {
-    return SweepCache.open(out, digests);
+    return SweepCache.open(out, digests, token);
   } catch (e) {
     throw new Refusal((e as Error).message);
   }
@@ -373,8 +381,8 @@ class ComputeThread {
 
   constructor(private readonly backend: BackendChoice, private readonly sources: ContextSources) {}
 
-  /** Returns the row of `job`'s point; throws when the reference here differs from the grid's or the point fails. */
-  async run(job: PointJob): Promise<SweepRow> {
+  /** Returns the outcome (row or failure) of `job`'s point; throws a Refusal when the featurizer or reference here differs from the grid's. */
+  async run(job: PointJob): Promise<PointOutcome> {
     const featurizer = this.sources.featurizer(job.classifier);
     const refKey = canonicalJson({ featurizer, reference: job.point.reference });
     let ref = this.references.get(refKey);
@@ -399,12 +407,12 @@ class ComputeThread {
     if (key !== this.setupKey) await this.restart(setup, key);
     await this.ready;
     const thread = this.thread as Thread;
-    return new Promise<SweepRow>((resolve, reject) => {
+    return new Promise<PointOutcome>((resolve, reject) => {
       const onMessage = (m: FromWorker) => {
         if (m.type === 'ready') return;
         cleanup();
-        if (m.type === 'row') resolve(m.row);
-        else reject(new Error(m.message));
+        if (m.type === 'error') reject(new Error(m.message));
+        else resolve(m);
       };
       const onExit = (code: number) => {
         cleanup();

@@ -23,7 +23,7 @@ export async function saveModel(path: string, config: ModelConfig, weights: Reco
 
 /**
  * Loads the denoiser stored at `path`; `expect` (an architecture or part of a config) refuses
- * checkpoints of another kind with a clear error.
+ * checkpoints of another kind with a clear error. A checkpoint that does not fit leaves no tensor behind.
  */
 export async function loadModel(path: string, expect: Partial<ModelConfig> = {}): Promise<LoadedModel> {
   const ck = await loadCheckpoint(path);
@@ -36,6 +36,11 @@ export async function loadModel(path: string, expect: Partial<ModelConfig> = {})
     if (JSON.stringify(got) !== JSON.stringify(v)) throw new Error(`${path}: checkpoint has ${k} = ${JSON.stringify(got)}, expected ${JSON.stringify(v)}`);
   }
   const model = createDenoiser(config, 0);
-  model.net.params.load(ck.tensors, path);
+  try {
+    model.net.params.load(ck.tensors, path);
+  } catch (e) {
+    model.net.params.dispose();
+    throw e;
+  }
   return { model, path, digest: ck.digest, training: (ck.metadata.training ?? {}) as Record<string, unknown> };
 }

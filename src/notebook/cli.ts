@@ -5,7 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { CellError, executeNotebook } from './execute';
 import { linkSelf } from './self-reference';
 import { notebookSizes } from './sizes';
@@ -148,8 +148,8 @@ program
   .command('run')
   .description('execute notebooks in name order, writing outputs into each file; stops at the first failing cell')
   .argument('<paths...>', 'notebook files, or folders whose *.ipynb run in name order')
-  .option('--timeout <seconds>', 'longest one cell may run', seconds, 600_000)
-  .option('--start-timeout <seconds>', 'longest the kernel may take to start', seconds, 60_000)
+  .addOption(new Option('--timeout <seconds>', 'longest one cell may run').argParser(seconds).default(600_000, '600 s'))
+  .addOption(new Option('--start-timeout <seconds>', 'longest the kernel may take to start').argParser(seconds).default(60_000, '60 s'))
   .option('--jobs <n>', 'notebooks run at once, each on its own kernel (one core each)', jobCount, 1)
   .option('--no-echo', "do not print the cells' printed lines as they arrive")
   .option('--out-dir <folder>', 'write executed notebooks here (default: in place at GUIDANCE_LAB_SIZE=full, else .smoke/notebooks)')
