@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Denoiser, ModelConfig } from './denoiser';
 import { DitNetwork } from './dit';
+import { MlpNetwork } from './mlp';
 import { UnetNetwork } from './unet';
 
 /**
@@ -26,7 +27,9 @@ function build(config: ModelConfig, seed: number): Denoiser {
       return new Denoiser(new DitNetwork(config, seed));
     case 'unet':
       return new Denoiser(new UnetNetwork(config, seed));
+    case 'mlp':
+      return new Denoiser(new MlpNetwork(config, seed));
     default:
-      throw new Error(`unknown architecture "${(config as { arch: string }).arch}"; architectures: dit, unet`);
+      throw new Error(`unknown architecture "${(config as { arch: string }).arch}"; architectures: dit, unet, mlp`);
   }
 }

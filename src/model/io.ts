@@ -28,8 +28,8 @@ export async function saveModel(path: string, config: ModelConfig, weights: Reco
 export async function loadModel(path: string, expect: Partial<ModelConfig> = {}): Promise<LoadedModel> {
   const ck = await loadCheckpoint(path);
   const config = ck.metadata.config as unknown as ModelConfig;
-  if (!config || (config.arch !== 'dit' && config.arch !== 'unet')) {
-    throw new Error(`${path}: not a guidance-lab model checkpoint (config.arch is ${JSON.stringify((config as { arch?: unknown } | undefined)?.arch)}; expected "dit" or "unet")`);
+  if (!config || !['dit', 'unet', 'mlp'].includes(config.arch)) {
+    throw new Error(`${path}: not a guidance-lab model checkpoint (config.arch is ${JSON.stringify((config as { arch?: unknown } | undefined)?.arch)}; expected "dit", "unet" or "mlp")`);
   }
   for (const [k, v] of Object.entries(expect)) {
     const got = (config as unknown as Record<string, unknown>)[k];
