@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { classifierSource, referenceImages, type SweepSpec } from '../experiments';
 import { checkWritableDir } from './files';
 import { number } from './options';
-import { DEFAULT_QUEUE, collectRows, enqueueSweep, gridId, queueStatus, runQueueWorker, type ContextSources } from '../experiments/redis-queue';
+import { DEFAULT_QUEUE, collectRows, enqueueSweep, gridId, queueStatus, runQueueWorker } from '../experiments/redis-queue';
+import type { ContextSources } from '../experiments/redis-queue';
 
 /** Options of `sweep` that concern the queue. */
 export interface QueueSweepOptions {
@@ -50,6 +51,8 @@ export async function queueSweep(spec: SweepSpec, o: QueueSweepOptions): Promise
   }
 }
 
+const lockSeconds = number('--lock', { min: 1 });
+
 /** Registers the `worker` command on `program`. */
 export function workerCommand(program: Command): void {
   program
@@ -58,7 +61,7 @@ export function workerCommand(program: Command): void {
     .requiredOption('--queue <url>', 'the queue: redis://host:port')
     .requiredOption('--out <dir>', 'cache folder the rows are written into (merge joins such folders)')
     .option('--queue-name <name>', `queue name (default ${DEFAULT_QUEUE})`)
-    .option('--lock <seconds>', "a point's lock (renewed while it runs): a killed worker's point is retaken after it", number('--lock', { min: 1 }), 30)
+    .option('--lock <seconds>', "a point's lock, renewed while it runs (a killed worker's point is retaken after it)", lockSeconds, 30)
     .option('--until-drained', 'stop once no point is waiting, delayed or running')
     .action(async (o: { queue: string; out: string; queueName?: string; lock: number; untilDrained?: boolean }) => {
       checkWritableDir(o.out, '--out');

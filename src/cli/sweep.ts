@@ -29,7 +29,7 @@ export function sweepCommands(program: Command): void {
     .option('--out <dir>', 'cache folder: one JSON row per point (with --queue: wait for the workers and collect the rows here)')
     .option('--workers <n>', 'worker threads (default and most: one per core; 0 = this thread)', workers('--workers', 0))
     .option('--shard <k/n>', 'run only the k-th of n shares of the grid (default: from Slurm/Kubernetes array variables)', parseShard)
-    .option('--completions <n>', 'Indexed Job: the completions count (default: GUIDANCE_LAB_COMPLETIONS)', integer('--completions', { min: 1 }))
+    .option('--completions <n>', 'Indexed Job completions (default: GUIDANCE_LAB_COMPLETIONS)', integer('--completions', { min: 1 }))
     .option('--queue <url>', 'instead of running: add the points to this Redis queue (redis://host:port) for `guidance-lab worker`s')
     .option('--queue-name <name>', 'with --queue: the queue name (default guidance-lab)')
     .option('--status', "with --queue: print the queue's and this grid's progress")

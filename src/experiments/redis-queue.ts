@@ -1,7 +1,7 @@
 /**
- * Sweeps on a Redis queue (BullMQ; not the claim queue of one cache folder, queue.ts) for machines that come and go: `enqueueSweep` adds a grid's points
- * as jobs whose id is the point's cache key (so adding them again adds nothing), and `runQueueWorker`
- * takes points one at a time on any machine, computes each on a compute thread (so the queue lock
+ * Sweeps on a Redis queue (BullMQ; not the claim queue of one cache folder, queue.ts) for machines that
+ * come and go: `enqueueSweep` adds a grid's points as jobs whose id is the point's cache key (so adding
+ * them again adds nothing), and `runQueueWorker` takes points one at a time on any machine, computes each on a compute thread (so the queue lock
  * keeps being renewed while the point runs) and writes the row into its cache folder in the usual
  * format, also returning it as the job's result. A killed worker's point goes back to the queue
  * when its lock expires; a worker whose checkpoints, featurizer or reference features differ from the
@@ -381,7 +381,7 @@ class ComputeThread {
 
   constructor(private readonly backend: BackendChoice, private readonly sources: ContextSources) {}
 
-  /** Returns the outcome (row or failure) of `job`'s point; throws a Refusal when the featurizer or reference here differs from the grid's. */
+  /** Returns the outcome (row or failure) of `job`'s point; throws a Refusal when the featurizer or reference here differ. */
   async run(job: PointJob): Promise<PointOutcome> {
     const featurizer = this.sources.featurizer(job.classifier);
     const refKey = canonicalJson({ featurizer, reference: job.point.reference });
