@@ -4,6 +4,8 @@ export { expandGrid, pointLabels, pointModels } from './grid';
 export type { SweepPoint } from './grid';
 export { parseShard, shardItems } from './shard';
 export type { Shard } from './shard';
+export { COMPLETIONS_VAR, resolveShard } from './array-env';
+export type { ShardChoice } from './array-env';
 export { canonicalJson, pointDigests, pointKey } from './key';
 export type { RowDigests } from './key';
 export { classifierFeaturizer, classifierSource, featureRows, loadFeaturizer, rowsDigest, rowsNdarray } from './featurizer';
