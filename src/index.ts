@@ -11,6 +11,7 @@ export * from './diffusion';
 export * from './guidance';
 export * from './analysis';
 export * from './metrics';
+export * as toy from './toy';
 export * from './train';
 export * from './experiments';
 export * from './viz';

@@ -9,6 +9,7 @@ import { simsCommand } from './sims';
 import { sampleCommand } from './sample';
 import { sweepCommands } from './sweep';
 import { modelsCommand } from './models';
+import { workerCommand } from './queue';
 
 const program = new Command('guidance-lab').description('see and measure diffusion guidance');
 trainCommand(program);
@@ -17,6 +18,7 @@ simsCommand(program);
 sampleCommand(program);
 sweepCommands(program);
 modelsCommand(program);
+workerCommand(program);
 // Every error (a bad option, a refused input, a failure during the work) ends the command with exit code 1.
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`guidance-lab: ${e instanceof Error ? e.message : String(e)}\n`);

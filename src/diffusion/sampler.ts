@@ -31,30 +31,61 @@ export interface SolveOptions {
   onStep?: (info: StepInfo) => void;
 }
 
-/** Returns the sample at σ_N `[batch, h, w, c]`, integrating from x = noise·σ_0 (noise: unit normal, same shape). */
+/** Thrown by `solve` when the state stops being finite: the step (0-based) and the σ interval it went from and to. */
+export class NonFiniteStateError extends Error {
+  constructor(
+    readonly step: number,
+    readonly steps: number,
+    readonly sigma: number,
+    readonly sigmaNext: number,
+  ) {
+    super(`the sampler state became non-finite (NaN or ±Infinity) at step ${step} of 0…${steps - 1} (σ ${sigma} → ${sigmaNext})`);
+  }
+}
+
+/**
+ * Returns the sample at σ_N `[batch, h, w, c]`, integrating from x = noise·σ_0 (noise: unit normal, same shape).
+ * Throws NonFiniteStateError at the first step whose result holds NaN or ±Infinity (one scalar read per step).
+ */
 export function solve(denoise: DenoiseFn, noise: tf.Tensor4D, opts: SolveOptions): tf.Tensor4D {
   const { sigmas, sampler = 'heun', onStep } = opts;
   if (!SAMPLERS.includes(sampler)) throw new Error(`unknown sampler "${sampler}"; samplers: ${SAMPLERS.join(', ')}`);
   checkSigmas(sigmas);
   const steps = sigmas.length - 1;
   let x = tf.tidy(() => tf.mul(noise, sigmas[0]) as tf.Tensor4D);
-  for (let i = 0; i < steps; i++) {
-    const [s, sn] = [sigmas[i], sigmas[i + 1]];
-    const next = tf.tidy(() => {
-      const denoised = denoise(x, s);
-      const d = tf.div(tf.sub(x, denoised), s);
-      let xn = tf.add(x, tf.mul(d, sn - s)) as tf.Tensor4D;
-      if (sampler === 'heun' && sn > 0) {
-        const d2 = tf.div(tf.sub(xn, denoise(xn, sn)), sn);
-        xn = tf.add(x, tf.mul(tf.add(d, d2), (sn - s) / 2)) as tf.Tensor4D;
-      }
-      onStep?.({ step: i, steps, sigma: s, sigmaNext: sn, x: xn, denoised });
-      return xn;
-    });
+  try {
+    for (let i = 0; i < steps; i++) {
+      const [s, sn] = [sigmas[i], sigmas[i + 1]];
+      const next = tf.tidy(() => {
+        const denoised = denoise(x, s);
+        const d = tf.div(tf.sub(x, denoised), s);
+        let xn = tf.add(x, tf.mul(d, sn - s)) as tf.Tensor4D;
+        if (sampler === 'heun' && sn > 0) {
+          const d2 = tf.div(tf.sub(xn, denoise(xn, sn)), sn);
+          xn = tf.add(x, tf.mul(tf.add(d, d2), (sn - s) / 2)) as tf.Tensor4D;
+        }
+        onStep?.({ step: i, steps, sigma: s, sigmaNext: sn, x: xn, denoised });
+        return xn;
+      });
+      x.dispose();
+      x = next;
+      if (!allFinite(x)) throw new NonFiniteStateError(i, steps, s, sn);
+    }
+    return x;
+  } catch (e) {
     x.dispose();
-    x = next;
+    throw e;
   }
-  return x;
+}
+
+/** Returns whether every value of `x` is finite: Σ 0·x is 0 exactly then, NaN otherwise (one reduction, one scalar read). */
+function allFinite(x: tf.Tensor): boolean {
+  const probe = tf.tidy(() => tf.sum(tf.mul(x, 0)));
+  try {
+    return probe.dataSync()[0] === 0;
+  } finally {
+    probe.dispose();
+  }
 }
 
 function checkSigmas(sigmas: number[]): void {

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { threadId } from 'node:worker_threads';
 import { guidanceTerm } from '../guidance/methods';
 import type { GuidanceTerm } from '../guidance/term';
-import { sample } from '../guidance/sample';
+import { NonFiniteSampleError, sample } from '../guidance/sample';
 import { Denoiser, NULL_LABEL } from '../model/denoiser';
 import { classAccuracy, fid, kid, precisionRecall } from '../metrics';
 import type { FeatureStats } from '../metrics';
@@ -50,19 +50,38 @@ export interface SweepRow {
   digests: RowDigests;
 }
 
+/** A point that could not be computed (its samples went non-finite): recorded, never cached as a row. */
+export interface PointFailure {
+  key: string;
+  point: SweepPoint;
+  /** What went wrong, with the method, γ, step and σ. */
+  reason: string;
+  failedAt: string;
+}
+
+/** What running a point gives: its row, or its failure. */
+export type PointOutcome = { type: 'row'; row: SweepRow } | { type: 'failed'; failure: PointFailure };
+
 /** Returns the guidance term of `point` with its models looked up in `models`. */
 export function pointTerm(point: SweepPoint, models: Record<string, Denoiser>): GuidanceTerm {
   const other = point.guide !== undefined ? { guide: model(models, point.guide) } : point.negative !== undefined ? { negative: model(models, point.negative) } : {};
   return guidanceTerm(point.method, { ...point.params, gamma: point.gamma, ...other });
 }
 
-/** Returns the point's row: samples, metrics and timing. */
-export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<SweepRow> {
+/** Returns the point's row (samples, metrics and timing), or its failure when its samples went non-finite. */
+export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<PointOutcome> {
   const positive = model(ctx.models, point.model);
   const term = pointTerm(point, ctx.models);
   const labels = pointLabels(point, positive.config.classes);
   const t0 = Date.now();
-  const images = await sample({ model: positive, guidance: [term], steps: point.steps, sampler: point.sampler, seed: point.seed, n: point.n, labels, batchSize: ctx.batchSize });
+  let images: tf.Tensor4D;
+  try {
+    const { steps, sampler, seed, n } = point;
+    images = await sample({ model: positive, guidance: [term], steps, sampler, seed, n, labels, batchSize: ctx.batchSize });
+  } catch (e) {
+    if (!(e instanceof NonFiniteSampleError)) throw e;
+    return { type: 'failed', failure: { key: pointKey(point, ctx.digests), point, reason: e.message, failedAt: new Date().toISOString() } };
+  }
   const t1 = Date.now();
   let metrics: PointMetrics;
   try {
@@ -72,13 +91,14 @@ export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<Sw
   }
   const t2 = Date.now();
   const sampleSeconds = (t1 - t0) / 1000;
-  return {
+  const row: SweepRow = {
     key: pointKey(point, ctx.digests),
     point,
     metrics,
     timing: { sampleSeconds, metricSeconds: (t2 - t1) / 1000, samplesPerSecond: point.n / Math.max((t2 - t0) / 1000, 1e-9), finishedAt: new Date(t2).toISOString(), thread: threadId },
     digests: pointDigests(point, ctx.digests),
   };
+  return { type: 'row', row };
 }
 
 /**

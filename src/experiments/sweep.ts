@@ -1,6 +1,7 @@
 /**
  * Running a sweep: expand the grid, keep this shard's points, skip those already in the cache,
- * and run the rest in-process or on a worker pool, writing each row as it finishes.
+ * and run the rest in-process or on a worker pool, writing each row as it finishes. Each point is
+ * claimed before it is computed, so sweeps sharing a cache folder compute every point once.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { availableParallelism } from 'node:os';
@@ -8,12 +9,14 @@ import { initBackend, type BackendChoice } from '../backend';
 import { featureStats } from '../metrics';
 import { Progress } from '../train/progress';
 import { SweepCache } from './cache';
+import { claimToken } from './claims';
 import { loadModels, type ContextSetup } from './context';
 import { FeatureRows, Featurizer, FeaturizerSource, featureRows, loadFeaturizer, rowsDigest, rowsNdarray } from './featurizer';
 import { SweepPoint, expandGrid, pointModels } from './grid';
 import { pointKey } from './key';
-import { pointTerm, runPoint, type SweepRow } from './point';
+import { pointTerm, runPoint, type PointFailure, type PointOutcome, type SweepRow } from './point';
 import { runPool } from './pool';
+import { ClaimQueue } from './queue';
 import { Shard, shardItems } from './shard';
 import type { SweepSpec } from './spec';
 
@@ -29,16 +32,23 @@ export interface SweepOptions {
   shard?: Shard;
   /** Called after each finished row. */
   onRow?: (row: SweepRow, done: number, total: number) => void;
+  /** Receives notices: damaged rows being recomputed, failed points, waits on other sweeps (default: stderr). */
+  warn?: (message: string) => void;
   /** Show progress on stderr (default true). */
   progress?: boolean;
 }
 
-/** What a sweep did: the shard's points, how many were computed now and how many came from the cache. */
+/** What a sweep did: the shard's points, how many rows were computed now, came from the cache, or failed. */
 export interface SweepResult {
   points: SweepPoint[];
+  /** Rows this call computed. */
   computed: number;
+  /** Rows this call did not compute: finished before it started, or by another sweep on the same folder meanwhile. */
   cached: number;
+  /** The finished rows of the shard's points (a failed point has none). */
   rows: SweepRow[];
+  /** Points whose samples went non-finite, with the reason; also in `<out>/failed/<key>.json`. */
+  failed: PointFailure[];
   /** Wall time of the whole call. */
   seconds: number;
   /** Wall time of computing the missing points (worker start-up included, model loading in this thread not). */
@@ -47,10 +57,15 @@ export interface SweepResult {
   startupSeconds: number;
 }
 
-/** Runs (or resumes) `spec` into `options.out`; returns the shard's rows, all of them finished. */
+/**
+ * Runs (or resumes) `spec` into `options.out`; returns the shard's rows, all finished, and its failed points.
+ * Damaged row files are named and their points recomputed; points another live sweep has claimed are
+ * waited for, not computed twice.
+ */
 export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepResult> {
   const start = Date.now();
   const backend = (await initBackend()) as BackendChoice;
+  const warn = options.warn ?? ((m: string) => void process.stderr.write(`${m}\n`));
   const points = shardItems(expandGrid(spec), options.shard ?? { k: 1, n: 1 });
   const names = [...new Set(points.flatMap(pointModels))];
   const { models, digests: modelDigests } = await loadModels(names);
@@ -59,33 +74,46 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   const reference = { rows, stats: featureStats(rowsNdarray(rows)) };
   const digests = { models: modelDigests, featurizer: featurizer.digest, reference: rowsDigest(rows) };
   for (const p of points) pointTerm(p, models).check(models[p.model]);
-  const cache = SweepCache.open(options.out, digests);
+  const cache = SweepCache.open(options.out, digests, claimToken());
 
-  const todo = points.filter((p) => !cache.has(pointKey(p, digests)));
-  const cached = points.length - todo.length;
-  const progress = options.progress === false ? null : new Progress('sweep', points.length, cached);
-  let done = cached;
+  const keys = points.map((p) => pointKey(p, digests));
+  const pending = points.flatMap((point, i) => {
+    const s = cache.status(keys[i]);
+    if (s.state === 'damaged') warn(`sweep: ${s.reason}`);
+    return s.state === 'finished' ? [] : [{ point, key: keys[i] }];
+  });
+  const progress = options.progress === false ? null : new Progress('sweep', points.length, points.length - pending.length);
+  let done = points.length - pending.length;
   const t0 = Date.now();
-  const onRow = (row: SweepRow) => {
-    cache.write(row);
+  const queue = new ClaimQueue(cache, [...pending], t0, () => {
     done++;
-    progress?.update(done, { 'samples/s': ((done - cached) * spec.n) / Math.max((Date.now() - t0) / 1000, 1e-9) });
-    options.onRow?.(row, done, points.length);
+    progress?.update(done, { 'samples/s': (queue.computed * spec.n) / Math.max((Date.now() - t0) / 1000, 1e-9) });
+  }, warn);
+  const onOutcome = (o: PointOutcome) => {
+    queue.settle(o);
+    if (o.type === 'row') options.onRow?.(o.row, done, points.length);
   };
   const workers = options.workers ?? availableParallelism();
   const setup: ContextSetup = { backend, models: names, featurizer: options.featurizer, reference, digests, batchSize: spec.batchSize };
   let readyAt = t0;
-  if (workers === 0) {
-    const ctx = { models, featurizer, reference, digests, batchSize: spec.batchSize };
-    for (const p of todo) onRow(await runPoint(p, ctx));
-  } else {
-    readyAt = await runPool(todo, setup, workers, onRow);
+  try {
+    if (workers === 0) {
+      const ctx = { models, featurizer, reference, digests, batchSize: spec.batchSize };
+      for (let p = await queue.next(); p; p = await queue.next()) onOutcome(await runPoint(p, ctx));
+    } else {
+      readyAt = await runPool(queue.next, pending.length, setup, workers, onOutcome);
+    }
+  } finally {
+    queue.releaseAll();
   }
   const computeSeconds = (Date.now() - t0) / 1000;
   const startupSeconds = (readyAt - t0) / 1000;
   progress?.done();
   const byKey = new Map(cache.rows().map((r) => [r.key, r]));
-  return { points, computed: todo.length, cached, rows: points.map((p) => byKey.get(pointKey(p, digests)) as SweepRow), seconds: (Date.now() - start) / 1000, computeSeconds, startupSeconds };
+  const finished = keys.flatMap((k) => byKey.get(k) ?? []);
+  const { computed, failed } = queue;
+  const seconds = (Date.now() - start) / 1000;
+  return { points, computed, cached: finished.length - computed, rows: finished, failed, seconds, computeSeconds, startupSeconds };
 }
 
 async function referenceRows(featurizer: Featurizer, images: SweepOptions['referenceImages']): Promise<FeatureRows> {

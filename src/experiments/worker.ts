@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     await initBackend(setup.backend);
     const ctx = await buildContext(setup);
     port.on('message', (m: ToWorker) => {
-      runPoint(m.point, ctx).then((row) => post({ type: 'row', row }), (e: Error) => post({ type: 'error', message: e.stack ?? e.message }));
+      runPoint(m.point, ctx).then(post, (e: Error) => post({ type: 'error', message: e.stack ?? e.message }));
     });
     post({ type: 'ready' });
   } catch (e) {

@@ -17,5 +17,5 @@ export type { TsgOptions } from './tsg';
 export { sims } from './sims';
 export { guidanceTerm } from './methods';
 export { fromGuidanceScale, fromHoSalimans, fromPerturbationScale } from './convert';
-export { sample } from './sample';
+export { NonFiniteSampleError, sample } from './sample';
 export type { SampleOptions } from './sample';

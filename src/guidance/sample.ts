@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Denoiser, NULL_LABEL } from '../model/denoiser';
 import type { ProcessorMap } from '../model/attention/processors';
-import { SamplerName, StepInfo, karrasSigmas, solve } from '../diffusion';
+import { NonFiniteStateError, SamplerName, StepInfo, karrasSigmas, solve } from '../diffusion';
 import { sampleNoise } from '../random';
 import { guidedDenoiser } from './guided';
 import type { GuidanceTerm } from './term';
@@ -36,7 +36,26 @@ export interface SampleOptions {
   onStep?: (info: StepInfo & { batch: number; batches: number }) => void;
 }
 
-/** Returns the samples as one tensor `[n, h, w, c]` in [−1, 1] (the caller disposes it). */
+/** Thrown by `sample` when the samples stop being finite: under which guidance (methods, γ), where (batch, step, σ) and the seed. */
+export class NonFiniteSampleError extends Error {
+  constructor(
+    readonly guidance: { method: string; gamma: number }[],
+    readonly state: NonFiniteStateError,
+    readonly batch: number,
+    readonly batches: number,
+    readonly seed: number,
+  ) {
+    const terms = guidance.length === 0 ? 'unguided' : guidance.map((t) => `${t.method} γ = ${t.gamma}`).join(' + ');
+    super(`sample: the samples became non-finite (NaN or ±Infinity) with ${terms} at step ${state.step} of 0…${state.steps - 1} ` +
+      `(σ ${state.sigma} → ${state.sigmaNext}), batch ${batch + 1} of ${batches}, seed ${seed}; the sampler diverged (try a smaller γ), ` +
+      'nothing was returned');
+  }
+}
+
+/**
+ * Returns the samples as one tensor `[n, h, w, c]` in [−1, 1] (the caller disposes it). Throws NonFiniteSampleError
+ * when a step yields NaN or ±Infinity; on any error every tensor it made is freed.
+ */
 export async function sample(opts: SampleOptions): Promise<tf.Tensor4D> {
   const { model, guidance = [], steps = 18, sampler = 'heun', seed = 0, batchSize = 16, onStep } = opts;
   const labelCount = typeof opts.labels === 'object' ? opts.labels.length : undefined;
@@ -48,6 +67,7 @@ export async function sample(opts: SampleOptions): Promise<tf.Tensor4D> {
   const { imageSize, channels } = model.config;
   const batches = Math.ceil(indices.length / batchSize);
   const parts: tf.Tensor4D[] = [];
+  let ok = false;
   try {
     for (let b = 0; b < batches; b++) {
       const rows = indices.slice(b * batchSize, (b + 1) * batchSize);
@@ -56,13 +76,21 @@ export async function sample(opts: SampleOptions): Promise<tf.Tensor4D> {
       const processors = opts.processors;
       const denoise = guidedDenoiser(model, guidance, rowLabels, rows, processors && ((sigma) => processors(sigma, call++)));
       const noise = sampleNoise([imageSize, imageSize, channels], seed, rows) as tf.Tensor4D;
-      parts.push(solve(denoise, noise, { sigmas, sampler, onStep: onStep && ((s) => onStep({ ...s, batch: b, batches })) }));
-      noise.dispose();
+      try {
+        parts.push(solve(denoise, noise, { sigmas, sampler, onStep: onStep && ((s) => onStep({ ...s, batch: b, batches })) }));
+      } catch (e) {
+        if (!(e instanceof NonFiniteStateError)) throw e;
+        throw new NonFiniteSampleError(guidance.map((t) => ({ method: t.method, gamma: t.gamma })), e, b, batches, seed);
+      } finally {
+        noise.dispose();
+      }
       await new Promise((r) => setImmediate(r));
     }
-    return parts.length === 1 ? parts[0] : tf.tidy(() => tf.concat(parts) as tf.Tensor4D);
+    const out = parts.length === 1 ? parts[0] : tf.tidy(() => tf.concat(parts) as tf.Tensor4D);
+    ok = true;
+    return out;
   } finally {
-    if (parts.length > 1) tf.dispose(parts);
+    if (!ok || parts.length > 1) tf.dispose(parts);
   }
 }
 

@@ -15,6 +15,8 @@ export function classAccuracy(predictions: tf.Tensor | number[][] | number[], la
   if (n === 0) throw new Error('classAccuracy needs at least 1 sample; got 0');
   if (labels.length !== n) throw new Error(`${n} predictions but ${labels.length} labels`);
   const classes = p.dimension === 2 ? p.shape[1] : 1;
+  const bad = p.data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`predictions must be finite numbers; [${Math.floor(bad / classes)}, ${bad % classes}] is ${p.data[bad]}`);
   let correct = 0;
   for (let i = 0; i < n; i++) {
     const row = p.data.subarray(i * classes, (i + 1) * classes);

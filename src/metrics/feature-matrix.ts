@@ -14,14 +14,24 @@ export interface FeatureMatrix {
   d: number;
 }
 
-/** Returns `x` as a float64 matrix `[n, d]`; throws, naming `name`, unless it is 2D with at least 2 rows. */
+/** Returns `x` as a float64 matrix `[n, d]`; throws, naming `name`, unless it is 2D, finite, with at least 2 rows. */
 export function featureMatrix(x: FeatureInput, name: string): FeatureMatrix {
   const a = toFloat64Ndarray(x);
   if (a.dimension !== 2) throw new Error(`${name} features must be 2D [samples, dims]; got shape [${a.shape.join(', ')}]`);
   const [n, d] = a.shape;
   if (n < 2) throw new Error(`${name} features need at least 2 samples; got ${n}`);
   if (d < 1) throw new Error(`${name} features need at least 1 dimension; got ${d}`);
+  checkFinite(a.data, d, name);
   return { data: a.data, n, d };
+}
+
+/** Throws, naming the first bad entry [row, column] and how many there are, unless every value of `data` (rows of `d`) is finite. */
+function checkFinite(data: Float64Array, d: number, name: string): void {
+  const first = data.findIndex((v) => !Number.isFinite(v));
+  if (first < 0) return;
+  const count = data.reduce((c, v) => c + (Number.isFinite(v) ? 0 : 1), 0);
+  const where = `[${Math.floor(first / d)}, ${first % d}]`;
+  throw new Error(`${name} features must be finite numbers; ${where} is ${data[first]} (${count} non-finite of ${data.length})`);
 }
 
 /** Throws, naming both sets and their widths, unless the two feature sets have the same width. */

@@ -28,15 +28,24 @@ export interface FidOptions {
   warn?: (message: string) => void;
 }
 
-/** Returns the mean `[d]` and covariance `[d, d]` (N − 1) of features `[n, d]`. */
-export function featureStats(features: FeatureInput): FeatureStats {
-  const x = featureMatrix(features, 'featureStats');
+/** Returns the mean `[d]` and covariance `[d, d]` (N − 1) of features `[n, d]`; `name` names the set in errors. */
+export function featureStats(features: FeatureInput, name = 'featureStats'): FeatureStats {
+  const x = featureMatrix(features, name);
   const mu = columnMeans(x);
   const cov = covariance(x, mu);
   return { mu: Array.from(mu), sigma: Array.from({ length: x.d }, (_, i) => Array.from(cov.subarray(i * x.d, (i + 1) * x.d))), n: x.n };
 }
 
-/** Returns the Fréchet distance of two Gaussians given by their statistics. */
+/**
+ * Relative tolerance for covariance statistics: |σ_ij − σ_ji| ≤ tol·max|σ| and λ_min ≥ −tol·max|λ|. Real
+ * covariances are off only by rounding (~1e-13 relative in float64, ~1e-7·d when summed in float32).
+ */
+export const COVARIANCE_TOLERANCE = 1e-6;
+
+/**
+ * Returns the Fréchet distance of two Gaussians given by their statistics; throws unless μ and Σ are
+ * finite and each Σ is symmetric and positive semi-definite within COVARIANCE_TOLERANCE.
+ */
 export function frechetDistance(a: FeatureStats, b: FeatureStats): number {
   checkStats(a, 'first');
   checkStats(b, 'second');
@@ -44,9 +53,11 @@ export function frechetDistance(a: FeatureStats, b: FeatureStats): number {
   const d = a.mu.length;
   const s1 = Float64Array.from(a.sigma.flat());
   const s2 = Float64Array.from(b.sigma.flat());
+  const e1 = psdEigen(s1, d, 'first');
+  psdEigen(s2, d, 'second');
   const trace = (s: Float64Array) => Array.from({ length: d }, (_, i) => s[i * d + i]).reduce((x, y) => x + y, 0);
   const meanTerm = a.mu.reduce((s, m, i) => s + (m - b.mu[i]) ** 2, 0);
-  return meanTerm + trace(s1) + trace(s2) - 2 * traceSqrtProduct(s1, s2, d);
+  return meanTerm + trace(s1) + trace(s2) - 2 * traceSqrtProduct(e1, s2, d);
 }
 
 /** Returns the FID between two feature sets `[n, d]` (or cached statistics), with warnings. */
@@ -54,7 +65,7 @@ export function fid(a: FeatureInput | FeatureStats, b: FeatureInput | FeatureSta
   const warn = options.warn ?? ((m: string) => console.warn(m));
   const warnings: string[] = [];
   const stats = [a, b].map((x, i) => {
-    const s = isStats(x) ? x : featureStats(x);
+    const s = isStats(x) ? x : featureStats(x, `set ${i + 1}`);
     if (s.n < s.mu.length) {
       const message = `FID: set ${i + 1} has ${s.n} samples for ${s.mu.length} feature dims, so its covariance is singular and FID is biased; use more samples or KID (kid()), which is unbiased for small sets`;
       warnings.push(message);
@@ -69,11 +80,45 @@ function isStats(x: FeatureInput | FeatureStats): x is FeatureStats {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && 'mu' in x && 'sigma' in x;
 }
 
+/** Throws, naming the set and the entry, unless μ `[d]` and Σ `[d, d]` have matching shapes, are finite and Σ is symmetric. */
 function checkStats(s: FeatureStats, name: string): void {
   const d = s.mu.length;
   if (s.sigma.length !== d || s.sigma.some((row) => row.length !== d)) {
     throw new Error(`${name} statistics: sigma must be [${d}, ${d}] to match mu [${d}]; got ${s.sigma.length} rows`);
   }
+  const badMu = s.mu.findIndex((v) => !Number.isFinite(v));
+  if (badMu >= 0) throw new Error(`${name} statistics: mu[${badMu}] is ${s.mu[badMu]}; statistics must be finite numbers`);
+  let largest = 0;
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      const v = s.sigma[i][j];
+      if (!Number.isFinite(v)) throw new Error(`${name} statistics: sigma[${i}][${j}] is ${v}; statistics must be finite numbers`);
+      largest = Math.max(largest, Math.abs(v));
+    }
+  }
+  for (let i = 0; i < d; i++) {
+    for (let j = i + 1; j < d; j++) {
+      if (Math.abs(s.sigma[i][j] - s.sigma[j][i]) > COVARIANCE_TOLERANCE * largest) {
+        const allowed = `allowed difference ${COVARIANCE_TOLERANCE} × max |sigma| = ${COVARIANCE_TOLERANCE * largest}`;
+        const pair = `sigma[${i}][${j}] = ${s.sigma[i][j]} but sigma[${j}][${i}] = ${s.sigma[j][i]}`;
+        throw new Error(`${name} statistics: sigma is not symmetric: ${pair} (${allowed})`);
+      }
+    }
+  }
+}
+
+/** Returns the symmetric eigendecomposition of Σ `[d, d]`; throws, naming the set, when an eigenvalue is below −tol·max|λ|. */
+function psdEigen(sigma: Float64Array, d: number, name: string): EigenvalueDecomposition {
+  const e = new EigenvalueDecomposition(symmetricMatrix(sigma, d), { assumeSymmetric: true });
+  const lambdas = e.realEigenvalues;
+  const scale = lambdas.reduce((m, l) => Math.max(m, Math.abs(l)), 0);
+  const smallest = Math.min(...lambdas);
+  if (smallest < -COVARIANCE_TOLERANCE * scale) {
+    const bound = `−${COVARIANCE_TOLERANCE} × largest |eigenvalue| ${scale}`;
+    const what = 'sigma is not positive semi-definite (not a covariance)';
+    throw new Error(`${name} statistics: ${what}: smallest eigenvalue ${smallest} < ${bound}`);
+  }
+  return e;
 }
 
 function columnMeans(x: FeatureMatrix): Float64Array {
@@ -91,12 +136,11 @@ function covariance(x: FeatureMatrix, mu: Float64Array): Float64Array {
 }
 
 /**
- * Returns Σ √λ over the eigenvalues of Σ₁Σ₂ (= tr √(Σ₁Σ₂)) for symmetric PSD `[d, d]` matrices:
- * Σ₁ = F·Fᵀ with F = V·√Λ (symmetric eigendecomposition, robust to singular Σ₁), and Σ₁Σ₂ has
+ * Returns Σ √λ over the eigenvalues of Σ₁Σ₂ (= tr √(Σ₁Σ₂)) for symmetric PSD `[d, d]` matrices, given Σ₁'s
+ * symmetric eigendecomposition `e`: Σ₁ = F·Fᵀ with F = V·√Λ (robust to singular Σ₁), and Σ₁Σ₂ has
  * the eigenvalues of the symmetric Fᵀ·Σ₂·F.
  */
-function traceSqrtProduct(s1: Float64Array, s2: Float64Array, d: number): number {
-  const e = new EigenvalueDecomposition(symmetricMatrix(s1, d), { assumeSymmetric: true });
+function traceSqrtProduct(e: EigenvalueDecomposition, s2: Float64Array, d: number): number {
   const v = e.eigenvectorMatrix;
   const roots = e.realEigenvalues.map((l) => Math.sqrt(Math.max(l, 0)));
   const ft = new Float64Array(d * d); // Fᵀ: row j is √λ_j · v_jᵀ

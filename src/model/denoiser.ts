@@ -12,7 +12,7 @@ export const NULL_LABEL = -1;
 export const SIGMA_DATA = 0.5;
 
 /** Architecture and size of a denoiser; stored in every checkpoint. */
-export type ModelConfig = DitConfig | UnetConfig;
+export type ModelConfig = DitConfig | UnetConfig | MlpConfig;
 
 export interface DitConfig {
   arch: 'dit';
@@ -34,6 +34,20 @@ export interface DitConfig {
    * each other's pixels; absent: plain linear patch embedding and head.
    */
   convChannels?: number;
+}
+
+/** A residual MLP on points `[batch, 1, 1, channels]` (the 2-D toy): imageSize 1, channels 2. */
+export interface MlpConfig {
+  arch: 'mlp';
+  imageSize: 1;
+  channels: number;
+  classes: number;
+  /** Hidden units per layer. */
+  width: number;
+  /** Residual hidden layers. */
+  depth: number;
+  /** Width of the noise-level and class embedding (even). */
+  embDim: number;
 }
 
 export interface UnetConfig {

@@ -1,6 +1,7 @@
 export { Denoiser, NULL_LABEL, SIGMA_DATA, preconditioning, classOneHot } from './denoiser';
-export type { ModelConfig, DitConfig, UnetConfig, Conditioning, ForwardOptions, Network } from './denoiser';
+export type { ModelConfig, DitConfig, UnetConfig, MlpConfig, Conditioning, ForwardOptions, Network } from './denoiser';
 export { createDenoiser } from './factory';
+export { MlpNetwork } from './mlp';
 export { PRESETS, preset } from './presets';
 export { loadModel, saveModel } from './io';
 export type { LoadedModel } from './io';

@@ -23,19 +23,24 @@ export async function saveModel(path: string, config: ModelConfig, weights: Reco
 
 /**
  * Loads the denoiser stored at `path`; `expect` (an architecture or part of a config) refuses
- * checkpoints of another kind with a clear error.
+ * checkpoints of another kind with a clear error. A checkpoint that does not fit leaves no tensor behind.
  */
 export async function loadModel(path: string, expect: Partial<ModelConfig> = {}): Promise<LoadedModel> {
   const ck = await loadCheckpoint(path);
   const config = ck.metadata.config as unknown as ModelConfig;
-  if (!config || (config.arch !== 'dit' && config.arch !== 'unet')) {
-    throw new Error(`${path}: not a guidance-lab model checkpoint (config.arch is ${JSON.stringify((config as { arch?: unknown } | undefined)?.arch)}; expected "dit" or "unet")`);
+  if (!config || !['dit', 'unet', 'mlp'].includes(config.arch)) {
+    throw new Error(`${path}: not a guidance-lab model checkpoint (config.arch is ${JSON.stringify((config as { arch?: unknown } | undefined)?.arch)}; expected "dit", "unet" or "mlp")`);
   }
   for (const [k, v] of Object.entries(expect)) {
     const got = (config as unknown as Record<string, unknown>)[k];
     if (JSON.stringify(got) !== JSON.stringify(v)) throw new Error(`${path}: checkpoint has ${k} = ${JSON.stringify(got)}, expected ${JSON.stringify(v)}`);
   }
   const model = createDenoiser(config, 0);
-  model.net.params.load(ck.tensors, path);
+  try {
+    model.net.params.load(ck.tensors, path);
+  } catch (e) {
+    model.net.params.dispose();
+    throw e;
+  }
   return { model, path, digest: ck.digest, training: (ck.metadata.training ?? {}) as Record<string, unknown> };
 }

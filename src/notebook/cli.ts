@@ -4,11 +4,12 @@
  * .smoke/notebooks); `link`: see linkSelf.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { CellError, executeNotebook } from './execute';
 import { linkSelf } from './self-reference';
 import { notebookSizes } from './sizes';
+import { parseParameter, writeParameterised } from './parameters';
 
 /** The package root (this file is dist/notebook/cli.js or src/notebook/cli.ts). */
 const PACKAGE_ROOT = resolve(__dirname, '..', '..');
@@ -56,6 +57,11 @@ function outputFolder(outDir: string | undefined): string | undefined {
   return notebookSizes().size === 'full' ? undefined : join(PACKAGE_ROOT, '.smoke', 'notebooks');
 }
 
+/** Returns `all` with the `-p` argument `value` parsed and added. */
+function collectParameter(value: string, all: [string, unknown][]): [string, unknown][] {
+  return [...all, parseParameter(value)];
+}
+
 /** Prints each non-empty line of `text` behind `prefix` (so the lines of notebooks run side by side stay apart). */
 function echoLines(prefix: string, text: string): void {
   for (const line of text.split('\n')) if (line.trim() !== '') console.log(`${prefix} │ ${line}`);
@@ -67,6 +73,28 @@ interface RunOptions {
   jobs: number;
   echo: boolean;
   outDir?: string;
+  /** One notebook's output file. */
+  out?: string;
+  /** `-p name=value` pairs, values parsed. */
+  parameter: [string, unknown][];
+}
+
+/**
+ * Writes each notebook with `params` injected (see injectParameters) to where it will run, so that an
+ * undeclared name is refused before any kernel starts; throws when a notebook would run in place.
+ */
+async function injectAll(
+  notebooks: string[],
+  outputOf: (notebook: string) => string | undefined,
+  params: Record<string, unknown>,
+): Promise<void> {
+  for (const notebook of notebooks) {
+    const output = outputOf(notebook);
+    if (output === undefined || resolve(output) === resolve(notebook)) {
+      throw new Error(`-p writes a copy, never the notebook itself: give --out or --out-dir (${notebook} would run in place at full size)`);
+    }
+    await writeParameterised(notebook, output, params);
+  }
 }
 
 /**
@@ -76,7 +104,12 @@ interface RunOptions {
 async function run(paths: string[], opts: RunOptions): Promise<number> {
   const notebooks = listNotebooks(paths);
   const outDir = outputFolder(opts.outDir);
-  console.log(outDir ? `executed notebooks go to ${outDir}` : 'executed notebooks are written in place (full size)');
+  if (opts.out !== undefined && notebooks.length !== 1) throw new Error(`--out takes one notebook; got ${notebooks.length}`);
+  const outputOf = (notebook: string) => opts.out ?? (outDir && join(outDir, basename(notebook)));
+  const injected = opts.parameter.length > 0;
+  if (injected) await injectAll(notebooks, outputOf, Object.fromEntries(opts.parameter));
+  const where = opts.out ?? outDir;
+  console.log(where ? `executed notebooks go to ${where}` : 'executed notebooks are written in place (full size)');
   const linked = await linkSelf(PACKAGE_ROOT);
   if (linked) console.log(`wrote ${linked}`);
   const queue = [...notebooks.entries()];
@@ -88,8 +121,10 @@ async function run(paths: string[], opts: RunOptions): Promise<number> {
       console.log(`${label}: starting kernel`);
       const started = Date.now();
       try {
-        const cells = await executeNotebook(notebook, {
-          output: outDir && join(outDir, basename(notebook)),
+        const output = outputOf(notebook);
+        const cells = await executeNotebook(injected && output ? output : notebook, {
+          output,
+          cwd: dirname(resolve(notebook)),
           cellTimeoutMs: opts.timeout,
           startTimeoutMs: opts.startTimeout,
           onCell: (p) => console.log(`${label}: cell ${p.cellIndex} ok (${p.done}/${p.total}, ${(p.ms / 1000).toFixed(1)} s)`),
@@ -113,11 +148,13 @@ program
   .command('run')
   .description('execute notebooks in name order, writing outputs into each file; stops at the first failing cell')
   .argument('<paths...>', 'notebook files, or folders whose *.ipynb run in name order')
-  .option('--timeout <seconds>', 'longest one cell may run', seconds, 600_000)
-  .option('--start-timeout <seconds>', 'longest the kernel may take to start', seconds, 60_000)
+  .addOption(new Option('--timeout <seconds>', 'longest one cell may run').argParser(seconds).default(600_000, '600 s'))
+  .addOption(new Option('--start-timeout <seconds>', 'longest the kernel may take to start').argParser(seconds).default(60_000, '60 s'))
   .option('--jobs <n>', 'notebooks run at once, each on its own kernel (one core each)', jobCount, 1)
   .option('--no-echo', "do not print the cells' printed lines as they arrive")
   .option('--out-dir <folder>', 'write executed notebooks here (default: in place at GUIDANCE_LAB_SIZE=full, else .smoke/notebooks)')
+  .option('--out <file>', 'write the executed notebook to this file (one notebook)')
+  .option('-p, --parameter <name=value>', 'set a name the "parameters" cell declares (JSON, else text; repeatable)', collectParameter, [])
   .action(async (paths: string[], opts: RunOptions) => {
     process.exitCode = await run(paths, opts);
   });
