@@ -1,26 +1,19 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { initBackend } from '../../src/backend';
 import { createDenoiser } from '../../src/model/factory';
-import type { ModelConfig } from '../../src/model/denoiser';
 import { saveModel } from '../../src/model/io';
 import { runFiles } from '../../src/train/trainer';
 import { testBackend } from '../test-backend';
+import { CLI, TINY, tinyCheckpoint } from './helpers';
 
-const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
-const TINY: ModelConfig = { arch: 'unet', imageSize: 32, channels: 1, classes: 10, widths: [8, 16, 16], attentionLevels: [1, 2], heads: 2, blocks: 1 };
 let dir: string;
 let model: string;
 
 before(async () => {
-  await initBackend(testBackend());
-  dir = mkdtempSync(join(tmpdir(), 'gl-bad-'));
-  model = join(dir, 'tiny.safetensors');
-  await saveModel(model, TINY, createDenoiser(TINY, 1).net.params.snapshot(), { images: 8 }, 'F32');
+  ({ dir, model } = await tinyCheckpoint('gl-bad-', { images: 8 }));
 });
 
 /** Runs the CLI; `started` says whether it got as far as starting the tensor backend (the start of any real work). */

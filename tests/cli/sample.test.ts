@@ -1,26 +1,17 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initBackend } from '../../src/backend';
-import { createDenoiser } from '../../src/model/factory';
-import type { ModelConfig } from '../../src/model/denoiser';
-import { saveModel } from '../../src/model/io';
 import { pngSize } from '../../src/viz/png';
 import { testBackend } from '../test-backend';
+import { CLI, tinyCheckpoint } from './helpers';
 
-const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
-const TINY: ModelConfig = { arch: 'unet', imageSize: 32, channels: 1, classes: 10, widths: [8, 16, 16], attentionLevels: [1, 2], heads: 2, blocks: 1 };
 let dir: string;
 let model: string;
 
 before(async () => {
-  await initBackend(testBackend());
-  dir = mkdtempSync(join(tmpdir(), 'gl-cli-'));
-  model = join(dir, 'tiny.safetensors');
-  await saveModel(model, TINY, createDenoiser(TINY, 1).net.params.snapshot(), {}, 'F32');
+  ({ dir, model } = await tinyCheckpoint('gl-cli-'));
 });
 
 function cli(...args: string[]): { status: number | null; stderr: string } {
