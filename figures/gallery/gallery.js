@@ -1,4 +1,6 @@
-// Written by npm run gallery (src/gallery/assets.ts): embeds every chart of the page with vega-embed.
+// Copied by npm run gallery from src/gallery/static/gallery.js: embeds every chart of the page with vega-embed, one after another
+// (the page paints in between); a chart that fails shows its PNG and logs the error naming its spec. Then sets data-gallery on
+// <body> to "ready" (all live) or "failed", and data-live to the number of live charts.
 (function () {
   'use strict';
   var specs = window.GALLERY_SPECS || {};

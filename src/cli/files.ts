@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
  * Creates folder `dir` and the missing folders above it, one at a time: node's own recursive
  * mkdirSync never returns for a path under /proc (it retries the ENOENT forever).
  */
-export function makeDirs(dir: string): void {
+function makeDirs(dir: string): void {
   const missing: string[] = [];
   for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
     missing.unshift(d);

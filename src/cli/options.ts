@@ -20,7 +20,7 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
  * Returns the words saying what a number within `b` is, e.g. "an integer ≥ 0" or "a finite number in [0, 1)" ("integers ≥ 0" when
  * `plural`).
  */
-export function describeNumber(b: Bounds, integer: boolean, plural = false): string {
+function describeNumber(b: Bounds, integer: boolean, plural = false): string {
   const noun = integer ? 'integer' : 'finite number';
   const what = plural ? `${noun}s` : `${integer ? 'an' : 'a'} ${noun}`;
   const lo = b.min !== undefined ? { v: b.min, open: false } : b.above !== undefined ? { v: b.above, open: true } : undefined;
@@ -36,7 +36,7 @@ function within(n: number, b: Bounds): boolean {
 }
 
 /** Returns the finite number `raw` of option `flag` within `bounds`; throws echoing both and saying what is allowed. */
-export function parseNumber(raw: string, flag: string, bounds: Bounds = {}, integer = false): number {
+function parseNumber(raw: string, flag: string, bounds: Bounds = {}, integer = false): number {
   const n = Number(raw);
   if (!DECIMAL.test(raw) || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || !within(n, bounds)) {
     throw new Error(`${flag} must be ${describeNumber(bounds, integer)}; got "${raw}"`);
@@ -55,7 +55,7 @@ export function integer(flag: string, bounds: Bounds = {}): (raw: string) => num
 }
 
 /** Returns the non-empty comma-separated items of `raw` (blanks trimmed); throws on an empty list or an empty item. */
-export function parseItems(raw: string, flag: string, what: string): string[] {
+function parseItems(raw: string, flag: string, what: string): string[] {
   const items = raw.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new Error(`${flag} must be a comma-separated list of ${what} without empty items; got "${raw}"`);
   return items;

@@ -133,7 +133,6 @@ export function sampleCommand(program: Command): void {
         }
         guidance.push(guidanceTerm(o.method, opts));
       }
-      for (const t of guidance) t.check(model);
       const images = await sample({ model, guidance, labels, steps: o.steps, sampler: o.sampler, seed: o.seed });
       const pixels = images.dataSync();
       images.dispose();

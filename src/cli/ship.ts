@@ -50,7 +50,7 @@ export function shipCommand(program: Command): void {
       for (const [from] of plan) await checkFinite(from);
       mkdirSync(CHECKPOINT_DIR, { recursive: true });
       for (const [from, to] of plan) {
-        const dest = join(CHECKPOINT_DIR, `${shipName(to)}.safetensors`);
+        const dest = join(CHECKPOINT_DIR, `${to}.safetensors`);
         copyFileSync(from, dest);
         const card = await writeCard(dest, to, { ...o, samples: to === o.name ? o.samples : o.variantSamples });
         process.stderr.write(`shipped ${to}: ${JSON.stringify(card.evaluation)}\n`);

@@ -4,8 +4,6 @@
  */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { shareCoresWithWorkers } from '../backend';
 import { classifierSource, mergeRows, parseShard, parseSpec, referenceImages, resolveShard, runSweep } from '../experiments';
 import { duration } from '../train/progress';
 import { integer, workers } from './options';
@@ -42,7 +40,6 @@ export function sweepCommands(program: Command): void {
       if (o.out === undefined) throw new Error("required option '--out <dir>' not specified");
       const { shard, reason } = resolveShard(o.shard, process.env, o.completions);
       process.stderr.write(`sweep: shard ${shard.k}/${shard.n} (${reason})\n`);
-      shareCoresWithWorkers(o.workers ?? availableParallelism());
       const r = await runSweep(spec, { out: o.out, workers: o.workers, shard, featurizer: classifierSource(spec.classifier), referenceImages: () => referenceImages(spec.reference) });
       const failed = r.failed.length > 0 ? `, ${r.failed.length} failed (reasons in ${o.out}/failed)` : '';
       const counts = `${r.computed} computed, ${r.cached} cached${failed}`;

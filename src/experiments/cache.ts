@@ -89,11 +89,6 @@ export class SweepCache {
     releaseClaim(this.claimPath(key), this.token);
   }
 
-  /** Returns every finished row, sorted by key; throws naming the first damaged row file. */
-  rows(): SweepRow[] {
-    return readRows(this.dir);
-  }
-
   private rowPath(key: string): string {
     return join(this.dir, ROWS, `${key}.json`);
   }

@@ -12,10 +12,8 @@ export { classifierFeaturizer, classifierSource, featureRows, loadFeaturizer, ro
 export type { FeatureRows, Featurizer, FeaturizerSource } from './featurizer';
 export { measureSamples, pointTerm, runPoint } from './point';
 export type { MeasureReference, PointContext, PointFailure, PointMetrics, PointOutcome, SweepRow } from './point';
-export { SweepCache, readManifest, readRow, readRows } from './cache';
-export type { RowStatus } from './cache';
+export { SweepCache, readManifest, readRows } from './cache';
 export { runPool } from './pool';
-export type { PointSource } from './pool';
 export { runSweep } from './sweep';
 export type { SweepOptions, SweepResult } from './sweep';
 export { mergeRows } from './merge';

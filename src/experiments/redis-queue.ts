@@ -10,14 +10,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Worker as Thread } from 'node:worker_threads';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import IORedis from 'ioredis';
 import { initBackend, type BackendChoice } from '../backend';
-import { featureStats } from '../metrics';
-import { CHECKPOINT_DIR } from '../model/shipped';
+import { featureStats, type FeatureStats } from '../metrics';
+import { sha256Hex } from '../model/checkpoint';
+import { shippedPath } from '../model/shipped';
 import { SweepCache } from './cache';
 import { loadModels, type ContextSetup } from './context';
 import { FeatureRows, FeaturizerSource, featureRows, loadFeaturizer, rowsDigest, rowsNdarray } from './featurizer';
@@ -68,9 +68,7 @@ export function gridId(spec: SweepSpec): string {
 
 /** Returns the sha256 of a checkpoint by model name (shipped name or .safetensors path), as the loader computes it. */
 export function checkpointDigest(name: string): string {
-  const path = name.endsWith('.safetensors') ? name : join(CHECKPOINT_DIR, `${name}.safetensors`);
-  if (!existsSync(path)) throw new Error(`no checkpoint "${name}" (looked for ${path})`);
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  return sha256Hex(readFileSync(shippedPath(name)));
 }
 
 /**
@@ -231,10 +229,15 @@ export async function collectRows(
   const connection = await connectQueue(address.url);
   const queue = new Queue<PointJob, SweepRow>(address.name ?? DEFAULT_QUEUE, { connection });
   const cache = SweepCache.open(out, digests, claimToken());
+  const written = new Set<string>();
   try {
     for (;;) {
       const { grid: counts, failed, rows } = await gridJobs(queue, grid);
-      for (const row of rows) if (cache.status(row.key).state !== 'finished') cache.write(row);
+      for (const row of rows) {
+        if (written.has(row.key)) continue;
+        if (cache.status(row.key).state !== 'finished') cache.write(row);
+        written.add(row.key);
+      }
       if (counts.waiting + counts.active + counts.delayed === 0) return { grid: counts, failed };
       await new Promise((r) => setTimeout(r, pollMs));
     }
@@ -377,7 +380,7 @@ class ComputeThread {
   private thread: Thread | null = null;
   private setupKey = '';
   private ready: Promise<void> = Promise.resolve();
-  private readonly references = new Map<string, { rows: FeatureRows; featurizerDigest: string }>();
+  private readonly references = new Map<string, { rows: FeatureRows; featurizerDigest: string; digest: string; stats: FeatureStats }>();
 
   constructor(private readonly backend: BackendChoice, private readonly sources: ContextSources) {}
 
@@ -387,19 +390,19 @@ class ComputeThread {
     const refKey = canonicalJson({ featurizer, reference: job.point.reference });
     let ref = this.references.get(refKey);
     if (!ref) {
-      ref = await referenceFeatureRows(featurizer, job.point.reference, this.sources.referenceImages);
+      const found = await referenceFeatureRows(featurizer, job.point.reference, this.sources.referenceImages);
+      ref = { ...found, digest: rowsDigest(found.rows), stats: featureStats(rowsNdarray(found.rows)) };
       this.references.set(refKey, ref);
     }
     const differs = (what: string, here: string, grid: string) =>
       new Refusal(`${what} here (${here.slice(0, 12)}…) differs from the grid's (${grid.slice(0, 12)}…)`);
-    const refDigest = rowsDigest(ref.rows);
     if (ref.featurizerDigest !== job.digests.featurizer) throw differs('featurizer digest', ref.featurizerDigest, job.digests.featurizer);
-    if (refDigest !== job.digests.reference) throw differs('reference features digest', refDigest, job.digests.reference);
+    if (ref.digest !== job.digests.reference) throw differs('reference features digest', ref.digest, job.digests.reference);
     const setup: ContextSetup = {
       backend: this.backend,
       models: pointModels(job.point),
       featurizer,
-      reference: { rows: ref.rows, stats: featureStats(rowsNdarray(ref.rows)) },
+      reference: { rows: ref.rows, stats: ref.stats },
       digests: job.digests,
       batchSize: job.batchSize,
     };

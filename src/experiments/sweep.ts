@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { availableParallelism } from 'node:os';
-import { initBackend, type BackendChoice } from '../backend';
+import { initBackend, shareCoresWithWorkers, type BackendChoice } from '../backend';
 import { featureStats } from '../metrics';
 import { Progress } from '../train/progress';
 import { SweepCache } from './cache';
@@ -64,6 +64,8 @@ export interface SweepResult {
  */
 export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepResult> {
   const start = Date.now();
+  const workers = options.workers ?? availableParallelism();
+  shareCoresWithWorkers(workers); // before the backend loads: a native backend sizes its thread pool once
   const backend = (await initBackend()) as BackendChoice;
   const warn = options.warn ?? ((m: string) => void process.stderr.write(`${m}\n`));
   const points = shardItems(expandGrid(spec), options.shard ?? { k: 1, n: 1 });
@@ -93,7 +95,6 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
     queue.settle(o);
     if (o.type === 'row') options.onRow?.(o.row, done, points.length);
   };
-  const workers = options.workers ?? availableParallelism();
   const setup: ContextSetup = { backend, models: names, featurizer: options.featurizer, reference, digests, batchSize: spec.batchSize };
   let readyAt = t0;
   try {
@@ -109,8 +110,11 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   const computeSeconds = (Date.now() - t0) / 1000;
   const startupSeconds = (readyAt - t0) / 1000;
   progress?.done();
-  const byKey = new Map(cache.rows().map((r) => [r.key, r]));
-  const finished = keys.flatMap((k) => byKey.get(k) ?? []);
+  // Only this sweep's own points: a damaged row of another shard sharing the folder is that shard's to recompute.
+  const finished = keys.flatMap((k) => {
+    const s = cache.status(k);
+    return s.state === 'finished' ? [s.row] : [];
+  });
   const { computed, failed } = queue;
   const seconds = (Date.now() - start) / 1000;
   return { points, computed, cached: finished.length - computed, rows: finished, failed, seconds, computeSeconds, startupSeconds };

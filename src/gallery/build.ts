@@ -6,7 +6,6 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { clientScript, stylesheet } from './assets';
 import { collectFigures, type StudyFigures } from './collect';
 import { checkSpec } from './compile';
 import { indexHtml, specsScript, specsScriptPath, type StudyPage } from './page';
@@ -19,8 +18,6 @@ export interface GalleryOptions {
   figuresDir: string;
   /** Where `<study>.ipynb` are (their outputs print the size they ran at). */
   notebooksDir: string;
-  /** Where index.html and gallery/ go (default: figuresDir, so the page links the figures beside it). */
-  outDir?: string;
   /** Build even when some study is smoke size or of unknown size (the page marks them). */
   allowSmoke?: boolean;
 }
@@ -110,7 +107,7 @@ function assetFiles(outDir: string, studies: StudyFigures[]): GalleryFile[] {
     { path: join(galleryDir, 'vendor', v.file), copyOf: join(packageDir(v.pkg), 'build', v.file) },
     { path: join(galleryDir, 'vendor', `${v.pkg}.LICENSE`), copyOf: join(packageDir(v.licenseOf), 'LICENSE') },
   ]);
-  files.push({ path: join(galleryDir, 'gallery.js'), text: clientScript() }, { path: join(galleryDir, 'gallery.css'), text: stylesheet() });
+  for (const f of ['gallery.js', 'gallery.css']) files.push({ path: join(galleryDir, f), copyOf: join(__dirname, 'static', f) });
   for (const s of studies) files.push({ path: join(outDir, specsScriptPath(s.id)), text: specsScript(s.charts) });
   return files;
 }
@@ -128,7 +125,7 @@ function staleSpecs(outDir: string, studies: StudyFigures[]): string[] {
 /** Plans the gallery (see the module comment) without writing anything; throws listing every problem found. */
 export async function planGallery(options: GalleryOptions): Promise<GalleryPlan> {
   const { figuresDir, notebooksDir } = options;
-  const outDir = options.outDir ?? figuresDir;
+  const outDir = figuresDir; // index.html and gallery/ sit beside the figures they link
   const readmeFile = join(figuresDir, 'README.md');
   if (!existsSync(readmeFile)) throw new Error(`${readmeFile} does not exist; the gallery takes each study's text and tables from it`);
   const readme = parseFiguresReadme(readFileSync(readmeFile, 'utf8'));
@@ -154,7 +151,7 @@ export async function planGallery(options: GalleryOptions): Promise<GalleryPlan>
   const versions = { vega: packageVersion('vega'), vegaLite: packageVersion('vega-lite'), vegaEmbed: packageVersion('vega-embed') };
   const vendorScripts = VENDOR.map((v) => `gallery/vendor/${v.file}`);
   const index = join(outDir, 'index.html');
-  const html = indexHtml({ studies: pages, versions, vendorScripts, figuresHref: href(outDir, figuresDir) });
+  const html = indexHtml({ studies: pages, versions, vendorScripts });
   const files = [...assetFiles(outDir, studies), { path: index, text: html }];
   const charts = pages.reduce((n, p) => n + p.charts.length, 0);
   return { index, studies: studies.length, charts, warnings, files, stale: staleSpecs(outDir, studies) };

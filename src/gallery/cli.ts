@@ -10,13 +10,11 @@ const program = new Command('gallery')
   .description('build the static figure gallery (index.html + gallery/) from figures/<study>/*.vl.json, their PNGs and figures/README.md')
   .option('--figures <dir>', 'the figures folder', 'figures')
   .option('--notebooks <dir>', 'the notebooks whose outputs tell the size each study ran at', 'notebooks')
-  .option('--out <dir>', 'where index.html and gallery/ go (default: the figures folder)')
   .option('--allow-smoke', 'build even when some study is smoke size or of unknown size (the page marks them)', false)
-  .action(async (o: { figures: string; notebooks: string; out?: string; allowSmoke: boolean }) => {
+  .action(async (o: { figures: string; notebooks: string; allowSmoke: boolean }) => {
     const report = await buildGallery({
       figuresDir: o.figures,
       notebooksDir: o.notebooks,
-      outDir: o.out ?? o.figures,
       allowSmoke: o.allowSmoke,
     });
     for (const w of report.warnings) process.stderr.write(`gallery: warning: ${w}\n`);

@@ -32,8 +32,9 @@ export function collectFigures(figuresDir: string, order: (study: string) => str
     const names = readdirSync(join(figuresDir, id))
       .filter((f) => f.endsWith('.vl.json'))
       .map((f) => f.slice(0, -'.vl.json'.length));
+    const ranked = order(id);
     const rank = (n: string) => {
-      const i = order(id).indexOf(n);
+      const i = ranked.indexOf(n);
       return i < 0 ? Number.MAX_SAFE_INTEGER : i;
     };
     names.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));

@@ -26,8 +26,6 @@ export interface GalleryPage {
   versions: { vega: string; vegaLite: string; vegaEmbed: string };
   /** Script files (relative to the page) loaded before the specs, in order. */
   vendorScripts: string[];
-  /** The figures folder relative to the page ('' when the page sits in it), for links to PNG, SVG, spec and README. */
-  figuresHref: string;
 }
 
 /** Returns the key under which a chart's spec is stored in `window.GALLERY_SPECS` (`study/name`). */
@@ -80,14 +78,14 @@ function metaHtml(s: StudyPage): string {
 }
 
 /** Returns one chart's figure: a live chart slot (PNG inside <noscript>), its caption and links to its files. */
-function chartHtml(c: Chart, caption: string | undefined, base: string): string {
+function chartHtml(c: Chart, caption: string | undefined): string {
   const title = (c.spec as { title?: string | { text?: string | string[] } }).title;
   const text = typeof title === 'string' ? title : title?.text;
   const titleText = Array.isArray(text) ? text.join(' ') : (text ?? c.name);
   const alt = escapeHtml(`${c.name}: ${titleText}`);
-  const png = escapeHtml(base + c.pngFile);
-  const links = [`<a href="${escapeHtml(base + c.specFile)}">spec</a>`, `<a href="${png}">png</a>`];
-  if (c.svgFile) links.push(`<a href="${escapeHtml(base + c.svgFile)}">svg</a>`);
+  const png = escapeHtml(c.pngFile);
+  const links = [`<a href="${escapeHtml(c.specFile)}">spec</a>`, `<a href="${png}">png</a>`];
+  if (c.svgFile) links.push(`<a href="${escapeHtml(c.svgFile)}">svg</a>`);
   const id = escapeHtml(specKey(c).replace('/', '--'));
   const captionHtml = caption ? ` ${inlineHtml(caption)}` : '';
   return [
@@ -99,7 +97,7 @@ function chartHtml(c: Chart, caption: string | undefined, base: string): string 
 }
 
 /** Returns one study's section. */
-function studyHtml(s: StudyPage, base: string): string {
+function studyHtml(s: StudyPage): string {
   const [headline, ...more] = s.text.tables;
   const moreLabel = more.length === 1 ? 'one more table' : `${more.length} more tables`;
   const details = more.length
@@ -113,7 +111,7 @@ function studyHtml(s: StudyPage, base: string): string {
     `<dt>Method</dt><dd>${inlineHtml(s.text.method ?? '')}</dd></dl>`,
     headline ? blockHtml(headline) : '',
     details,
-    `<div class="charts">\n${s.charts.map((c) => chartHtml(c, s.captions.get(c.name), base)).join('\n')}\n</div>`,
+    `<div class="charts">\n${s.charts.map((c) => chartHtml(c, s.captions.get(c.name))).join('\n')}\n</div>`,
     `</section>`,
   ]
     .filter((x) => x !== '')
@@ -132,7 +130,6 @@ export function indexHtml(page: GalleryPage): string {
   );
   const charts = page.studies.reduce((n, s) => n + s.charts.length, 0);
   const v = page.versions;
-  const base = page.figuresHref === '' ? '' : `${page.figuresHref}/`;
   const scripts = [...page.vendorScripts, ...page.studies.map((s) => specsScriptPath(s.id)), 'gallery/gallery.js'];
   return `<!doctype html>
 <html lang="en">
@@ -148,14 +145,14 @@ export function indexHtml(page: GalleryPage): string {
 <h1>guidance-lab figures</h1>
 <p>${count(page.studies.length, 'study', 'studies')}, ${count(charts, 'chart', 'charts')}, each made by a notebook in <code>notebooks/</code>. Every chart is live:
 hover for values, and use its sliders and legends where it has them. With scripts off each chart shows its PNG.
-Numbers and text come from <a href="${escapeHtml(base)}README.md">figures/README.md</a>; rebuild with <code>npm run gallery</code>.</p>
+Numbers and text come from <a href="README.md">figures/README.md</a>; rebuild with <code>npm run gallery</code>.</p>
 <p class="status" id="gallery-status">Rendering charts…</p>
 <nav><ol>
 ${toc.join('\n')}
 </ol></nav>
 </header>
 <main>
-${page.studies.map((s) => studyHtml(s, base)).join('\n')}
+${page.studies.map((s) => studyHtml(s)).join('\n')}
 </main>
 <footer>Built from the committed figures by <code>npm run gallery</code> with vega ${escapeHtml(v.vega)},
 vega-lite ${escapeHtml(v.vegaLite)} and vega-embed ${escapeHtml(v.vegaEmbed)}, copied into <code>gallery/vendor/</code>:

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { joinText, type Cell } from '../notebook/nbformat';
 import type { SizeName } from '../notebook/sizes';
 
 /** A study's size and the markers it was read from (file: value). */
@@ -41,14 +42,11 @@ export function rowsSize(file: string): { size: SizeName; measured: StudySize['m
   return { size: sizeName(file, s.size), measured };
 }
 
-type NotebookOutput = { output_type?: string; text?: string | string[] };
-type NotebookCell = { cell_type?: string; outputs?: NotebookOutput[] };
-
 /** Returns the size printed in a notebook's saved stream outputs (`size full, backend …`), or null when none is printed. */
 export function notebookSize(file: string): SizeName | null {
-  let cellsOf: NotebookCell[];
+  let cellsOf: Cell[];
   try {
-    cellsOf = (JSON.parse(readFileSync(file, 'utf8')) as { cells?: NotebookCell[] }).cells ?? [];
+    cellsOf = (JSON.parse(readFileSync(file, 'utf8')) as { cells?: Cell[] }).cells ?? [];
   } catch (e) {
     throw new Error(`${file}: not a readable notebook (${(e as Error).message})`);
   }
@@ -56,8 +54,7 @@ export function notebookSize(file: string): SizeName | null {
   for (const cell of cellsOf) {
     for (const out of cell.cell_type === 'code' ? (cell.outputs ?? []) : []) {
       if (out.output_type !== 'stream') continue;
-      const text = Array.isArray(out.text) ? out.text.join('') : (out.text ?? '');
-      const m = SIZE_LINE.exec(text);
+      const m = SIZE_LINE.exec(joinText(out.text));
       if (m) found.add(sizeName(file, m[1]));
     }
   }

@@ -31,7 +31,7 @@ export function modelOption(method: MethodName): string | undefined {
 }
 
 /** Returns `method` when it is a guidance method's name, or throws listing the methods. */
-export function methodName(method: string): MethodName {
+function methodName(method: string): MethodName {
   if (!(METHODS as readonly string[]).includes(method)) throw new Error(`unknown guidance method "${method}"; methods: ${METHODS.join(', ')}`);
   return method as MethodName;
 }

@@ -93,7 +93,7 @@ const KINDS: Record<OptionKind, { text: string; ok: (v: unknown) => boolean }> =
 };
 
 /** Returns a value as an error message shows it: JSON for plain data, its kind otherwise. */
-export function showValue(v: unknown): string {
+function showValue(v: unknown): string {
   if (typeof v === 'function') return 'a function';
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   if (typeof v === 'object' && v !== null && !Array.isArray(v)) return 'an object';
@@ -135,7 +135,7 @@ export function checkInterval(method: MethodName, interval: [number, number] | u
 }
 
 /** Returns whether the term acts at σ: γ ≠ 0 and σ inside its interval. */
-export function isActive(term: GuidanceTerm, sigma: number): boolean {
+export function isActive(term: Pick<GuidanceTerm, 'gamma' | 'interval'>, sigma: number): boolean {
   return term.gamma !== 0 && (term.interval === null || (sigma > term.interval[0] && sigma <= term.interval[1]));
 }
 

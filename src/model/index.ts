@@ -1,7 +1,6 @@
 export { Denoiser, NULL_LABEL, SIGMA_DATA, preconditioning, classOneHot } from './denoiser';
 export type { ModelConfig, DitConfig, UnetConfig, MlpConfig, Conditioning, ForwardOptions, Network } from './denoiser';
 export { createDenoiser } from './factory';
-export { MlpNetwork } from './mlp';
 export { PRESETS, preset } from './presets';
 export { loadModel, saveModel } from './io';
 export type { LoadedModel } from './io';
@@ -10,4 +9,4 @@ export type { Init } from './params';
 export { attentionProbs, defaultProcessor, captureProcessor, identityProcessor, queryMapProcessor, runBinding, asBinding } from './attention/processors';
 export type { AttentionLayerInfo, AttentionProcessor, ProcessorBinding, ProcessorMap } from './attention/processors';
 export * from './checkpoint';
-export { CHECKPOINT_DIR, shippedModels, loadShipped } from './shipped';
+export { CHECKPOINT_DIR, shippedModels, shippedPath, loadShipped } from './shipped';

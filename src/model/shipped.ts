@@ -14,13 +14,18 @@ export function shippedModels(dir = CHECKPOINT_DIR): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.safetensors')).map((f) => f.slice(0, -'.safetensors'.length)).sort();
 }
 
-/** Loads the shipped checkpoint `name` (or a path to any checkpoint file). */
-export async function loadShipped(name: string, dir = CHECKPOINT_DIR): Promise<LoadedModel> {
-  if (name.endsWith('.safetensors')) return loadModel(name);
+/** Returns the file of the shipped checkpoint `name` (or `name` itself when it is a path to a .safetensors file); throws listing the shipped names when it is missing. */
+export function shippedPath(name: string, dir = CHECKPOINT_DIR): string {
+  if (name.endsWith('.safetensors')) return name;
   const path = join(dir, `${name}.safetensors`);
   if (!existsSync(path)) {
     const names = shippedModels(dir);
     throw new Error(`no shipped model "${name}" in ${dir}; shipped: ${names.length ? names.join(', ') : 'none'}`);
   }
-  return loadModel(path);
+  return path;
+}
+
+/** Loads the shipped checkpoint `name` (or a path to any checkpoint file). */
+export async function loadShipped(name: string, dir = CHECKPOINT_DIR): Promise<LoadedModel> {
+  return loadModel(shippedPath(name, dir));
 }

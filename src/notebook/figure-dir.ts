@@ -6,9 +6,9 @@
 import { notebookSizes, type SizeName } from './sizes';
 
 /** Folder of full-size figures, relative to the notebooks' folder (the kernel's working directory). */
-export const FIGURES = '../figures';
+const FIGURES = '../figures';
 /** Folder of figures from any other size, relative to the notebooks' folder (ignored by git). */
-export const SMOKE_FIGURES = '../.smoke/figures';
+const SMOKE_FIGURES = '../.smoke/figures';
 
 /** Returns the folder notebook `name` writes its figures to at `size` (default: the size of this run), relative to the notebooks' folder. */
 export function figureDir(name: string, size: SizeName = notebookSizes().size): string {

@@ -76,5 +76,5 @@ export function injectParameters(nb: Notebook, params: Record<string, unknown>, 
 /** Writes to `output` the notebook at `input` with `params` injected (see injectParameters); returns nothing. */
 export async function writeParameterised(input: string, output: string, params: Record<string, unknown>): Promise<void> {
   const nb = await readNotebook(input);
-  await writeNotebook(output, Object.keys(params).length === 0 ? nb : injectParameters(nb, params, input));
+  await writeNotebook(output, injectParameters(nb, params, input));
 }

@@ -41,9 +41,10 @@ function evaluate(
   const maxComps = m.classes.reduce((s, c) => s + c.length, 0);
   const terms = new Float64Array(maxComps);
   const grads = new Float64Array(2 * maxComps);
+  const allClasses = m.classes.map((_, c) => c);
   for (let p = 0; p < n; p++) {
     const [x, y] = [points[2 * p], points[2 * p + 1]];
-    const classes = labels[p] === NULL_LABEL ? m.classes.map((_, c) => c) : [labels[p]];
+    const classes = labels[p] === NULL_LABEL ? allClasses : [labels[p]];
     let count = 0;
     let top = -Infinity;
     for (const c of classes) {

@@ -39,14 +39,16 @@ export function gridPoints(extent: Extent, width: number, height = gridHeight(ex
 }
 
 /**
- * Returns the log density over a grid mapped to [0, 1]: 1 at the maximum, 0 at `range` nats below
- * it or lower (σ = 0: the clean data density; label NULL_LABEL: unconditional).
+ * Returns the log density over a grid mapped to [0, 1]: 1 at the maximum, 0 at `range` nats below it or at the grid's
+ * minimum, whichever is higher, so a broad density (large σ) still shows its falloff (σ = 0: the clean data density;
+ * label NULL_LABEL: unconditional).
  */
 export function densityMap(m: GaussianMixture, sigma: number, label: number, extent: Extent, width: number, range = 8): GridMap {
   const pts = gridPoints(extent, width);
   const logp = sigma === 0 ? dataLogDensity(m, pts, label) : logDensity(m, pts, sigma, label);
   const top = logp.reduce((a, b) => Math.max(a, b), -Infinity);
-  return { values: logp.map((v) => Math.min(1, Math.max(0, 1 - (top - v) / range))), height: gridHeight(extent, width), width };
+  const span = Math.min(range, top - logp.reduce((a, b) => Math.min(a, b), Infinity)) || 1;
+  return { values: logp.map((v) => Math.min(1, Math.max(0, 1 - (top - v) / span))), height: gridHeight(extent, width), width };
 }
 
 /** Returns the length |a(x) − b(x)| over a grid at σ for one label (e.g. a learned model's error against the exact denoiser). */

@@ -5,7 +5,7 @@
  * TSG needs a network's noise embedding, so on learned models use the project's `tsg` term.
  */
 import { NULL_LABEL } from '../model/denoiser';
-import { checkGamma, checkInterval, rowRng, type MethodName } from '../guidance/term';
+import { checkGamma, checkInterval, isActive, rowRng, type MethodName } from '../guidance/term';
 import type { ToyDenoiser } from './exact';
 import type { PointDenoiseFn } from './ode';
 import { checkLabels, checkPoints } from './points';
@@ -65,11 +65,6 @@ export function toyIcg(opts: ToyTermOptions & { classes: number; seed?: number }
   return negativeTerm('icg', opts, model, (labels, indices, sigma) => Int32Array.from(indices, (i) => rowRng(seed, i, sigma).int(classes)));
 }
 
-/** Returns whether a term acts at σ: γ ≠ 0 and σ inside its interval. */
-function active(t: ToyTerm, sigma: number): boolean {
-  return t.gamma !== 0 && (t.interval === null || (sigma > t.interval[0] && sigma <= t.interval[1]));
-}
-
 /**
  * Returns the guided point denoiser D_pos + Σ γ_i (D_pos − N_i) for rows with `labels` and sample
  * `indices` (default 0 … n−1); `classes` bounds the labels (NULL_LABEL allowed).
@@ -89,7 +84,7 @@ export function toyGuided(
     const pos = positive(x, sigma, rows);
     const out = pos.slice();
     for (const t of terms) {
-      if (!active(t, sigma)) continue;
+      if (!isActive(t, sigma)) continue;
       const neg = t.negative(x, sigma, rows, idx);
       for (let i = 0; i < out.length; i++) out[i] += t.gamma * (pos[i] - neg[i]);
     }

@@ -59,8 +59,7 @@ export async function shipToyModels(
   for (const spec of specs) {
     const t = trainToyModel(mixture, spec.size, spec.train);
     try {
-      const vars = [...t.model.net.params.vars];
-      const weights = Object.fromEntries(vars.map(([k, v]) => [k, { data: v.dataSync() as Float32Array, shape: v.shape }]));
+      const weights = t.model.net.params.snapshot();
       const path = join(dir, `toy-${spec.name}.safetensors`);
       const lastLoss = t.losses[t.losses.length - 1][1];
       await saveModel(path, t.config, weights, { ...spec.train, role: spec.role, seconds: t.seconds, lastLoss }, 'F32');

@@ -29,7 +29,7 @@ export function toyNoise(n: number, seed: number): Points {
 }
 
 /** Returns `denoise` as a `DenoiseFn` on tensors `[n, 1, 1, 2]` (evaluated in float64, returned as float32). */
-export function asDenoiseFn(denoise: PointDenoiseFn): DenoiseFn {
+function asDenoiseFn(denoise: PointDenoiseFn): DenoiseFn {
   return (x, sigma) => {
     if (x.shape[1] !== 1 || x.shape[2] !== 1 || x.shape[3] !== 2) throw new Error(`toy states are [n, 1, 1, 2]; got [${x.shape}]`);
     const d = denoise(Float64Array.from(x.dataSync()), sigma);

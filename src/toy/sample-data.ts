@@ -23,11 +23,12 @@ export function sampleData(
   const asked = checkLabels(labels, n, m.classes.length);
   const points = new Float64Array(2 * n);
   const classes = new Int32Array(n);
+  const weights = m.classes.map((comps) => comps.map((q) => q.weight));
   for (let i = 0; i < n; i++) {
     const rng = new Rng(seed, first + i);
     const c = asked[i] === NULL_LABEL ? pick(rng, m.classPriors) : asked[i];
     const comps = m.classes[c];
-    const k = comps[pick(rng, comps.map((q) => q.weight))];
+    const k = comps[pick(rng, weights[c])];
     const [a, b, d] = k.cov;
     const l11 = Math.sqrt(a);
     const l21 = b / l11;

@@ -13,6 +13,7 @@ import { EDM_LOSS, LossOptions, edmLoss } from '../train/loss';
 import type { ToyDenoiser } from './exact';
 import type { GaussianMixture } from './mixture';
 import { sampleData } from './sample-data';
+import { pointDenoiser } from './ode';
 
 /** The size of a point MLP. */
 export type ToyModelSize = Pick<MlpConfig, 'width' | 'depth' | 'embDim'>;
@@ -88,11 +89,5 @@ export function trainToyModel(mixture: GaussianMixture, size: ToyModelSize, opts
 
 /** Returns a trained model as a toy point denoiser D(x; σ, c) `[2n]` (the shared `Denoiser.denoise` on `[n, 1, 1, 2]`). */
 export function learnedDenoiser(model: Denoiser): ToyDenoiser {
-  return (x, sigma, labels) => {
-    const n = x.length / 2;
-    const d = tf.tidy(() => model.denoise(tf.tensor4d(Float32Array.from(x), [n, 1, 1, 2]), sigma, { labels }));
-    const out = Float64Array.from(d.dataSync());
-    d.dispose();
-    return out;
-  };
+  return (x, sigma, labels) => pointDenoiser((t, s) => model.denoise(t, s, { labels }))(x, sigma);
 }

@@ -33,7 +33,7 @@ export interface TreeOptions {
 }
 
 /** The default tree: 2 classes, depth 5, binary branching, 2 components per segment (62 components per class). */
-export const TOY_TREE: Readonly<TreeOptions> = {
+const TOY_TREE: Readonly<TreeOptions> = {
   depth: 5,
   branches: 2,
   segmentComponents: 2,

@@ -62,9 +62,8 @@ export async function sampleSyntheticChunks(opts: SimsOptions, shard: Shard = { 
   let done = 0;
   for (const [start, count] of mine) {
     const file = chunkFile(out, start);
-    if (existsSync(file)) {
-      checkChunk(file, opts, start, count, (await loadCheckpoint(file)).metadata.config);
-    } else {
+    // An existing chunk is checked against these settings where the set is read (syntheticSet), not loaded twice here.
+    if (!existsSync(file)) {
       const indices = Array.from({ length: count }, (_, i) => start + i);
       const x = await sample({ model: base.model, indices, labels: classes > 0 ? Array.from(labels.subarray(start, start + count)) : undefined, steps, sampler: 'heun', seed, batchSize: 50 });
       const data = x.dataSync() as Float32Array;

@@ -18,7 +18,7 @@ before(async () => {
 
 /** Runs the CLI; `started` says whether it got as far as starting the tensor backend (the start of any real work). */
 function cli(args: string[], env: Record<string, string> = {}): { status: number | null; stderr: string; started: boolean } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: 60000, env: { ...process.env, GUIDANCE_LAB_BACKEND: testBackend(), ...env } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: 60000, env: { ...process.env, GUIDANCE_LAB_BACKEND: testBackend(), GUIDANCE_LAB_QUIET: '', ...env } });
   return { status: r.status, stderr: r.stderr, started: r.stderr.includes('tfjs backend') };
 }
 

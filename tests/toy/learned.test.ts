@@ -63,8 +63,7 @@ describe('toy learned denoisers (point MLP)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'toy-'));
     try {
       const path = join(dir, 'toy.safetensors');
-      const vars = [...model.net.params.vars];
-      const weights = Object.fromEntries(vars.map(([k, v]) => [k, { data: v.dataSync() as Float32Array, shape: v.shape }]));
+      const weights = model.net.params.snapshot();
       await saveModel(path, toyModelConfig(m, size), weights, { steps: 20 }, 'F32');
       const loaded = await loadModel(path, { arch: 'mlp' });
       const x = Float64Array.from([0.1, 0.2, -0.3, 0.4]);

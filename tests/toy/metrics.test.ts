@@ -48,8 +48,14 @@ describe('toy metrics and fields', () => {
     const d = densityMap(m, 0.1, 0, [-1.6, 1.6, -1.5, 1.2], 40);
     assert.equal(d.values.length, 40 * gridHeight([-1.6, 1.6, -1.5, 1.2], 40));
     assert.ok(Math.max(...d.values) === 1 && Math.min(...d.values) === 0);
+    // A broad density (σ = 3) lies within 8 nats of its maximum everywhere on the grid: its falloff still spans 0…1.
+    const broad = densityMap(m, 3, 0, [-1.6, 1.6, -1.5, 1.2], 20);
+    assert.ok(Math.max(...broad.values) === 1 && Math.min(...broad.values) === 0);
     const e = exactDenoiser(m);
     assert.ok(errorMap(e, e, 0.3, 0, [-1, 1, -1, 1], 5, 2).values.every((v) => v === 0));
+    // A denoiser off by (3, 4) everywhere is 5 away at every grid point.
+    const shifted = (x: Float64Array, s: number, l: Int32Array) => e(x, s, l).map((v, i) => v + (i % 2 ? 4 : 3));
+    assert.ok(errorMap(e, shifted, 0.3, 0, [-1, 1, -1, 1], 5, 2).values.every((v) => Math.abs(v - 5) < 1e-12));
     assert.throws(() => gridPoints([1, 0, 0, 1], 3), /must have xmin < xmax/);
   });
 });

@@ -28,3 +28,10 @@ test('attentionGrid clips its colour scale at the 99th percentile when one cell 
   const plainColour = (plain as unknown as { spec: { layer: { encoding: { color: { scale: { domain?: number[] } } } }[] } }).spec.layer[0].encoding.color;
   assert.equal(plainColour.scale.domain, undefined);
 });
+
+test('attentionGrid titles its rows "layer" unless told what the rows are', () => {
+  const map = { layer: 'σ = 2', head: 0, values: new Array(16).fill(1), height: 4, width: 4 };
+  const rowTitle = (spec: unknown) => (spec as { facet: { row: { title: string } } }).facet.row.title;
+  assert.equal(rowTitle(attentionGrid([map])), 'layer');
+  assert.equal(rowTitle(attentionGrid([map], { rowTitle: 'noise level' })), 'noise level');
+});

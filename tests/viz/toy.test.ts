@@ -31,13 +31,16 @@ test('toyPanels stores a background shared by several panels once', () => {
   assert.deepEqual(spec.concat.map((c: any) => c.layer[1].data.name), ['background0', 'background0', 'background1']);
 });
 
-test('toyGammaSlider binds a γ range input from the smallest to the largest γ and filters samples by it', () => {
-  const rows = [0, 0.5, 2].flatMap((gamma) => [
+test('toyGammaSlider binds a γ range on an even grid, a select on an uneven one, and filters samples by it', () => {
+  const grid = (gammas: number[]) => gammas.flatMap((gamma) => [
     { method: 'cfg', gamma, x: 0, y: 0, group: '0' },
     { method: 'ag', gamma, x: 0.1, y: 0, group: '1' },
   ]);
-  const spec = viz.toyGammaSlider(rows, { extent, data: [{ x: 0, y: 0 }], initial: 0.5 }) as any;
-  const bind = { input: 'range', min: 0, max: 2, step: 0.5, name: 'guidance weight γ ' };
+  const even = viz.toyGammaSlider(grid([0, 0.5, 1]), { extent, initial: 0.5 }) as any;
+  assert.deepEqual(even.params[0].bind, { input: 'range', min: 0, max: 1, step: 0.5, name: 'guidance weight γ ' });
+  // On [0, 0.5, 2] a range of step 0.5 would stop at 1 and 1.5, where there are no samples.
+  const spec = viz.toyGammaSlider(grid([0, 0.5, 2]), { extent, data: [{ x: 0, y: 0 }], initial: 0.5 }) as any;
+  const bind = { input: 'select', options: [0, 0.5, 2], name: 'guidance weight γ ' };
   assert.deepEqual(spec.params[0], { name: 'gamma', value: 0.5, bind });
   assert.match(spec.spec.layer[1].transform[0].filter, /abs\(datum.gamma - gamma\) < 0.25/);
   assert.equal(spec.data.values.filter((v: any) => v.kind === 'data').length, 2);

@@ -124,6 +124,8 @@ export interface AttentionGridOptions {
   query?: { row: number; col: number; height: number; width: number };
   /** Display size of each map in pixels (default 96). */
   cellSize?: number;
+  /** Title of the rows (default "layer"; e.g. "noise level" when the `layer` field holds σ labels). */
+  rowTitle?: string;
   title?: string;
 }
 
@@ -170,7 +172,7 @@ export function attentionGrid(maps: readonly HeadMap[], options: AttentionGridOp
     title: options.title ?? defaultTitle,
     data: { values },
     facet: {
-      row: { field: 'layer', type: 'nominal', sort: layerNames, title: 'layer', header: { labelAngle: 0, labelAlign: 'left' } },
+      row: { field: 'layer', type: 'nominal', sort: layerNames, title: options.rowTitle ?? 'layer', header: { labelAngle: 0, labelAlign: 'left' } },
       column: { field: 'head', type: 'ordinal', sort: 'ascending', title: 'head' },
     },
     spacing: 4,

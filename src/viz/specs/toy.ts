@@ -181,7 +181,7 @@ export interface ToyGammaSliderOptions {
   title?: string;
 }
 
-/** Returns an interactive spec: one panel per method, showing the samples of the γ picked by a range slider (a `gamma` param). */
+/** Returns an interactive spec: one panel per method, showing the samples of the γ picked by a range slider (a select on an uneven γ grid; a `gamma` param). */
 export function toyGammaSlider(rows: readonly ToySliderRow[], options: ToyGammaSliderOptions): TopLevelSpec {
   const where = 'toyGammaSlider';
   check.nonEmpty(where, 'rows', rows);
@@ -198,7 +198,11 @@ export function toyGammaSlider(rows: readonly ToySliderRow[], options: ToyGammaS
     ...rows.map((r) => ({ method: r.method, kind: 'sample', gamma: r.gamma, x: round(r.x, 5), y: round(r.y, 5), group: r.group })),
   ];
   const [x, y] = [position('x', x0, x1), position('y', y0, y1)];
-  const slider = { input: 'range', min: gammas[0], max: gammas[gammas.length - 1], step, name: 'guidance weight γ ' };
+  // A range slider only where the γ grid is evenly spaced; otherwise it would stop at γ values with no samples.
+  const even = steps.every((s) => Math.abs(s - step) < 1e-9);
+  const slider = even
+    ? { input: 'range', min: gammas[0], max: gammas[gammas.length - 1], step, name: 'guidance weight γ ' }
+    : { input: 'select', options: gammas, name: 'guidance weight γ ' };
   return themed({
     title: options.title,
     data: { values },
