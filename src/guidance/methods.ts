@@ -9,9 +9,30 @@ import { SAG_OPTIONS, sag } from './sag';
 import { SEG_OPTIONS, seg } from './seg';
 import { SIMS_OPTIONS, sims } from './sims';
 import { TSG_OPTIONS, tsg } from './tsg';
+import { APG_OPTIONS, apg } from './methods/apg';
+import { CFGPP_OPTIONS, cfgpp } from './methods/cfgpp';
+import { CFG_ZERO_OPTIONS, cfgZero } from './methods/cfg-zero';
+import { FDG_OPTIONS, fdg } from './methods/fdg';
+import { MAMBO_G_OPTIONS, mamboG } from './methods/mambo-g';
+import { TCFG_OPTIONS, tcfg } from './methods/tcfg';
 import { GuidanceTerm, METHODS, type MethodName, type OptionTable } from './term';
 
-const BUILDERS: Record<MethodName, (opts: never) => GuidanceTerm> = { cfg, sag, pag, seg, autoguidance, icg, tsg, sims };
+const BUILDERS: Record<MethodName, (opts: never) => GuidanceTerm> = {
+  cfg,
+  sag,
+  pag,
+  seg,
+  autoguidance,
+  icg,
+  tsg,
+  sims,
+  apg,
+  cfgpp,
+  'cfg-zero': cfgZero,
+  fdg,
+  tcfg,
+  'mambo-g': mamboG,
+};
 
 /** The options each method's builder accepts, with their kinds (each table lives beside its method). */
 export const METHOD_OPTIONS: Record<MethodName, OptionTable> = {
@@ -23,6 +44,12 @@ export const METHOD_OPTIONS: Record<MethodName, OptionTable> = {
   icg: ICG_OPTIONS,
   tsg: TSG_OPTIONS,
   sims: SIMS_OPTIONS,
+  apg: APG_OPTIONS,
+  cfgpp: CFGPP_OPTIONS,
+  'cfg-zero': CFG_ZERO_OPTIONS,
+  fdg: FDG_OPTIONS,
+  tcfg: TCFG_OPTIONS,
+  'mambo-g': MAMBO_G_OPTIONS,
 };
 
 /** Returns the option naming the other model `method` needs (autoguidance: `guide`, sims: `negative`), or undefined. */

@@ -10,7 +10,10 @@ import type { SamplerName } from '../diffusion';
 import { Rng } from '../random';
 
 /** The guidance methods of METHODS.md. */
-export const METHODS = ['cfg', 'sag', 'pag', 'seg', 'autoguidance', 'icg', 'tsg', 'sims'] as const;
+export const METHODS = [
+  ...['cfg', 'sag', 'pag', 'seg', 'autoguidance', 'icg', 'tsg', 'sims'] as const,
+  ...['apg', 'cfgpp', 'cfg-zero', 'fdg', 'tcfg', 'mambo-g'] as const,
+] as const;
 export type MethodName = (typeof METHODS)[number];
 
 /** What a term sees at one evaluation of the guided denoiser. */
