@@ -18,7 +18,7 @@ import { DeferredNegative, EvalRequest, GuidanceTerm, isActive } from './term';
 /**
  * Returns the guided denoiser for rows with `labels` and sample `indices` (a `DenoiseFn`,
  * `[batch, h, w, c]` in and out). Terms with γ = 0 or outside their σ interval cost nothing.
- * SAG's base branch is the positive, or, when a CFG term is active, CFG's unconditional branch (diffusers).
+ * SAG's base branch is the positive, or, when a term with an unconditional negative (CFG) is active, that branch (diffusers).
  * `positiveProcessors(σ)` gives attention processors for the positive pass (e.g. an attention recorder).
  */
 export function guidedDenoiser(model: Denoiser, terms: GuidanceTerm[], labels: number[], indices: number[], positiveProcessors?: (sigma: number) => ProcessorMap | undefined): DenoiseFn {
@@ -35,8 +35,8 @@ export function guidedDenoiser(model: Denoiser, terms: GuidanceTerm[], labels: n
         const positive: EvalRequest = { model, x, labels, processors: wholeRows(positiveProcessors?.(sigma)) };
         const direct: EvalRequest[] = [];
         const negIndex = plans.map((p) => ('negative' in p ? direct.push(p.negative) : -1));
-        const cfgRow = active.findIndex((t) => t.method === 'cfg');
-        const sagBase = cfgRow >= 0 ? direct[negIndex[cfgRow] - 1] : positive;
+        const uncondRow = active.findIndex((t) => t.unconditionalNegative === true);
+        const sagBase = uncondRow >= 0 ? direct[negIndex[uncondRow] - 1] : positive;
         for (const p of plans) {
           if (!('deferred' in p)) continue;
           deferred.push(p.deferred);
@@ -46,7 +46,7 @@ export function guidedDenoiser(model: Denoiser, terms: GuidanceTerm[], labels: n
           }
         }
         const [dPos, ...dDirect] = evaluateRequests([positive, ...direct], sigma);
-        const base = { x: sagBase.x, labels: sagBase.labels, denoised: cfgRow >= 0 ? dDirect[negIndex[cfgRow] - 1] : dPos, sigma, indices };
+        const base = { x: sagBase.x, labels: sagBase.labels, denoised: uncondRow >= 0 ? dDirect[negIndex[uncondRow] - 1] : dPos, sigma, indices };
         const deferredRequests = deferred.map((d) => d.negative(base));
         const dDeferred = evaluateRequests(deferredRequests, sigma);
         let out: tf.Tensor4D = dPos;
