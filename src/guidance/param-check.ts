@@ -1,45 +1,37 @@
 /**
- * Checks of a method's parameter values (numeric ranges, named choices), with errors that name the method, the
- * parameter, the bad value and what is allowed.
+ * Checks of a method's parameter values against its descriptor's parameter table (range, Infinity, whole numbers,
+ * choices), with errors that name the method, the parameter, the bad value and what is allowed.
  */
-import type { MethodName } from './term';
+import { type MethodName, type ParamRange, type ParamTable, kindText } from './term';
 
-/** A number's allowed values: inclusive `min`/`max`, exclusive `above`/`below`, whole numbers, Infinity. */
-export interface NumberRange {
-  min?: number;
-  max?: number;
-  above?: number;
-  below?: number;
-  integer?: boolean;
-  infinite?: boolean;
+/** Returns the bounds as text, e.g. "≥ 0", "> 0", "≥ 0, ≤ 1"; "" when unbounded. */
+export function rangeText(r: ParamRange | undefined): string {
+  if (!r) return '';
+  const lo = r.min !== undefined ? `≥ ${r.min}` : r.above !== undefined ? `> ${r.above}` : '';
+  const hi = r.max !== undefined ? `≤ ${r.max}` : r.below !== undefined ? `< ${r.below}` : '';
+  return [lo, hi].filter(Boolean).join(', ');
 }
 
-/** Returns the range as an error message shows it, e.g. "a number in [0, 1]" or "an integer ≥ 0". */
-export function rangeText(r: NumberRange): string {
-  const lo = r.min !== undefined ? `[${r.min}` : r.above !== undefined ? `(${r.above}` : '(−∞';
-  const hi = r.max !== undefined ? `${r.max}]` : r.below !== undefined ? `${r.below})` : r.infinite ? '∞]' : '∞)';
-  return `${r.integer ? 'an integer' : 'a number'} in ${lo}, ${hi}`;
-}
-
-/** Returns `value` after checking it lies in `range`; throws naming method, parameter, value and range. */
-export function checkRange(method: MethodName, name: string, value: number, range: NumberRange): number {
-  const finite = Number.isFinite(value) || (range.infinite === true && value === Infinity);
-  const ok =
-    typeof value === 'number' &&
-    finite &&
-    (!range.integer || Number.isInteger(value)) &&
-    (range.min === undefined || value >= range.min) &&
-    (range.max === undefined || value <= range.max) &&
-    (range.above === undefined || value > range.above) &&
-    (range.below === undefined || value < range.below);
-  if (!ok) throw new Error(`${method}: ${name} must be ${rangeText(range)}; got ${value}`);
-  return value;
-}
-
-/** Returns `value` when it is one of `choices`; throws naming the method, the parameter, the value and the choices. */
-export function checkChoice<T extends string>(method: MethodName, name: string, value: string, choices: readonly T[]): T {
-  if (!(choices as readonly string[]).includes(value)) {
-    throw new Error(`${method}: ${name} must be one of ${choices.join(', ')}; got ${JSON.stringify(value)}`);
+/** Returns `value` after checking it against parameter `name` of `params`; throws naming method, parameter, value and what is allowed. */
+export function checkParam<T extends number | string>(method: MethodName, params: ParamTable, name: string, value: T): T {
+  const p = params[name];
+  if (p.choices) {
+    if (!p.choices.includes(value as string)) throw new Error(`${method}: ${name} must be one of ${p.choices.join(', ')}; got ${JSON.stringify(value)}`);
+    return value;
   }
-  return value as T;
+  const v = value as number;
+  const r = p.range ?? {};
+  const ok =
+    typeof v === 'number' &&
+    (Number.isFinite(v) || (p.infinite === true && v === Infinity)) &&
+    (p.kind !== 'integer' || Number.isInteger(v) || v === Infinity) &&
+    (r.min === undefined || v >= r.min) &&
+    (r.max === undefined || v <= r.max) &&
+    (r.above === undefined || v > r.above) &&
+    (r.below === undefined || v < r.below);
+  if (!ok) {
+    const allowed = [kindText(p.kind), rangeText(p.range), p.infinite ? 'or Infinity' : ''].filter(Boolean).join(' ');
+    throw new Error(`${method}: ${name} must be ${allowed}; got ${v}`);
+  }
+  return value;
 }

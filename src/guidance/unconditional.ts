@@ -6,8 +6,9 @@ import { NULL_LABEL } from '../model/denoiser';
 import type { GuidanceTerm, MethodName } from './term';
 
 /** Returns the check and plan of a term whose negative is the model's unconditional prediction D(x; σ, ∅). */
-export function unconditionalNegative(method: MethodName): Pick<GuidanceTerm, 'check' | 'plan'> {
+export function unconditionalNegative(method: MethodName): Pick<GuidanceTerm, 'check' | 'plan' | 'unconditionalNegative'> {
   return {
+    unconditionalNegative: true,
     check(model) {
       if (model.config.classes === 0) {
         throw new Error(`${method}: the model is unconditional (0 classes); ${method} needs a class-conditional model`);

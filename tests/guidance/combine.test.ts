@@ -276,16 +276,16 @@ describe('combining methods: APG, CFG++, CFG-Zero*, FDG, TCFG, MAMBO-G', () => {
       out.dispose();
     }
     plain.dispose();
-    assert.throws(() => apg({ gamma: 1, eta: 2 }), /apg: eta must be a number in \[0, 1\]; got 2/);
-    assert.throws(() => apg({ gamma: 1, r: 0 }), /apg: r must be a number in \(0, ∞\]; got 0/);
-    assert.throws(() => apg({ gamma: 1, beta: -1 }), /apg: beta must be a number in \(-1, 1\); got -1/);
-    assert.throws(() => cfgpp({ gamma: 1.5 }), /cfgpp: λ \(gamma\) must be a number in \[0, 1\]; got 1.5/);
-    assert.throws(() => cfgZero({ gamma: 1, zeroSteps: -1 }), /cfg-zero: zeroSteps must be an integer in \[0, ∞\); got -1/);
+    assert.throws(() => apg({ gamma: 1, eta: 2 }), /apg: eta must be a number ≥ 0, ≤ 1; got 2/);
+    assert.throws(() => apg({ gamma: 1, r: 0 }), /apg: r must be a number > 0 or Infinity; got 0/);
+    assert.throws(() => apg({ gamma: 1, beta: -1 }), /apg: beta must be a number > -1, < 1; got -1/);
+    assert.throws(() => cfgpp({ gamma: 1.5 }), /cfgpp: gamma must be a number ≥ 0, ≤ 1; got 1.5/);
+    assert.throws(() => cfgZero({ gamma: 1, zeroSteps: -1 }), /cfg-zero: zeroSteps must be an integer ≥ 0; got -1/);
     assert.throws(() => cfgZero({ gamma: 1, prediction: 'score' as never }), /cfg-zero: prediction must be one of x0, eps, v; got "score"/);
-    assert.throws(() => fdg({ gamma: 1, lowRatio: -1 }), /fdg: lowRatio must be a number in \[0, ∞\); got -1/);
+    assert.throws(() => fdg({ gamma: 1, lowRatio: -1 }), /fdg: lowRatio must be a number ≥ 0; got -1/);
     const deep = fdg({ gamma: 1, levels: 9 });
-    assert.throws(() => guidedDenoiser(unet, [deep], [1], [0]), /fdg: levels must be an integer in \[2, 5\] for 32-pixel images; got 9/);
-    assert.throws(() => mamboG({ gamma: 1, alpha: -2 }), /mambo-g: alpha must be a number in \[0, ∞\); got -2/);
+    assert.throws(() => guidedDenoiser(unet, [deep], [1], [0]), /fdg: levels must be an integer ≥ 2, ≤ 5 for 32-pixel images; got 9/);
+    assert.throws(() => mamboG({ gamma: 1, alpha: -2 }), /mambo-g: alpha must be a number ≥ 0; got -2/);
     assert.throws(() => tcfg({ gamma: -1 }), /tcfg: γ must be a finite number ≥ 0; got -1/);
     assert.throws(() => guidanceTerm('apg', { gamma: 1, eta: 'x' }), /apg: option eta must be a number; got "x"/);
     const uncond = tinyModel({ ...TINY_UNET, classes: 0 }, 2);

@@ -13,16 +13,28 @@
  * (e.g. ACE-Step's apg_guidance.py) reproduce it; η = 1, r = ∞, β = 0 is CFG.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions } from '../term';
-import { checkRange } from '../param-check';
+import type { MethodDescriptor } from '../registry';
+import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkOptions, termParams } from '../term';
+import { checkParam } from '../param-check';
 import { rowDot, rowNorm, safeRatio } from '../row-math';
 import { unconditionalNegative } from '../unconditional';
 
-/** The options `apg` accepts. */
-export const APG_OPTIONS = { ...TERM_OPTIONS, eta: 'number', r: 'number', beta: 'number' } as const;
-
 /** APG's defaults (the paper's reference code). */
 export const APG_DEFAULTS = { eta: 0, r: 2.5, beta: -0.75 } as const;
+
+/** APG in the registry. */
+export const APG_METHOD: MethodDescriptor = {
+  name: 'apg',
+  summary: 'negative = the null label; the update loses its part parallel to D_pos (η), is capped at norm r and averaged with reverse momentum β',
+  paper: 'Sadat et al. 2024, Eliminating Oversaturation and Artifacts of High Guidance Scales in Diffusion Models',
+  params: {
+    ...termParams({ min: 0 }),
+    eta: { kind: 'number', help: 'weight of the update part parallel to D_pos (1 = CFG)', default: APG_DEFAULTS.eta, range: { min: 0, max: 1 } },
+    r: { kind: 'number', help: "norm cap of the update, in D's units per sample (Infinity: none)", default: APG_DEFAULTS.r, range: { above: 0 }, infinite: true },
+    beta: { kind: 'number', help: 'momentum m = Δ + β·m over the evaluations of a run (< 0: reverse; 0: none)', default: APG_DEFAULTS.beta, range: { above: -1, below: 1 } },
+  },
+  build: apg,
+};
 
 export interface ApgOptions extends TermOptions {
   /** Weight η ∈ [0, 1] of the part parallel to P (0: removed; 1: kept, as CFG). */
@@ -45,11 +57,12 @@ export function apgUpdate(positive: tf.Tensor4D, difference: tf.Tensor4D, eta: n
 
 /** Returns the APG term (γ = w − 1 ≥ 0). */
 export function apg(opts: ApgOptions): GuidanceTerm {
-  checkOptions('apg', opts, APG_OPTIONS);
+  const { params } = APG_METHOD;
+  checkOptions('apg', opts, params);
   const gamma = checkGamma('apg', opts.gamma);
-  const eta = checkRange('apg', 'eta', opts.eta ?? APG_DEFAULTS.eta, { min: 0, max: 1 });
-  const r = checkRange('apg', 'r', opts.r ?? APG_DEFAULTS.r, { above: 0, infinite: true });
-  const beta = checkRange('apg', 'beta', opts.beta ?? APG_DEFAULTS.beta, { above: -1, below: 1 });
+  const eta = checkParam('apg', params, 'eta', opts.eta ?? APG_DEFAULTS.eta);
+  const r = checkParam('apg', params, 'r', opts.r ?? APG_DEFAULTS.r);
+  const beta = checkParam('apg', params, 'beta', opts.beta ?? APG_DEFAULTS.beta);
   return {
     method: 'apg',
     gamma,

@@ -13,8 +13,9 @@
  * the sampler's steps (Heun's corrector belongs to its step); `scale: 'none'` keeps N (zero-init only, an ablation).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions } from '../term';
-import { checkChoice, checkRange } from '../param-check';
+import type { MethodDescriptor } from '../registry';
+import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkOptions, termParams } from '../term';
+import { checkParam } from '../param-check';
 import { PREDICTIONS, Prediction, predictionOrigin } from '../prediction';
 import { rowDot, safeRatio } from '../row-math';
 import { unconditionalNegative } from '../unconditional';
@@ -22,11 +23,22 @@ import { unconditionalNegative } from '../unconditional';
 /** How CFG-Zero* scales the unconditional prediction: by s* (the method), or not at all (zero-init alone). */
 export const ZERO_STAR_SCALES = ['optimized', 'none'] as const;
 
-/** The options `cfg-zero` accepts. */
-export const CFG_ZERO_OPTIONS = { ...TERM_OPTIONS, zeroSteps: 'integer', prediction: 'name', scale: 'name' } as const;
-
 /** CFG-Zero*'s defaults: one zero-init step (diffusers), s* on the flow velocity (the paper's models). */
 export const CFG_ZERO_DEFAULTS = { zeroSteps: 1, prediction: 'v', scale: 'optimized' } as const;
+
+/** CFG-Zero* in the registry. */
+export const CFG_ZERO_METHOD: MethodDescriptor = {
+  name: 'cfg-zero',
+  summary: 'negative = the null label scaled by the least-squares s* (on the flow velocity); the first K steps output a zero velocity',
+  paper: 'Fan et al. 2025, CFG-Zero*: Improved Classifier-Free Guidance for Flow Matching Models',
+  params: {
+    ...termParams({ min: 0 }),
+    zeroSteps: { kind: 'integer', help: 'K: the first K sampler steps output the zero prediction D = Z', default: CFG_ZERO_DEFAULTS.zeroSteps, range: { min: 0 } },
+    prediction: { kind: 'name', help: 'parametrisation of s* and the zero: v (flow velocity), eps (noise) or x0 (D)', default: 'v', choices: PREDICTIONS },
+    scale: { kind: 'name', help: 'scale the negative by s* (optimized) or not (none: zero-init alone)', default: 'optimized', choices: ZERO_STAR_SCALES },
+  },
+  build: cfgZero,
+};
 
 export interface CfgZeroOptions extends TermOptions {
   /** K ≥ 0: the first K sampler steps output D = Z (zero prediction). */
@@ -43,11 +55,12 @@ export function zeroStarScale(a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D {
 
 /** Returns the CFG-Zero* term (γ = w − 1 ≥ 0). */
 export function cfgZero(opts: CfgZeroOptions): GuidanceTerm {
-  checkOptions('cfg-zero', opts, CFG_ZERO_OPTIONS);
+  const { params } = CFG_ZERO_METHOD;
+  checkOptions('cfg-zero', opts, params);
   const gamma = checkGamma('cfg-zero', opts.gamma);
-  const zeroSteps = checkRange('cfg-zero', 'zeroSteps', opts.zeroSteps ?? CFG_ZERO_DEFAULTS.zeroSteps, { min: 0, integer: true });
-  const prediction = checkChoice('cfg-zero', 'prediction', opts.prediction ?? CFG_ZERO_DEFAULTS.prediction, PREDICTIONS);
-  const scale = checkChoice('cfg-zero', 'scale', opts.scale ?? CFG_ZERO_DEFAULTS.scale, ZERO_STAR_SCALES);
+  const zeroSteps = checkParam('cfg-zero', params, 'zeroSteps', opts.zeroSteps ?? CFG_ZERO_DEFAULTS.zeroSteps);
+  const prediction = checkParam<Prediction>('cfg-zero', params, 'prediction', opts.prediction ?? CFG_ZERO_DEFAULTS.prediction);
+  const scale = checkParam('cfg-zero', params, 'scale', opts.scale ?? CFG_ZERO_DEFAULTS.scale);
   return {
     method: 'cfg-zero',
     gamma,

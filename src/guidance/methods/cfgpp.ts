@@ -11,17 +11,29 @@
  * every λ. CFG++ is equivalent to Euler with CFG of scale w = λσ/(σ − σ') around N (large for small steps).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkInterval, checkOptions } from '../term';
-import { checkRange } from '../param-check';
+import type { MethodDescriptor } from '../registry';
+import { GuidanceTerm, TermOptions, checkInterval, checkOptions, termParams } from '../term';
+import { checkParam } from '../param-check';
 import { unconditionalNegative } from '../unconditional';
 
-/** The options `cfgpp` accepts. */
-export const CFGPP_OPTIONS = TERM_OPTIONS;
+const TERM = termParams({ min: 0 });
+
+/** CFG++ in the registry. */
+export const CFGPP_METHOD: MethodDescriptor = {
+  name: 'cfgpp',
+  summary: 'negative = the null label; D guided with λ ∈ [0, 1] and re-noised with the unconditional noise (owns the Euler step)',
+  paper: 'Chung et al. 2024, CFG++: Manifold-constrained Classifier Free Guidance for Diffusion Models',
+  params: {
+    ...TERM,
+    gamma: { ...TERM.gamma, help: 'λ: D = N + λ(P − N), re-noised with N (0 = unconditional sampling; Euler only)', range: { min: 0, max: 1 } },
+  },
+  build: cfgpp,
+};
 
 /** Returns the CFG++ term; `gamma` is λ ∈ [0, 1] (0: unconditional Euler; 1: conditional D re-noised with ε_∅). */
 export function cfgpp(opts: TermOptions): GuidanceTerm {
-  checkOptions('cfgpp', opts, CFGPP_OPTIONS);
-  const lambda = checkRange('cfgpp', 'λ (gamma)', opts.gamma, { min: 0, max: 1 });
+  checkOptions('cfgpp', opts, CFGPP_METHOD.params);
+  const lambda = checkParam('cfgpp', CFGPP_METHOD.params, 'gamma', opts.gamma);
   return {
     method: 'cfgpp',
     gamma: lambda,

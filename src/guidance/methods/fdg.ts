@@ -12,15 +12,26 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { collapsePyramid, laplacianPyramid, maxPyramidLevels } from '../../analysis/pyramid';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions } from '../term';
-import { checkRange } from '../param-check';
+import type { MethodDescriptor } from '../registry';
+import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkOptions, termParams } from '../term';
+import { checkParam } from '../param-check';
 import { unconditionalNegative } from '../unconditional';
-
-/** The options `fdg` accepts. */
-export const FDG_OPTIONS = { ...TERM_OPTIONS, lowRatio: 'number', levels: 'integer' } as const;
 
 /** FDG's defaults: two levels, w_low = 5 and w_high = 10 as the paper's SDXL setting (γ_low/γ_high = 4/9). */
 export const FDG_DEFAULTS = { lowRatio: 4 / 9, levels: 2 } as const;
+
+/** FDG in the registry. */
+export const FDG_METHOD: MethodDescriptor = {
+  name: 'fdg',
+  summary: 'negative = the null label; CFG per Laplacian-pyramid band, γ on the detail bands and γ·lowRatio on the coarsest',
+  paper: 'Sadat et al. 2025, Guidance in the Frequency Domain Enables High-Fidelity Sampling at Low CFG Scales',
+  params: {
+    ...termParams({ min: 0 }),
+    lowRatio: { kind: 'number', help: 'γ_low / γ of the coarsest band (1 = CFG; 4/9: the paper\'s w_low 5, w_high 10)', default: '4/9', range: { min: 0 } },
+    levels: { kind: 'integer', help: 'pyramid levels (the finest levels − 1 are detail bands)', default: FDG_DEFAULTS.levels, range: { min: 2 } },
+  },
+  build: fdg,
+};
 
 export interface FdgOptions extends TermOptions {
   /** γ_low / γ_high ≥ 0: the coarsest band's weight relative to γ (1 = CFG). */
@@ -36,10 +47,11 @@ export function bandWeighted(difference: tf.Tensor4D, weights: readonly number[]
 
 /** Returns the FDG term (γ = w_high − 1 ≥ 0). */
 export function fdg(opts: FdgOptions): GuidanceTerm {
-  checkOptions('fdg', opts, FDG_OPTIONS);
+  const { params } = FDG_METHOD;
+  checkOptions('fdg', opts, params);
   const gamma = checkGamma('fdg', opts.gamma);
-  const lowRatio = checkRange('fdg', 'lowRatio', opts.lowRatio ?? FDG_DEFAULTS.lowRatio, { min: 0 });
-  const levels = checkRange('fdg', 'levels', opts.levels ?? FDG_DEFAULTS.levels, { min: 2, integer: true });
+  const lowRatio = checkParam('fdg', params, 'lowRatio', opts.lowRatio ?? FDG_DEFAULTS.lowRatio);
+  const levels = checkParam('fdg', params, 'levels', opts.levels ?? FDG_DEFAULTS.levels);
   const weights = [...new Array<number>(levels - 1).fill(gamma), gamma * lowRatio];
   const negative = unconditionalNegative('fdg');
   return {
@@ -51,7 +63,7 @@ export function fdg(opts: FdgOptions): GuidanceTerm {
       negative.check(model);
       const most = maxPyramidLevels(model.config.imageSize, model.config.imageSize);
       if (levels > most) {
-        throw new Error(`fdg: levels must be an integer in [2, ${most}] for ${model.config.imageSize}-pixel images; got ${levels}`);
+        throw new Error(`fdg: levels must be an integer ≥ 2, ≤ ${most} for ${model.config.imageSize}-pixel images; got ${levels}`);
       }
     },
     combiner: () => ({ update: ({ difference }) => ({ delta: bandWeighted(difference, weights) }) }),

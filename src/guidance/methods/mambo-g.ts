@@ -8,17 +8,28 @@
  * with origin Z, r = ‖P − N‖ / ‖N − Z‖, any factor c(σ) cancelling. r is taken per row (γ(r) = γ where N = Z).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions } from '../term';
-import { checkChoice, checkRange } from '../param-check';
+import type { MethodDescriptor } from '../registry';
+import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkOptions, termParams } from '../term';
+import { checkParam } from '../param-check';
 import { PREDICTIONS, Prediction, predictionOrigin } from '../prediction';
 import { rowNorm, safeRatio } from '../row-math';
 import { unconditionalNegative } from '../unconditional';
 
-/** The options `mambo-g` accepts. */
-export const MAMBO_G_OPTIONS = { ...TERM_OPTIONS, alpha: 'number', prediction: 'name' } as const;
-
 /** MAMBO-G's defaults: α = 8, the ratio on the flow velocity. */
 export const MAMBO_G_DEFAULTS = { alpha: 8, prediction: 'v' } as const;
+
+/** MAMBO-G in the registry. */
+export const MAMBO_G_METHOD: MethodDescriptor = {
+  name: 'mambo-g',
+  summary: 'negative = the null label; γ damped to γ·exp(−α r) by the update-to-prediction magnitude ratio r',
+  paper: 'Zhu et al. 2025, MAMBO-G: Magnitude-Aware Mitigation for Boosted Guidance',
+  params: {
+    ...termParams({ min: 0 }),
+    alpha: { kind: 'number', help: 'damping α of γ·exp(−α r), r = ‖P − N‖ / ‖N − Z‖ (0 = CFG)', default: MAMBO_G_DEFAULTS.alpha, range: { min: 0 } },
+    prediction: { kind: 'name', help: 'parametrisation of r: v (flow velocity), eps (noise) or x0 (D)', default: 'v', choices: PREDICTIONS },
+  },
+  build: mamboG,
+};
 
 export interface MamboGOptions extends TermOptions {
   /** Damping α ≥ 0 (0 = CFG). */
@@ -37,10 +48,11 @@ export function mamboWeight(difference: tf.Tensor4D, negativeFromOrigin: tf.Tens
 
 /** Returns the MAMBO-G term (γ = w_max − 1 ≥ 0). */
 export function mamboG(opts: MamboGOptions): GuidanceTerm {
-  checkOptions('mambo-g', opts, MAMBO_G_OPTIONS);
+  const { params } = MAMBO_G_METHOD;
+  checkOptions('mambo-g', opts, params);
   const gamma = checkGamma('mambo-g', opts.gamma);
-  const alpha = checkRange('mambo-g', 'alpha', opts.alpha ?? MAMBO_G_DEFAULTS.alpha, { min: 0 });
-  const prediction = checkChoice('mambo-g', 'prediction', opts.prediction ?? MAMBO_G_DEFAULTS.prediction, PREDICTIONS);
+  const alpha = checkParam('mambo-g', params, 'alpha', opts.alpha ?? MAMBO_G_DEFAULTS.alpha);
+  const prediction = checkParam<Prediction>('mambo-g', params, 'prediction', opts.prediction ?? MAMBO_G_DEFAULTS.prediction);
   return {
     method: 'mambo-g',
     gamma,

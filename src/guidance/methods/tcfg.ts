@@ -12,14 +12,24 @@
  * v₁ ∝ u₁a + u₂b. Invariant: when a and b are parallel (a rank-1 stack) b' = b and TCFG is CFG.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions } from '../term';
-import { checkChoice } from '../param-check';
+import type { MethodDescriptor } from '../registry';
+import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkOptions, termParams } from '../term';
+import { checkParam } from '../param-check';
 import { PREDICTIONS, Prediction, predictionOrigin } from '../prediction';
 import { rowDot, safeRatio } from '../row-math';
 import { unconditionalNegative } from '../unconditional';
 
-/** The options `tcfg` accepts. */
-export const TCFG_OPTIONS = { ...TERM_OPTIONS, prediction: 'name' } as const;
+/** TCFG in the registry. */
+export const TCFG_METHOD: MethodDescriptor = {
+  name: 'tcfg',
+  summary: 'negative = the null label projected on the leading right-singular vector of the stacked [positive; negative]',
+  paper: 'Kwon et al. 2025, TCFG: Tangential Damping Classifier-free Guidance',
+  params: {
+    ...termParams({ min: 0 }),
+    prediction: { kind: 'name', help: 'parametrisation of the projection: eps (noise), v (flow velocity) or x0 (D)', default: 'eps', choices: PREDICTIONS },
+  },
+  build: tcfg,
+};
 
 export interface TcfgOptions extends TermOptions {
   /** The parametrisation the projection is taken in (default eps, the noise prediction). */
@@ -46,9 +56,9 @@ export function tangentialProjection(a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4
 
 /** Returns the TCFG term (γ = w − 1 ≥ 0). */
 export function tcfg(opts: TcfgOptions): GuidanceTerm {
-  checkOptions('tcfg', opts, TCFG_OPTIONS);
+  checkOptions('tcfg', opts, TCFG_METHOD.params);
   const gamma = checkGamma('tcfg', opts.gamma);
-  const prediction = checkChoice('tcfg', 'prediction', opts.prediction ?? 'eps', PREDICTIONS);
+  const prediction = checkParam<Prediction>('tcfg', TCFG_METHOD.params, 'prediction', opts.prediction ?? 'eps');
   return {
     method: 'tcfg',
     gamma,
