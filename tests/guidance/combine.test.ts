@@ -79,11 +79,14 @@ describe('combining methods: APG, CFG++, CFG-Zero*, FDG, TCFG, MAMBO-G', () => {
   }
   const exact = (): number => (batchInvariant() ? 0 : 1e-5);
 
-  it('APG: η = 1, r = ∞, β = 0 is CFG bit for bit; the update is Δ rescaled to ‖·‖ ≤ r, then Δ_⊥ + η Δ_∥', async () => {
+  it('APG: η = 1, r = ∞ (or 0), β = 0 is CFG bit for bit; the update is Δ rescaled to ‖·‖ ≤ r, then Δ_⊥ + η Δ_∥', async () => {
     const opts = { model: unet, labels: [1, 7], steps: 3, sampler: 'euler' as const };
     const a = await sample({ ...opts, guidance: [apg({ gamma: 2, eta: 1, r: Infinity, beta: 0 })] });
     const c = await sample({ ...opts, guidance: [cfg({ gamma: 2 })] });
     assert.equal(maxDiff(a, c), 0);
+    const zero = await sample({ ...opts, guidance: [apg({ gamma: 2, eta: 1, r: 0, beta: 0 })] });
+    assert.equal(maxDiff(zero, c), 0, 'r = 0 is no cap, as in the reference code');
+    zero.dispose();
     const p = [3, 0, 4, 1];
     const d = [1, 2, -2, 5];
     const [pp, dd, pd] = [dot(p, p), dot(d, d), dot(p, d)];
@@ -277,7 +280,7 @@ describe('combining methods: APG, CFG++, CFG-Zero*, FDG, TCFG, MAMBO-G', () => {
     }
     plain.dispose();
     assert.throws(() => apg({ gamma: 1, eta: 2 }), /apg: eta must be a number ≥ 0, ≤ 1; got 2/);
-    assert.throws(() => apg({ gamma: 1, r: 0 }), /apg: r must be a number > 0 or Infinity; got 0/);
+    assert.throws(() => apg({ gamma: 1, r: -1 }), /apg: r must be a number ≥ 0 or Infinity; got -1/);
     assert.throws(() => apg({ gamma: 1, beta: -1 }), /apg: beta must be a number > -1, < 1; got -1/);
     assert.throws(() => cfgpp({ gamma: 1.5 }), /cfgpp: gamma must be a number ≥ 0, ≤ 1; got 1.5/);
     assert.throws(() => cfgZero({ gamma: 1, zeroSteps: -1 }), /cfg-zero: zeroSteps must be an integer ≥ 0; got -1/);

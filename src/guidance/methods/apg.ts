@@ -10,7 +10,7 @@
  * Norms and projections are per row; the momentum is per row and per run (one `guidedDenoiser`), updated at every
  * evaluation where the term is active (Heun: twice a step), so it never depends on batching or leaks between runs.
  * Defaults η = 0, r = 2.5, β = −0.75: those of the reference code of the paper (Algorithm 1) as public ports of it
- * (e.g. ACE-Step's apg_guidance.py) reproduce it; η = 1, r = ∞, β = 0 is CFG.
+ * (e.g. ACE-Step's apg_guidance.py) reproduce it, where r = 0 also means no rescaling; η = 1, r = 0 or ∞, β = 0 is CFG.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { MethodDescriptor } from '../registry';
@@ -30,7 +30,7 @@ export const APG_METHOD: MethodDescriptor = {
   params: {
     ...termParams({ min: 0 }),
     eta: { kind: 'number', help: 'weight of the update part parallel to D_pos (1 = CFG)', default: APG_DEFAULTS.eta, range: { min: 0, max: 1 } },
-    r: { kind: 'number', help: "norm cap of the update, in D's units per sample (Infinity: none)", default: APG_DEFAULTS.r, range: { above: 0 }, infinite: true },
+    r: { kind: 'number', help: "norm cap of the update, in D's units per sample (0 or Infinity: none)", default: APG_DEFAULTS.r, range: { min: 0 }, infinite: true },
     beta: { kind: 'number', help: 'momentum m = Δ + β·m over the evaluations of a run (< 0: reverse; 0: none)', default: APG_DEFAULTS.beta, range: { above: -1, below: 1 } },
   },
   build: apg,
@@ -39,7 +39,7 @@ export const APG_METHOD: MethodDescriptor = {
 export interface ApgOptions extends TermOptions {
   /** Weight η ∈ [0, 1] of the part parallel to P (0: removed; 1: kept, as CFG). */
   eta?: number;
-  /** Norm threshold r > 0 of the (averaged) difference, in D's units; Infinity: no rescaling. */
+  /** Norm threshold r ≥ 0 of the (averaged) difference, in D's units; 0 or Infinity: no rescaling (0 as the reference code). */
   r?: number;
   /** Momentum β ∈ (−1, 1): m_t = Δ_t + β·m_{t−1}; negative = the paper's reverse momentum, 0 = none. */
   beta?: number;
@@ -61,7 +61,7 @@ export function apg(opts: ApgOptions): GuidanceTerm {
   checkOptions('apg', opts, params);
   const gamma = checkGamma('apg', opts.gamma);
   const eta = checkParam('apg', params, 'eta', opts.eta ?? APG_DEFAULTS.eta);
-  const r = checkParam('apg', params, 'r', opts.r ?? APG_DEFAULTS.r);
+  const r = checkParam('apg', params, 'r', opts.r ?? APG_DEFAULTS.r) || Infinity;
   const beta = checkParam('apg', params, 'beta', opts.beta ?? APG_DEFAULTS.beta);
   return {
     method: 'apg',
