@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { Denoiser, NULL_LABEL } from '../../src/model/denoiser';
 import { identityProcessor } from '../../src/model/attention/processors';
-import { karrasSigmas } from '../../src/diffusion';
+import { karrasSigmas, solve } from '../../src/diffusion';
 import { sampleNoise } from '../../src/random';
 import {
   apg,
@@ -18,6 +18,7 @@ import {
   mamboG,
   mamboWeight,
   pag,
+  sag,
   sample,
   tangentialProjection,
   tcfg,
@@ -267,6 +268,34 @@ describe('combining methods: APG, CFG++, CFG-Zero*, FDG, TCFG, MAMBO-G', () => {
     });
     assert.ok(relDiff(read(got), want) < 1e-4, `${relDiff(read(got), want)}`);
     tf.dispose([zero, uncond, got]);
+  });
+
+  it('stacking: CFG++ re-noises with N while other terms add to D; one step owner at most; SAG builds on APG\'s unconditional branch', async () => {
+    const [steps, lambda, gammaCfg, labels] = [3, 0.4, 0.7, [1, 2]];
+    const got = await sample({ model: GAUSSIAN, labels, steps, sampler: 'euler', seed: 2, guidance: [cfgpp({ gamma: lambda }), cfg({ gamma: gammaCfg })] });
+    const sigmas = karrasSigmas(steps);
+    const want = read(sampleNoise([4, 4, 1], 2, [0, 1])).map((z, i) => {
+      const [label, p] = [labels[Math.floor(i / 16)], i % 16];
+      let x = z * sigmas[0];
+      for (let k = 0; k < steps; k++) {
+        const [c, u] = [gaussianD(label, x, p, sigmas[k]), gaussianD(NULL_LABEL, x, p, sigmas[k])];
+        x = c + (lambda - 1) * (c - u) + gammaCfg * (c - u) + (sigmas[k + 1] * (x - u)) / sigmas[k];
+      }
+      return x;
+    });
+    assert.ok(relDiff(read(got), want) < 1e-4, `${relDiff(read(got), want)}`);
+    got.dispose();
+    const two = sample({ model: GAUSSIAN, labels, steps: 1, sampler: 'euler', guidance: [cfgpp({ gamma: 0.5 }), cfgpp({ gamma: 0.2 })] });
+    await assert.rejects(two, /cfgpp and cfgpp both own the sampler step; stack at most one/);
+    const owner = guidedDenoiser(GAUSSIAN, [cfgpp({ gamma: 0.5 })], labels, [0, 1]);
+    const noise = sampleNoise([4, 4, 1], 0, [0, 1]) as tf.Tensor4D;
+    assert.throws(() => solve(owner.step, noise, { sigmas: [2, 1, 0], sampler: 'heun' }), /re-noises with its own estimate \(CFG\+\+\), which only the Euler sampler supports; got sampler "heun"/);
+    noise.dispose();
+    const x = input(2, 2);
+    const sagOn = (first: GuidanceTerm): tf.Tensor4D => guidedDenoiser(unet, [first, sag({ gamma: 0.5 })], [3, 5], [0, 1])(x, 2);
+    const [viaApg, viaCfg] = [sagOn(apg({ gamma: 1, eta: 1, r: 0, beta: 0 })), sagOn(cfg({ gamma: 1 }))];
+    assert.equal(maxDiff(viaApg, viaCfg), 0);
+    tf.dispose([x, viaApg, viaCfg]);
   });
 
   it('γ = 0 is unguided bit for bit (CFG++: λ = 0 above); errors name the bad value and the allowed range', async () => {
