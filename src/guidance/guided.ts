@@ -66,7 +66,8 @@ export function guidedDenoiser(
   indices: number[],
   options?: GuidedOptions | ((sigma: number) => ProcessorMap | undefined),
 ): GuidedDenoiseFn {
-  const { positiveProcessors, onGuidance }: GuidedOptions = typeof options === 'function' ? { positiveProcessors: options } : (options ?? {});
+  const opts: GuidedOptions = typeof options === 'function' ? { positiveProcessors: options } : (options ?? {});
+  const { positiveProcessors, onGuidance } = opts;
   for (const t of terms) t.check(model);
   if (indices.length !== labels.length) throw new Error(`${indices.length} sample indices for ${labels.length} labels`);
   const combiners = terms.map((t) => t.combiner?.() ?? null);

@@ -16,8 +16,8 @@ export function rangeText(r: ParamRange | undefined): string {
 export function checkParam<T extends number | string>(method: MethodName, params: ParamTable, name: string, value: T): T {
   const p = params[name];
   if (p.choices) {
-    if (!p.choices.includes(value as string)) throw new Error(`${method}: ${name} must be one of ${p.choices.join(', ')}; got ${JSON.stringify(value)}`);
-    return value;
+    if (p.choices.includes(value as string)) return value;
+    throw new Error(`${method}: ${name} must be one of ${p.choices.join(', ')}; got ${JSON.stringify(value)}`);
   }
   const v = value as number;
   const r = p.range ?? {};

@@ -103,7 +103,8 @@ export async function sample(opts: SampleOptions): Promise<tf.Tensor4D> {
 function checkSamplers(terms: GuidanceTerm[], sampler: SamplerName): void {
   const t = terms.find((term) => term.samplers && !term.samplers.includes(sampler));
   if (t?.samplers) {
-    throw new Error(`sample: ${t.method} supports the sampler${t.samplers.length > 1 ? 's' : ''} ${t.samplers.join(', ')}; got "${sampler}"`);
+    const which = `sampler${t.samplers.length > 1 ? 's' : ''} ${t.samplers.join(', ')}`;
+    throw new Error(`sample: ${t.method} supports the ${which}; got "${sampler}"`);
   }
 }
 

@@ -270,9 +270,10 @@ describe('combining methods: APG, CFG++, CFG-Zero*, FDG, TCFG, MAMBO-G', () => {
     tf.dispose([zero, uncond, got]);
   });
 
-  it('stacking: CFG++ re-noises with N while other terms add to D; one step owner at most; SAG builds on APG\'s unconditional branch', async () => {
+  it('stacking: CFG++ re-noises with N while others add to D; one step owner; SAG builds on APG’s unconditional branch', async () => {
     const [steps, lambda, gammaCfg, labels] = [3, 0.4, 0.7, [1, 2]];
-    const got = await sample({ model: GAUSSIAN, labels, steps, sampler: 'euler', seed: 2, guidance: [cfgpp({ gamma: lambda }), cfg({ gamma: gammaCfg })] });
+    const guidance = [cfgpp({ gamma: lambda }), cfg({ gamma: gammaCfg })];
+    const got = await sample({ model: GAUSSIAN, labels, steps, sampler: 'euler', seed: 2, guidance });
     const sigmas = karrasSigmas(steps);
     const want = read(sampleNoise([4, 4, 1], 2, [0, 1])).map((z, i) => {
       const [label, p] = [labels[Math.floor(i / 16)], i % 16];
@@ -289,7 +290,8 @@ describe('combining methods: APG, CFG++, CFG-Zero*, FDG, TCFG, MAMBO-G', () => {
     await assert.rejects(two, /cfgpp and cfgpp both own the sampler step; stack at most one/);
     const owner = guidedDenoiser(GAUSSIAN, [cfgpp({ gamma: 0.5 })], labels, [0, 1]);
     const noise = sampleNoise([4, 4, 1], 0, [0, 1]) as tf.Tensor4D;
-    assert.throws(() => solve(owner.step, noise, { sigmas: [2, 1, 0], sampler: 'heun' }), /re-noises with its own estimate \(CFG\+\+\), which only the Euler sampler supports; got sampler "heun"/);
+    const heun = /re-noises with its own estimate \(CFG\+\+\), which only the Euler sampler supports; got sampler "heun"/;
+    assert.throws(() => solve(owner.step, noise, { sigmas: [2, 1, 0], sampler: 'heun' }), heun);
     noise.dispose();
     const x = input(2, 2);
     const sagOn = (first: GuidanceTerm): tf.Tensor4D => guidedDenoiser(unet, [first, sag({ gamma: 0.5 })], [3, 5], [0, 1])(x, 2);

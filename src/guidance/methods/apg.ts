@@ -25,13 +25,30 @@ export const APG_DEFAULTS = { eta: 0, r: 2.5, beta: -0.75 } as const;
 /** APG in the registry. */
 export const APG_METHOD: MethodDescriptor = {
   name: 'apg',
-  summary: 'negative = the null label; the update loses its part parallel to D_pos (η), is capped at norm r and averaged with reverse momentum β',
+  summary:
+    'negative = the null label; the update loses its part parallel to D_pos (η), is capped at norm r and averaged with reverse momentum β',
   paper: 'Sadat et al. 2024, Eliminating Oversaturation and Artifacts of High Guidance Scales in Diffusion Models',
   params: {
     ...termParams({ min: 0 }),
-    eta: { kind: 'number', help: 'weight of the update part parallel to D_pos (1 = CFG)', default: APG_DEFAULTS.eta, range: { min: 0, max: 1 } },
-    r: { kind: 'number', help: "norm cap of the update, in D's units per sample (0 or Infinity: none)", default: APG_DEFAULTS.r, range: { min: 0 }, infinite: true },
-    beta: { kind: 'number', help: 'momentum m = Δ + β·m over the evaluations of a run (< 0: reverse; 0: none)', default: APG_DEFAULTS.beta, range: { above: -1, below: 1 } },
+    eta: {
+      kind: 'number',
+      help: 'weight of the update part parallel to D_pos (1 = CFG)',
+      default: APG_DEFAULTS.eta,
+      range: { min: 0, max: 1 },
+    },
+    r: {
+      kind: 'number',
+      help: "norm cap of the update, in D's units per sample (0 or Infinity: none)",
+      default: APG_DEFAULTS.r,
+      range: { min: 0 },
+      infinite: true,
+    },
+    beta: {
+      kind: 'number',
+      help: 'momentum m = Δ + β·m over the evaluations of a run (< 0: reverse; 0: none)',
+      default: APG_DEFAULTS.beta,
+      range: { above: -1, below: 1 },
+    },
   },
   build: apg,
 };

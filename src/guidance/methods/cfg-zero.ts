@@ -33,9 +33,24 @@ export const CFG_ZERO_METHOD: MethodDescriptor = {
   paper: 'Fan et al. 2025, CFG-Zero*: Improved Classifier-Free Guidance for Flow Matching Models',
   params: {
     ...termParams({ min: 0 }),
-    zeroSteps: { kind: 'integer', help: 'K: the first K sampler steps output the zero prediction D = Z', default: CFG_ZERO_DEFAULTS.zeroSteps, range: { min: 0 } },
-    prediction: { kind: 'name', help: 'parametrisation of s* and the zero: v (flow velocity), eps (noise) or x0 (D)', default: 'v', choices: PREDICTIONS },
-    scale: { kind: 'name', help: 'scale the negative by s* (optimized) or not (none: zero-init alone)', default: 'optimized', choices: ZERO_STAR_SCALES },
+    zeroSteps: {
+      kind: 'integer',
+      help: 'K: the first K sampler steps output the zero prediction D = Z',
+      default: CFG_ZERO_DEFAULTS.zeroSteps,
+      range: { min: 0 },
+    },
+    prediction: {
+      kind: 'name',
+      help: 'parametrisation of s* and the zero: v (flow velocity), eps (noise) or x0 (D)',
+      default: 'v',
+      choices: PREDICTIONS,
+    },
+    scale: {
+      kind: 'name',
+      help: 'scale the negative by s* (optimized) or not (none: zero-init alone)',
+      default: 'optimized',
+      choices: ZERO_STAR_SCALES,
+    },
   },
   build: cfgZero,
 };

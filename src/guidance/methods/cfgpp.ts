@@ -25,7 +25,11 @@ export const CFGPP_METHOD: MethodDescriptor = {
   paper: 'Chung et al. 2024, CFG++: Manifold-constrained Classifier Free Guidance for Diffusion Models',
   params: {
     ...TERM,
-    gamma: { ...TERM.gamma, help: 'λ: D = N + λ(P − N), re-noised with N (0 = unconditional sampling; Euler only)', range: { min: 0, max: 1 } },
+    gamma: {
+      ...TERM.gamma,
+      help: 'λ: D = N + λ(P − N), re-noised with N (0 = unconditional sampling; Euler only)',
+      range: { min: 0, max: 1 },
+    },
   },
   build: cfgpp,
 };

@@ -27,8 +27,18 @@ export const FDG_METHOD: MethodDescriptor = {
   paper: 'Sadat et al. 2025, Guidance in the Frequency Domain Enables High-Fidelity Sampling at Low CFG Scales',
   params: {
     ...termParams({ min: 0 }),
-    lowRatio: { kind: 'number', help: 'γ_low / γ of the coarsest band (1 = CFG; 4/9: the paper\'s w_low 5, w_high 10)', default: '4/9', range: { min: 0 } },
-    levels: { kind: 'integer', help: 'pyramid levels (the finest levels − 1 are detail bands)', default: FDG_DEFAULTS.levels, range: { min: 2 } },
+    lowRatio: {
+      kind: 'number',
+      help: 'γ_low / γ of the coarsest band (1 = CFG; 4/9: the paper\'s w_low 5, w_high 10)',
+      default: '4/9',
+      range: { min: 0 },
+    },
+    levels: {
+      kind: 'integer',
+      help: 'pyramid levels (the finest levels − 1 are detail bands)',
+      default: FDG_DEFAULTS.levels,
+      range: { min: 2 },
+    },
   },
   build: fdg,
 };

@@ -25,8 +25,18 @@ export const MAMBO_G_METHOD: MethodDescriptor = {
   paper: 'Zhu et al. 2025, MAMBO-G: Magnitude-Aware Mitigation for Boosted Guidance',
   params: {
     ...termParams({ min: 0 }),
-    alpha: { kind: 'number', help: 'damping α of γ·exp(−α r), r = ‖P − N‖ / ‖N − Z‖ (0 = CFG)', default: MAMBO_G_DEFAULTS.alpha, range: { min: 0 } },
-    prediction: { kind: 'name', help: 'parametrisation of r: v (flow velocity), eps (noise) or x0 (D)', default: 'v', choices: PREDICTIONS },
+    alpha: {
+      kind: 'number',
+      help: 'damping α of γ·exp(−α r), r = ‖P − N‖ / ‖N − Z‖ (0 = CFG)',
+      default: MAMBO_G_DEFAULTS.alpha,
+      range: { min: 0 },
+    },
+    prediction: {
+      kind: 'name',
+      help: 'parametrisation of r: v (flow velocity), eps (noise) or x0 (D)',
+      default: 'v',
+      choices: PREDICTIONS,
+    },
   },
   build: mamboG,
 };

@@ -26,7 +26,12 @@ export const TCFG_METHOD: MethodDescriptor = {
   paper: 'Kwon et al. 2025, TCFG: Tangential Damping Classifier-free Guidance',
   params: {
     ...termParams({ min: 0 }),
-    prediction: { kind: 'name', help: 'parametrisation of the projection: eps (noise), v (flow velocity) or x0 (D)', default: 'eps', choices: PREDICTIONS },
+    prediction: {
+      kind: 'name',
+      help: 'parametrisation of the projection: eps (noise), v (flow velocity) or x0 (D)',
+      default: 'eps',
+      choices: PREDICTIONS,
+    },
   },
   build: tcfg,
 };
