@@ -16,7 +16,7 @@ import { Adam } from './adam';
 import { PowerEma } from './ema';
 import type { BackendChoice } from '../backend';
 import { EDM_LOSS, LossOptions } from './loss';
-import { Progress } from './progress';
+import { Progress } from '../runtime/progress';
 import { type RunSettings, runSettings, settingsConflicts } from './settings';
 import { ShardWorkers, flatten, shardGradients, type StepData } from './shards';
 

@@ -4,16 +4,12 @@
  * same noise, so the columns compare across models) and
  * the class accuracy of its unguided conditional samples (labels cycling 0…9, Heun 18, the given noise seed, the
  * shipped feature classifier; none with 0 samples). Slow (a minute or two per model):
- *   node --import tsx bench/denoiser-quality.ts <samples> <seed> <model.safetensors | run folder>...
+ *   node --import tsx tools/denoiser-quality.ts <samples> <seed> <model.safetensors | run folder>...
  * A run folder (of `guidance-lab train`, finished or not) is read from its saved state's σ_rel 0.10 EMA.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { classAccuracy, initBackend, loadClassifier, loadDataset, loadModel, sample, splitDataset } from '../src';
-import { toTensor } from '../src/data/batches';
-import type { Denoiser } from '../src/model/denoiser';
-import { edmWeight } from '../src/train/loss';
-import { Rng } from '../src/random';
-import { stateDenoiser } from '../src/train/trainer';
+import { Rng, classAccuracy, edmWeight, initBackend, loadClassifier, loadDataset, loadModel, sample, splitDataset, stateDenoiser, toTensor } from '../src';
+import type { Denoiser } from '../src';
 import { statSync } from 'node:fs';
 
 const SIGMAS = [0.05, 0.2, 0.5, 1, 2, 5, 20];
