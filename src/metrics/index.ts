@@ -10,3 +10,4 @@ export { classifierFeaturizer, classifierSource, featureRows, loadFeaturizer, ro
 export type { FeatureRows, Featurizer, FeaturizerSource } from './featurizer';
 export { METRICS, measureSamples } from './measure';
 export type { MeasureReference, MetricName, SampleMetrics } from './measure';
+export { denoisingErrors } from './denoising-error';
