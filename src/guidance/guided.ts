@@ -96,7 +96,8 @@ export function guidedDenoiser(
           }
         }
         const [dPos, ...dDirect] = evaluateRequests([positive, ...direct], sigma);
-        const base = { x: sagBase.x, labels: sagBase.labels, denoised: uncondRow >= 0 ? dDirect[negIndex[uncondRow] - 1] : dPos, sigma, indices };
+        const baseDenoised = uncondRow >= 0 ? dDirect[negIndex[uncondRow] - 1] : dPos;
+        const base = { x: sagBase.x, labels: sagBase.labels, denoised: baseDenoised, sigma, indices };
         const deferredRequests = deferred.map((d) => d.negative(base));
         const dDeferred = evaluateRequests(deferredRequests, sigma);
         const stepIndex = at?.step ?? call;

@@ -13,7 +13,14 @@ before(async () => {
 test('Laplacian pyramid: halving shapes, exact collapse, zero detail bands on a constant, REDUCE = binomial taps', () => {
   const img = tf.tensor4d(new Rng(3).normals(2 * 13 * 16 * 2), [2, 13, 16, 2]);
   const bands = laplacianPyramid(img, 3);
-  assert.deepEqual(bands.map((b) => b.shape), [[2, 13, 16, 2], [2, 7, 8, 2], [2, 4, 4, 2]]);
+  assert.deepEqual(
+    bands.map((b) => b.shape),
+    [
+      [2, 13, 16, 2],
+      [2, 7, 8, 2],
+      [2, 4, 4, 2],
+    ],
+  );
   const back = collapsePyramid(bands);
   assert.ok(tf.max(tf.abs(tf.sub(back, img))).dataSync()[0] < 1e-5);
   const flat = laplacianPyramid(tf.fill([1, 8, 8, 1], 0.7) as tf.Tensor4D, 3);

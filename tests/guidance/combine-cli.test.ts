@@ -40,7 +40,7 @@ test('sweep spec: parameters checked before work; CFG-Zero* rows (scale none, K 
   assert.notDeepEqual(by('apg').metrics, by('cfg').metrics);
 });
 
-test('the CLI: --param sets a combining method\'s parameters, bad values are named, CFG++ asks for Euler', () => {
+test("the CLI: --param sets a combining method's parameters, bad values are named, CFG++ asks for Euler", () => {
   assert.deepEqual(methodOptions({ method: 'apg', gamma: 2, param: ['eta=0.5', 'r=0', 'beta=0'] }), { gamma: 2, eta: 0.5, r: 0, beta: 0 });
   const zero = methodOptions({ method: 'cfg-zero', gamma: 1, param: ['prediction=eps', 'zeroSteps=2'] });
   assert.deepEqual(zero, { gamma: 1, prediction: 'eps', zeroSteps: 2 });

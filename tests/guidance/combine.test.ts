@@ -172,7 +172,11 @@ describe('combining methods: APG, CFG++, CFG-Zero*, FDG, TCFG, MAMBO-G', () => {
       return tf.add(full.p, tf.mul(tf.sub(full.p, tf.add(z, tf.mul(sStar, na))), 2));
     });
     assert.ok(maxDiff(full.out, want) <= 1e-5, `${maxDiff(full.out, want)}`);
-    for (const [prediction, origin] of [['v', tf.div(x, 4)], ['eps', x], ['x0', tf.zerosLike(x)]] as const) {
+    for (const [prediction, origin] of [
+      ['v', tf.div(x, 4)],
+      ['eps', x],
+      ['x0', tf.zerosLike(x)],
+    ] as const) {
       const zero = evalOnce([cfgZero({ gamma: 2, zeroSteps: 2, prediction })], x, 3, 1);
       assert.ok(maxDiff(zero.out, origin) <= 1e-5, `${prediction}: step 1 < K = 2 outputs Z`);
       tf.dispose([zero.out, zero.p, zero.n]);
@@ -201,7 +205,13 @@ describe('combining methods: APG, CFG++, CFG-Zero*, FDG, TCFG, MAMBO-G', () => {
   it('TCFG: a rank-1 stack keeps N (TCFG = CFG); N ⟂ P with ‖N‖ < ‖P‖ drops N; else the leading singular vector', () => {
     const a = [1, -2, 0.5, 3, 0, 1];
     const parallel = read(tangentialProjection(rows([a]), rows([a.map((v) => -0.7 * v)])));
-    assert.ok(relDiff(parallel, a.map((v) => -0.7 * v)) < 1e-6, `rank 1: ${parallel}`);
+    assert.ok(
+      relDiff(
+        parallel,
+        a.map((v) => -0.7 * v),
+      ) < 1e-6,
+      `rank 1: ${parallel}`,
+    );
     const ortho = [2, 1, 0, 0, 1, 0];
     assert.equal(dot(a, ortho), 0);
     assert.ok(Math.max(...read(tangentialProjection(rows([a]), rows([ortho]))).map(Math.abs)) < 1e-6);
@@ -225,8 +235,14 @@ describe('combining methods: APG, CFG++, CFG-Zero*, FDG, TCFG, MAMBO-G', () => {
   });
 
   it('MAMBO-G: γ(r) = γ exp(−α r) with r = ‖P − N‖ / ‖N − Z‖; α = 0 is CFG', () => {
-    const diff = rows([[3, 0, 0, 0], [0, 0, 0, 0]]);
-    const neg = rows([[0, 6, 0, 0], [0, 0, 0, 0]]);
+    const diff = rows([
+      [3, 0, 0, 0],
+      [0, 0, 0, 0],
+    ]);
+    const neg = rows([
+      [0, 6, 0, 0],
+      [0, 0, 0, 0],
+    ]);
     const w = read(mamboWeight(diff, neg, 9, 8));
     assert.ok(Math.abs(w[0] - 9 * Math.exp(-8 * 0.5)) < 1e-6, `${w[0]}`);
     assert.equal(w[1], 9, 'N = Z: r = 0, no NaN');

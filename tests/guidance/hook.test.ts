@@ -28,7 +28,13 @@ describe('onGuidance: each active term’s update Δ_i at every evaluation', () 
     const pos = unet.denoise(x, 2, { labels });
     const un = unet.denoise(x, 2, { labels: [NULL_LABEL, NULL_LABEL] });
     const ptb = unet.denoise(x, 2, { labels }, { processors: { 'mid.attn': identityProcessor } });
-    assert.deepEqual(seen.map((s) => [s.term, s.method, s.gamma, s.step, s.call]), [[0, 'cfg', 2, 0, 0], [2, 'pag', 3, 0, 0]]);
+    assert.deepEqual(
+      seen.map((s) => [s.term, s.method, s.gamma, s.step, s.call]),
+      [
+        [0, 'cfg', 2, 0, 0],
+        [2, 'pag', 3, 0, 0],
+      ],
+    );
     const tol = batchInvariant() ? 1e-6 : 1e-4;
     assert.ok(maxDiff(seen[0].delta, tf.mul(tf.sub(pos, un), 2)) <= tol);
     assert.ok(maxDiff(seen[1].delta, tf.mul(tf.sub(pos, ptb), 3)) <= tol);
@@ -36,7 +42,14 @@ describe('onGuidance: each active term’s update Δ_i at every evaluation', () 
     const sum = tf.add(tf.add(pos, seen[0].delta), seen[1].delta);
     assert.ok(maxDiff(sum, out) <= (batchInvariant() ? 0 : 1e-5));
     denoise(x, 2).dispose();
-    assert.deepEqual(seen.slice(2).map((s) => [s.call, s.step]), [[1, 1], [1, 1]], 'the call count runs on and stands in for the step');
+    assert.deepEqual(
+      seen.slice(2).map((s) => [s.call, s.step]),
+      [
+        [1, 1],
+        [1, 1],
+      ],
+      'the call count runs on and stands in for the step',
+    );
     tf.dispose([x, out, pos, un, ptb, sum, ...seen.map((s) => s.delta)]);
   });
 
@@ -44,17 +57,31 @@ describe('onGuidance: each active term’s update Δ_i at every evaluation', () 
     const seen: { step: number; call: number; indices: number[]; shape: number[] }[] = [];
     const before = tf.memory().numTensors;
     const out = await sample({
-      model: unet, labels: 4, n: 3, steps: 3, batchSize: 2, sampler: 'heun', guidance: [cfg({ gamma: 1 })],
+      model: unet,
+      labels: 4,
+      n: 3,
+      steps: 3,
+      batchSize: 2,
+      sampler: 'heun',
+      guidance: [cfg({ gamma: 1 })],
       onGuidance: (u) => seen.push({ step: u.step, call: u.call, indices: [...u.indices], shape: u.delta.shape }),
     });
     out.dispose();
     assert.equal(tf.memory().numTensors, before);
     // Heun, 3 steps: evaluations at σ0, σ1 (step 0), σ1, σ2 (step 1), σ2 (step 2, Euler to σ = 0): 5 per batch.
     const perBatch = [0, 0, 1, 1, 2];
-    assert.deepEqual(seen.map((s) => s.step), [...perBatch, ...perBatch]);
-    assert.deepEqual(seen.map((s) => s.call), [0, 1, 2, 3, 4, 0, 1, 2, 3, 4]);
-    assert.deepEqual(seen.map((s) => s.indices), [...Array(5).fill([0, 1]), ...Array(5).fill([2])]);
+    assert.deepEqual(
+      seen.map((s) => s.step),
+      [...perBatch, ...perBatch],
+    );
+    assert.deepEqual(
+      seen.map((s) => s.call),
+      [0, 1, 2, 3, 4, 0, 1, 2, 3, 4],
+    );
+    assert.deepEqual(
+      seen.map((s) => s.indices),
+      [...Array(5).fill([0, 1]), ...Array(5).fill([2])],
+    );
     assert.deepEqual(seen[5].shape, [1, 32, 32, 1]);
   });
 });
-

@@ -29,7 +29,7 @@ export const FDG_METHOD: MethodDescriptor = {
     ...termParams({ min: 0 }),
     lowRatio: {
       kind: 'number',
-      help: 'γ_low / γ of the coarsest band (1 = CFG; 4/9: the paper\'s w_low 5, w_high 10)',
+      help: "γ_low / γ of the coarsest band (1 = CFG; 4/9: the paper's w_low 5, w_high 10)",
       default: '4/9',
       range: { min: 0 },
     },
