@@ -9,9 +9,12 @@ import { SAG_OPTIONS, sag } from './sag';
 import { SEG_OPTIONS, seg } from './seg';
 import { SIMS_OPTIONS, sims } from './sims';
 import { TSG_OPTIONS, tsg } from './tsg';
+import { ERG_OPTIONS, erg } from './erg';
+import { SLG_OPTIONS, slg } from './slg';
+import { TPG_OPTIONS, tpg } from './tpg';
 import { GuidanceTerm, METHODS, type MethodName, type OptionTable } from './term';
 
-const BUILDERS: Record<MethodName, (opts: never) => GuidanceTerm> = { cfg, sag, pag, seg, autoguidance, icg, tsg, sims };
+const BUILDERS: Record<MethodName, (opts: never) => GuidanceTerm> = { cfg, sag, pag, seg, autoguidance, icg, tsg, sims, slg, tpg, erg };
 
 /** The options each method's builder accepts, with their kinds (each table lives beside its method). */
 export const METHOD_OPTIONS: Record<MethodName, OptionTable> = {
@@ -23,6 +26,9 @@ export const METHOD_OPTIONS: Record<MethodName, OptionTable> = {
   icg: ICG_OPTIONS,
   tsg: TSG_OPTIONS,
   sims: SIMS_OPTIONS,
+  slg: SLG_OPTIONS,
+  tpg: TPG_OPTIONS,
+  erg: ERG_OPTIONS,
 };
 
 /** Returns the option naming the other model `method` needs (autoguidance: `guide`, sims: `negative`), or undefined. */

@@ -6,10 +6,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser } from '../model/denoiser';
 import type { AttentionProcessor } from '../model/attention/processors';
+import type { BlockHook } from '../model/blocks';
 import { Rng } from '../random';
 
 /** The guidance methods of METHODS.md. */
-export const METHODS = ['cfg', 'sag', 'pag', 'seg', 'autoguidance', 'icg', 'tsg', 'sims'] as const;
+export const METHODS = ['cfg', 'sag', 'pag', 'seg', 'autoguidance', 'icg', 'tsg', 'sims', 'slg', 'tpg', 'erg'] as const;
 export type MethodName = (typeof METHODS)[number];
 
 /** What a term sees at one evaluation of the guided denoiser. */
@@ -32,6 +33,8 @@ export interface EvalRequest {
   noiseEmbOffset?: tf.Tensor2D;
   classEmb?: tf.Tensor2D;
   processors?: Record<string, AttentionProcessor>;
+  /** Hooks on whole blocks (e.g. a skip), applied to this request's rows only. */
+  blocks?: Record<string, BlockHook>;
 }
 
 /** A negative built from a base branch's output (SAG): processors on the base rows, then a second phase. */
