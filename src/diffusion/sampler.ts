@@ -11,6 +11,24 @@ export type SamplerName = (typeof SAMPLERS)[number];
 /** A (possibly guided) denoiser: returns D(x; σ) `[batch, h, w, c]` for x of that shape. */
 export type DenoiseFn = (x: tf.Tensor4D, sigma: number) => tf.Tensor4D;
 
+/** Where the sampler evaluates: the step (0-based; Heun's second evaluation belongs to the step it corrects). */
+export interface EvalAt {
+  step: number;
+}
+
+/**
+ * A denoiser's output when it owns the step (CFG++): D, the estimate D_ε whose noise (x − D_ε)/σ the Euler
+ * step follows, and D − D_ε, so that x' = x + (σ' − σ)(x − D_ε)/σ + (D − D_ε) = D + σ'·(x − D_ε)/σ; all `[batch, h, w, c]`.
+ */
+export interface Renoised {
+  denoised: tf.Tensor4D;
+  renoise: tf.Tensor4D;
+  excess: tf.Tensor4D;
+}
+
+/** A denoiser the sampler may tell its step; returns D, or a `Renoised` when it owns the step (Euler only). */
+export type StepDenoiseFn = (x: tf.Tensor4D, sigma: number, at: EvalAt) => tf.Tensor4D | Renoised;
+
 /** What the per-step callback sees; the tensors live only during the call (`tf.keep` or read them to hold on). */
 export interface StepInfo {
   /** Step index 0 … steps−1. */
@@ -46,8 +64,9 @@ export class NonFiniteStateError extends Error {
 /**
  * Returns the sample at σ_N `[batch, h, w, c]`, integrating from x = noise·σ_0 (noise: unit normal, same shape).
  * Throws NonFiniteStateError at the first step whose result holds NaN or ±Infinity (one scalar read per step).
+ * A denoiser that returns `Renoised` owns its step (Euler only; Heun throws).
  */
-export function solve(denoise: DenoiseFn, noise: tf.Tensor4D, opts: SolveOptions): tf.Tensor4D {
+export function solve(denoise: StepDenoiseFn, noise: tf.Tensor4D, opts: SolveOptions): tf.Tensor4D {
   const { sigmas, sampler = 'heun', onStep } = opts;
   if (!SAMPLERS.includes(sampler)) throw new Error(`unknown sampler "${sampler}"; samplers: ${SAMPLERS.join(', ')}`);
   checkSigmas(sigmas);
@@ -57,11 +76,15 @@ export function solve(denoise: DenoiseFn, noise: tf.Tensor4D, opts: SolveOptions
     for (let i = 0; i < steps; i++) {
       const [s, sn] = [sigmas[i], sigmas[i + 1]];
       const next = tf.tidy(() => {
-        const denoised = denoise(x, s);
-        const d = tf.div(tf.sub(x, denoised), s);
+        const first = denoise(x, s, { step: i });
+        const renoised = first instanceof tf.Tensor ? null : ownStep(first, sampler, s);
+        const denoised = renoised ? renoised.denoised : (first as tf.Tensor4D);
+        const d = tf.div(tf.sub(x, renoised ? renoised.renoise : denoised), s);
         let xn = tf.add(x, tf.mul(d, sn - s)) as tf.Tensor4D;
+        if (renoised) xn = tf.add(xn, renoised.excess) as tf.Tensor4D;
         if (sampler === 'heun' && sn > 0) {
-          const d2 = tf.div(tf.sub(xn, denoise(xn, sn)), sn);
+          const second = denoise(xn, sn, { step: i });
+          const d2 = tf.div(tf.sub(xn, second instanceof tf.Tensor ? second : ownStep(second, sampler, sn).denoised), sn);
           xn = tf.add(x, tf.mul(tf.add(d, d2), (sn - s) / 2)) as tf.Tensor4D;
         }
         onStep?.({ step: i, steps, sigma: s, sigmaNext: sn, x: xn, denoised });
@@ -76,6 +99,14 @@ export function solve(denoise: DenoiseFn, noise: tf.Tensor4D, opts: SolveOptions
     x.dispose();
     throw e;
   }
+}
+
+/** Returns `out` when the sampler lets a denoiser own its step (Euler), else throws naming the sampler and σ. */
+function ownStep(out: Renoised, sampler: SamplerName, sigma: number): Renoised {
+  if (sampler !== 'euler') {
+    throw new Error(`at σ = ${sigma} the denoiser re-noises with its own estimate (CFG++), which only the Euler sampler supports; got sampler "${sampler}"`);
+  }
+  return out;
 }
 
 /** Returns whether every value of `x` is finite: Σ 0·x is 0 exactly then, NaN otherwise (one reduction, one scalar read). */

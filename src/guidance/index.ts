@@ -1,7 +1,9 @@
 export { METHODS, checkGamma, checkInterval, isActive } from './term';
-export type { DeferredNegative, EvalRequest, GuidanceTerm, MethodName, StepContext, TermOptions, TermPlan } from './term';
+export type { CombineInput, DeferredNegative, EvalRequest, GuidanceTerm, MethodName, StepContext, TermCombiner } from './term';
+export type { TermOptions, TermPlan, TermUpdate } from './term';
 export { evaluateRequests, rowSplitProcessor } from './evaluate';
 export { guidedDenoiser } from './guided';
+export type { GuidanceUpdate, GuidedDenoiseFn, GuidedOptions } from './guided';
 export { cfg } from './cfg';
 export { SAG_STRATEGIES, sag } from './sag';
 export type { MaskFn, SagOptions, SagStrategy } from './sag';

@@ -7,7 +7,7 @@ import { Denoiser, NULL_LABEL } from '../model/denoiser';
 import type { ProcessorMap } from '../model/attention/processors';
 import { NonFiniteStateError, SamplerName, StepInfo, karrasSigmas, solve } from '../diffusion';
 import { sampleNoise } from '../random';
-import { guidedDenoiser } from './guided';
+import { guidedDenoiser, type GuidanceUpdate } from './guided';
 import type { GuidanceTerm } from './term';
 
 export interface SampleOptions {
@@ -34,6 +34,8 @@ export interface SampleOptions {
   processors?: (sigma: number, call: number) => ProcessorMap | undefined;
   /** Called after every step of every batch (tensors live only during the call). */
   onStep?: (info: StepInfo & { batch: number; batches: number }) => void;
+  /** Called with each active term's update Δ_i at every evaluation of every batch (the tensor lives only during the call). */
+  onGuidance?: (update: GuidanceUpdate) => void;
 }
 
 /** Thrown by `sample` when the samples stop being finite: under which guidance (methods, γ), where (batch, step, σ) and the seed. */
@@ -57,12 +59,13 @@ export class NonFiniteSampleError extends Error {
  * when a step yields NaN or ±Infinity; on any error every tensor it made is freed.
  */
 export async function sample(opts: SampleOptions): Promise<tf.Tensor4D> {
-  const { model, guidance = [], steps = 18, sampler = 'heun', seed = 0, batchSize = 16, onStep } = opts;
+  const { model, guidance = [], steps = 18, sampler = 'heun', seed = 0, batchSize = 16, onStep, onGuidance } = opts;
   const labelCount = typeof opts.labels === 'object' ? opts.labels.length : undefined;
   const indices = opts.indices ?? Array.from({ length: opts.n ?? labelCount ?? 0 }, (_, i) => i);
   if (indices.length === 0) throw new Error('sample: nothing to sample; give n, indices or labels');
   const labels = resolveLabels(model, opts.labels, indices.length);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`sample: batchSize must be an integer ≥ 1; got ${batchSize}`);
+  checkSamplers(guidance, sampler);
   const sigmas = karrasSigmas(steps);
   const { imageSize, channels } = model.config;
   const batches = Math.ceil(indices.length / batchSize);
@@ -74,15 +77,17 @@ export async function sample(opts: SampleOptions): Promise<tf.Tensor4D> {
       const rowLabels = labels.slice(b * batchSize, (b + 1) * batchSize);
       let call = 0;
       const processors = opts.processors;
-      const denoise = guidedDenoiser(model, guidance, rowLabels, rows, processors && ((sigma) => processors(sigma, call++)));
+      const positiveProcessors = processors && ((sigma: number) => processors(sigma, call++));
+      const denoise = guidedDenoiser(model, guidance, rowLabels, rows, { positiveProcessors, onGuidance });
       const noise = sampleNoise([imageSize, imageSize, channels], seed, rows) as tf.Tensor4D;
       try {
-        parts.push(solve(denoise, noise, { sigmas, sampler, onStep: onStep && ((s) => onStep({ ...s, batch: b, batches })) }));
+        parts.push(solve(denoise.step, noise, { sigmas, sampler, onStep: onStep && ((s) => onStep({ ...s, batch: b, batches })) }));
       } catch (e) {
         if (!(e instanceof NonFiniteStateError)) throw e;
         throw new NonFiniteSampleError(guidance.map((t) => ({ method: t.method, gamma: t.gamma })), e, b, batches, seed);
       } finally {
         noise.dispose();
+        denoise.dispose();
       }
       await new Promise((r) => setImmediate(r));
     }
@@ -92,6 +97,12 @@ export async function sample(opts: SampleOptions): Promise<tf.Tensor4D> {
   } finally {
     if (!ok || parts.length > 1) tf.dispose(parts);
   }
+}
+
+/** Throws naming the first term that does not support `sampler` (CFG++ owns the Euler step) and the samplers it does. */
+function checkSamplers(terms: GuidanceTerm[], sampler: SamplerName): void {
+  const t = terms.find((term) => term.samplers && !term.samplers.includes(sampler));
+  if (t) throw new Error(`sample: ${t.method} supports the sampler${t.samplers!.length > 1 ? 's' : ''} ${t.samplers!.join(', ')}; got "${sampler}"`);
 }
 
 function resolveLabels(model: Denoiser, labels: SampleOptions['labels'], n: number): number[] {

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser } from '../model/denoiser';
 import type { AttentionProcessor } from '../model/attention/processors';
 import type { BlockHook } from '../model/blocks';
+import type { SamplerName } from '../diffusion';
 import { Rng } from '../random';
 
 /** The guidance methods of METHODS.md. */
@@ -50,16 +51,54 @@ export interface DeferredNegative {
 /** A term's plan for one evaluation: a negative now, or one after the base branch (SAG). */
 export type TermPlan = { negative: EvalRequest } | { deferred: DeferredNegative };
 
+/**
+ * What a term's combiner sees at one evaluation, all `[batch, h, w, c]` at the positive's x: its positive P
+ * (D_pos; SAG: its base branch), its negative N (SAG: moved to the base's x, D(x̂) + (x − x̂)) and P − N.
+ */
+export interface CombineInput {
+  x: tf.Tensor4D;
+  sigma: number;
+  /** The sampler's step (0-based) when the sampler gives it, else the evaluation count `call`. */
+  step: number;
+  /** The evaluation's index within this guided denoiser's run: 0, 1, … */
+  call: number;
+  positive: tf.Tensor4D;
+  negative: tf.Tensor4D;
+  difference: tf.Tensor4D;
+}
+
+/** A term's part of one evaluation: its contribution Δ to D_out, and, when it owns the step (CFG++), how the step re-noises. */
+export interface TermUpdate {
+  /** Δ `[batch, h, w, c]`: D_out = D_pos + Σ Δ_i. */
+  delta: tf.Tensor4D;
+  /** The estimate D_ε the Euler step re-noises with, and this term's own D_out − D_ε (before other terms' Δ are added). */
+  renoise?: { estimate: tf.Tensor4D; excess: tf.Tensor4D };
+}
+
+/** How a term turns (P, N) into its update for one sampling run (state such as momentum lives here, per row). */
+export interface TermCombiner {
+  /** Returns the update at one evaluation; tensors made here belong to the caller's tf.tidy (keep state with tf.keep). */
+  update(input: CombineInput): TermUpdate;
+  /** Frees the run's state. */
+  dispose?(): void;
+}
+
 /** A guidance term; build one with `cfg`, `sag`, `pag`, `seg`, `autoguidance`, `icg`, `tsg`, `sims`. */
 export interface GuidanceTerm {
   readonly method: MethodName;
   readonly gamma: number;
   /** Apply only for σ in (lo, hi]; null = always. */
   readonly interval: [number, number] | null;
+  /** True when γ = 0 is not neutral and the term acts at every γ (CFG++: λ = 0 samples the unconditional model). */
+  readonly actsAtZero?: boolean;
+  /** The samplers the term supports (default: all); a term owning the step (CFG++) supports Euler only. */
+  readonly samplers?: readonly SamplerName[];
   /** Throws if the term cannot run on `model` (unknown layer, mismatched guide, unconditional model…). */
   check(model: Denoiser): void;
   /** Returns what the term evaluates at this step. */
   plan(ctx: StepContext): TermPlan;
+  /** Returns a fresh combiner for one sampling run; absent = Δ = γ (P − N). */
+  combiner?(): TermCombiner;
 }
 
 /** Options every term takes. */
@@ -137,9 +176,10 @@ export function checkInterval(method: MethodName, interval: [number, number] | u
   return [lo, hi];
 }
 
-/** Returns whether the term acts at σ: γ ≠ 0 and σ inside its interval. */
-export function isActive(term: Pick<GuidanceTerm, 'gamma' | 'interval'>, sigma: number): boolean {
-  return term.gamma !== 0 && (term.interval === null || (sigma > term.interval[0] && sigma <= term.interval[1]));
+/** Returns whether the term acts at σ: γ ≠ 0 (or the term acts at every γ) and σ inside its interval. */
+export function isActive(term: Pick<GuidanceTerm, 'gamma' | 'interval' | 'actsAtZero'>, sigma: number): boolean {
+  const inside = term.interval === null || (sigma > term.interval[0] && sigma <= term.interval[1]);
+  return (term.gamma !== 0 || term.actsAtZero === true) && inside;
 }
 
 /** Returns the layers, or the model's default guidance layer (`mid.attn`, else `blocks.1.attn`, as in diffusers). */
