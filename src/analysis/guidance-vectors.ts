@@ -8,114 +8,124 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser } from '../model/denoiser';
 import { NULL_LABEL } from '../model/denoiser';
+import type { StepInfo } from '../diffusion';
+import type { GuidanceUpdate } from '../guidance/guided';
+import { sampleNoise } from '../random';
 import type { CaptureSchedule } from './attention-maps';
 import ndarray = require('ndarray');
 import { radialPowerSpectrum } from './fft';
 
-/** What the guided denoiser reports for one active term at one evaluation (tensors live only during the call). */
-export interface TermUpdate {
-  /** The term's method name. */
-  method: string;
-  /** The term's position in the guidance list. */
-  term: number;
-  sigma: number;
-  /** The state the term saw `[batch, h, w, c]`. */
-  x: tf.Tensor4D;
-  /** The term's update γ(P − N) `[batch, h, w, c]`. */
-  update: tf.Tensor4D;
-}
-
-/** One recorded update: a term's Δ for the kept rows at one evaluation, with the state it was computed at. */
+/** One recorded update: a term's Δ for the kept samples at one evaluation, with the state it was computed at. */
 export interface GuidanceVector {
   method: string;
+  /** The term's position in the guidance list, and its γ. */
   term: number;
+  gamma: number;
   sigma: number;
-  /** The evaluation's index within the run (0, 1, …; a new index whenever σ changes). */
-  call: number;
-  /** The batch rows kept, in order. */
-  rows: number[];
-  /** [h, w, c] of one row. */
+  /** The sampler's step (Heun's corrector shares its step with the predictor). */
+  step: number;
+  /** The sample indices kept, in order (the rows of `delta` and `x`). */
+  indices: number[];
+  /** [h, w, c] of one sample. */
   shape: [number, number, number];
-  /** Δ = γ(P − N) of the kept rows, `[rows, h, w, c]` row-major. */
+  /** Δ of the kept samples, `[indices, h, w, c]` row-major: the term's contribution to D_out. */
   delta: Float32Array;
-  /** The state x of the kept rows at this evaluation, same layout. */
-  x: Float32Array;
+  /**
+   * The state x the term saw, same layout: the sampler's state at the start of the step (x₀ = noise·σ₀ for step 0);
+   * null for an evaluation inside a step (Heun's corrector), whose state the sampler does not report.
+   */
+  x: Float32Array | null;
 }
 
 /** Options of `createGuidanceVectorRecorder`. */
 export interface GuidanceVectorRecorderOptions {
-  /** Which evaluations to keep: σ values (relative tolerance 1e-6) and/or evaluation indices; every one when neither is set. */
+  /** Which evaluations to keep: σ values (relative tolerance 1e-6) and/or sampler steps; every one when neither is set. */
   at?: CaptureSchedule;
-  /** Batch rows to keep (default: all). */
-  rows?: number[];
+  /** Sample indices to keep (default: every sample the run makes). */
+  samples?: number[];
+  /** The noise seed the run samples with (`sample`'s `seed`), for the state of step 0, x₀ = noise·σ₀; default 0. */
+  seed?: number;
 }
 
-/** Records guidance vectors: pass `onUpdate` as the engine's per-term update callback. */
+/** Records guidance vectors during `sample`: pass `onGuidance` and `onStep` to it. */
 export interface GuidanceVectorRecorder {
   /** Keeps the update when its evaluation is scheduled (copies the kept rows to plain arrays). */
-  onUpdate(update: TermUpdate): void;
+  onGuidance(update: GuidanceUpdate): void;
+  /** Keeps the sampler's state for the next step when that step is scheduled (the state the next evaluation sees). */
+  onStep(info: StepInfo): void;
   /** Returns every vector recorded so far, in recording order. */
   vectors(): GuidanceVector[];
 }
 
-/** Returns a recorder of the updates at the scheduled evaluations, for the chosen rows. */
+/** Returns a recorder of the updates at the scheduled evaluations, for the chosen samples. */
 export function createGuidanceVectorRecorder(options: GuidanceVectorRecorderOptions = {}): GuidanceVectorRecorder {
-  const { at = {}, rows } = options;
-  if (rows !== undefined && (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Number.isInteger(r) && r >= 0))) {
-    throw new Error(`guidance vector rows must be a non-empty list of batch row indices ≥ 0; got ${JSON.stringify(rows)}`);
+  const { at = {}, samples, seed = 0 } = options;
+  if (samples !== undefined && (!Array.isArray(samples) || samples.length === 0 || !samples.every((r) => Number.isInteger(r) && r >= 0))) {
+    throw new Error(`guidance vector samples must be a non-empty list of sample indices ≥ 0; got ${JSON.stringify(samples)}`);
   }
   for (const s of at.sigmas ?? []) if (!(s > 0 && Number.isFinite(s))) throw new Error(`guidance vector σ values must be finite and > 0; got ${s}`);
   const kept: GuidanceVector[] = [];
-  let call = -1;
-  let lastSigma = NaN;
+  /** The current batch's sample indices, and the state at the start of `step` (σ = sigma) for its kept rows. */
+  let batch: { indices: readonly number[]; lastCall: number } | null = null;
+  let state: { step: number; sigma: number; x: Float32Array } | null = null;
+  const rowsOf = (indices: readonly number[]): number[] => indices.flatMap((i, r) => (samples === undefined || samples.includes(i) ? [r] : []));
+  const read = (t: tf.Tensor4D, rows: number[]): Float32Array => tf.tidy(() => tf.gather(t, rows).dataSync() as Float32Array);
   return {
-    onUpdate({ method, term, sigma, x, update }) {
-      if (sigma !== lastSigma) {
-        call += 1;
-        lastSigma = sigma;
+    onGuidance({ method, term, gamma, sigma, step, call, indices, delta }) {
+      if (!batch || call < batch.lastCall) {
+        batch = { indices, lastCall: call };
+        state = null;
       }
-      if (!scheduled(at, sigma, call)) return;
-      const [batch, h, w, c] = update.shape;
-      if (x.shape.join() !== update.shape.join()) throw new Error(`${method}: update [${update.shape}] and state [${x.shape}] differ in shape`);
-      const keep = rows ?? Array.from({ length: batch }, (_, i) => i);
-      const outside = keep.find((r) => r >= batch);
-      if (outside !== undefined) throw new Error(`guidance vector row ${outside} is outside the batch of ${batch} rows`);
-      const pick = (t: tf.Tensor4D): Float32Array => tf.tidy(() => tf.gather(t, keep).dataSync() as Float32Array);
-      kept.push({ method, term, sigma, call, rows: [...keep], shape: [h, w, c], delta: pick(update), x: pick(x) });
+      batch.lastCall = call;
+      if (!scheduled(at, sigma, step)) return;
+      const rows = rowsOf(indices);
+      if (rows.length === 0) return;
+      const [, h, w, c] = delta.shape;
+      if (step === 0 && call === 0 && !state) {
+        state = { step: 0, sigma, x: tf.tidy(() => tf.mul(tf.gather(sampleNoise([h, w, c], seed, [...indices]), rows), sigma).dataSync() as Float32Array) };
+      }
+      const x = state && state.step === step && state.sigma === sigma ? state.x : null;
+      kept.push({ method, term, gamma, sigma, step, indices: rows.map((r) => indices[r]), shape: [h, w, c], delta: read(delta, rows), x });
+    },
+    onStep({ step, sigmaNext, x }) {
+      if (!batch || sigmaNext === 0 || !scheduled(at, sigmaNext, step + 1)) return;
+      const rows = rowsOf(batch.indices);
+      if (rows.length > 0 && x.shape[0] === batch.indices.length) state = { step: step + 1, sigma: sigmaNext, x: read(x, rows) };
     },
     vectors: () => kept.slice(),
   };
 }
 
-/** Returns whether evaluation `call` at `sigma` is in the schedule (every evaluation when the schedule is empty). */
-function scheduled(at: CaptureSchedule, sigma: number, call: number): boolean {
+/** Returns whether an evaluation at `sigma` in sampler step `step` is in the schedule (every one when the schedule is empty). */
+function scheduled(at: CaptureSchedule, sigma: number, step: number): boolean {
   if (!at.sigmas && !at.steps) return true;
   const bySigma = at.sigmas?.some((s) => Math.abs(s - sigma) <= 1e-6 * Math.max(s, sigma)) ?? false;
-  return bySigma || (at.steps?.includes(call) ?? false);
+  return bySigma || (at.steps?.includes(step) ?? false);
 }
 
-/** Returns row `r` (position in `v.rows`) of one of a vector's arrays, `[h·w·c]`. */
+/** Returns row `r` (position in `v.indices`) of one of a vector's arrays, `[h·w·c]`. */
 export function rowOf(v: GuidanceVector, data: Float32Array, r: number): Float32Array {
   const n = v.shape[0] * v.shape[1] * v.shape[2];
-  if (!(Number.isInteger(r) && r >= 0 && r < v.rows.length)) throw new Error(`row ${r} is not one of the ${v.rows.length} kept rows`);
+  if (!(Number.isInteger(r) && r >= 0 && r < v.indices.length)) throw new Error(`row ${r} is not one of the ${v.indices.length} kept samples`);
   return data.subarray(r * n, (r + 1) * n);
 }
 
-/** One number per (term, σ, sample). */
+/** One number per (term, evaluation, sample). */
 export interface VectorStat {
   method: string;
   term: number;
   sigma: number;
-  /** The batch row. */
-  row: number;
+  step: number;
+  /** The sample index. */
+  sample: number;
   value: number;
 }
 
 /** Returns ‖Δ‖ per recorded row as an RMS over its pixels and channels (‖Δ‖₂/√(h·w·c), in pixel units). */
 export function deltaNorms(vectors: readonly GuidanceVector[]): VectorStat[] {
-  return vectors.flatMap((v) => v.rows.map((row, r) => {
+  return vectors.flatMap((v) => v.indices.map((sample, r) => {
     const d = rowOf(v, v.delta, r);
-    return { method: v.method, term: v.term, sigma: v.sigma, row, value: Math.sqrt(dot(d, d) / d.length) };
+    return { method: v.method, term: v.term, sigma: v.sigma, step: v.step, sample, value: Math.sqrt(dot(d, d) / d.length) };
   }));
 }
 
@@ -134,44 +144,43 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /**
- * Returns, per recorded row, the cosine between its Δ and `reference(v)` (same layout as `v.delta`, e.g. from
- * `cfgDirections`); rows where either is all zero (no direction) are left out.
+ * Returns, per recorded sample, the cosine between its Δ and `reference(v)` (same layout as `v.delta`, e.g. from
+ * `cfgDirections`); vectors without a reference (undefined) and samples where either is all zero (no direction) are left out.
  */
-export function deltaCosines(vectors: readonly GuidanceVector[], reference: (v: GuidanceVector) => Float32Array): VectorStat[] {
+export function deltaCosines(vectors: readonly GuidanceVector[], reference: (v: GuidanceVector) => Float32Array | undefined): VectorStat[] {
   return vectors.flatMap((v) => {
     const ref = reference(v);
+    if (ref === undefined) return [];
     if (ref.length !== v.delta.length) throw new Error(`${v.method} at σ ${v.sigma}: reference of ${ref.length} values for a Δ of ${v.delta.length}`);
-    return v.rows.flatMap((row, r) => {
+    return v.indices.flatMap((sample, r) => {
       const value = cosine(rowOf(v, v.delta, r), rowOf(v, ref, r));
-      return Number.isNaN(value) ? [] : [{ method: v.method, term: v.term, sigma: v.sigma, row, value }];
+      return Number.isNaN(value) ? [] : [{ method: v.method, term: v.term, sigma: v.sigma, step: v.step, sample, value }];
     });
   });
 }
 
 /**
- * Returns CFG's direction D(x; σ, c) − D(x; σ, ∅) at each vector's own recorded state x and σ, `[rows, h, w, c]` (the
- * labels are per batch row; `labels[v.rows[r]]` is row r's class). Vectors recorded at the same evaluation share one
- * model call. This evaluates CFG on the trajectory the guided run actually took, so both directions are at the same x.
+ * Returns CFG's direction D(x; σ, c) − D(x; σ, ∅) at each vector's own recorded state x and σ, `[samples, h, w, c]`, with
+ * `labelOf(sample index)` the class c. Vectors without a state (Heun's corrector) get none; vectors at the same state
+ * share one model call. This evaluates CFG on the trajectory the guided run actually took, so both are at the same x.
  */
-export function cfgDirections(model: Denoiser, vectors: readonly GuidanceVector[], labels: readonly number[]): Map<GuidanceVector, Float32Array> {
+export function cfgDirections(model: Denoiser, vectors: readonly GuidanceVector[], labelOf: (sample: number) => number): Map<GuidanceVector, Float32Array> {
   if (model.config.classes === 0) throw new Error('cfgDirections: the model is unconditional (0 classes); CFG has no direction');
   const out = new Map<GuidanceVector, Float32Array>();
-  const byState = new Map<string, Float32Array>();
+  const byState = new Map<Float32Array, Float32Array>();
   for (const v of vectors) {
-    const key = `${v.call}\u0000${v.sigma}\u0000${v.rows.join()}`;
-    let dir = byState.get(key);
+    if (!v.x) continue;
+    let dir = byState.get(v.x);
     if (!dir) {
-      const rowLabels = v.rows.map((r) => {
-        if (r >= labels.length) throw new Error(`cfgDirections: no label for batch row ${r} (${labels.length} labels)`);
-        return labels[r];
-      });
+      const labels = v.indices.map(labelOf);
+      const state = v.x;
       dir = tf.tidy(() => {
-        const x = tf.tensor4d(v.x, [v.rows.length, ...v.shape]);
-        const both = model.denoise(tf.concat([x, x]) as tf.Tensor4D, v.sigma, { labels: [...rowLabels, ...rowLabels.map(() => NULL_LABEL)] });
+        const x = tf.tensor4d(state, [v.indices.length, ...v.shape]);
+        const both = model.denoise(tf.concat([x, x]) as tf.Tensor4D, v.sigma, { labels: [...labels, ...labels.map(() => NULL_LABEL)] });
         const [cond, uncond] = tf.split(both, 2);
         return tf.sub(cond, uncond).dataSync() as Float32Array;
       });
-      byState.set(key, dir);
+      byState.set(state, dir);
     }
     out.set(v, dir);
   }
@@ -183,7 +192,8 @@ export interface DeltaSpectrum {
   method: string;
   term: number;
   sigma: number;
-  row: number;
+  step: number;
+  sample: number;
   frequency: number[];
   power: number[];
 }
@@ -193,7 +203,7 @@ export function deltaSpectra(vectors: readonly GuidanceVector[]): DeltaSpectrum[
   return vectors.flatMap((v) => {
     const [h, w, c] = v.shape;
     if (h !== w) throw new Error(`deltaSpectra takes square images; got ${h}×${w}`);
-    return v.rows.map((row, r) => {
+    return v.indices.map((sample, r) => {
       const d = rowOf(v, v.delta, r);
       const power = new Array<number>(h / 2 + 1).fill(0);
       for (let ch = 0; ch < c; ch++) {
@@ -201,7 +211,7 @@ export function deltaSpectra(vectors: readonly GuidanceVector[]): DeltaSpectrum[
         for (let i = 0; i < h * w; i++) plane[i] = d[i * c + ch];
         radialPowerSpectrum(ndarray(plane, [h, w])).forEach((p, i) => (power[i] += p / c));
       }
-      return { method: v.method, term: v.term, sigma: v.sigma, row, frequency: power.map((_, i) => i / h), power };
+      return { method: v.method, term: v.term, sigma: v.sigma, step: v.step, sample, frequency: power.map((_, i) => i / h), power };
     });
   });
 }
