@@ -9,6 +9,7 @@ import { simsCommand } from './sims';
 import { sampleCommand } from './sample';
 import { sweepCommands } from './sweep';
 import { modelsCommand } from './models';
+import { methodsCommand } from './methods';
 import { workerCommand } from './queue';
 
 const program = new Command('guidance-lab').description('see and measure diffusion guidance');
@@ -18,6 +19,7 @@ simsCommand(program);
 sampleCommand(program);
 sweepCommands(program);
 modelsCommand(program);
+methodsCommand(program);
 workerCommand(program);
 // Every error (a bad option, a refused input, a failure during the work) ends the command with exit code 1.
 program.parseAsync(process.argv).catch((e: unknown) => {

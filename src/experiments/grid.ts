@@ -4,6 +4,7 @@
  */
 import { NULL_LABEL } from '../model/denoiser';
 import type { SamplerName } from '../diffusion';
+import { modelParam } from '../guidance/registry';
 import type { LabelPolicy, MethodSpec, MetricName, SweepSpec } from './spec';
 
 /** Everything that determines one point's samples and metrics (besides the checkpoints and featurizer). */
@@ -25,9 +26,11 @@ export function expandGrid(spec: SweepSpec): SweepPoint[] {
   return spec.methods.flatMap((m) => spec.gammas.flatMap((gamma) => spec.seeds.map((seed) => ({ ...m, model, gamma, seed, n, steps, sampler, labels, metrics, reference }))));
 }
 
-/** Returns the model names a point uses: the positive, then its guide or negative if any. */
-export function pointModels(p: Pick<SweepPoint, 'model' | 'guide' | 'negative'>): string[] {
-  return [p.model, ...(p.guide === undefined ? [] : [p.guide]), ...(p.negative === undefined ? [] : [p.negative])];
+/** Returns the model names a point uses: the positive, then the model its method's model parameter names (guide, negative) if any. */
+export function pointModels(p: MethodSpec & { model: string }): string[] {
+  const role = modelParam(p.method);
+  const other = role === undefined ? undefined : p[role];
+  return [p.model, ...(typeof other === 'string' ? [other] : [])];
 }
 
 /** Returns the class of each of a point's n samples for a model with `classes` classes. */

@@ -1,4 +1,4 @@
-export { METHOD_PARAMS, METRICS, OTHER_MODEL, parseSpec } from './spec';
+export { METRICS, parseSpec } from './spec';
 export type { LabelPolicy, MethodSpec, MetricName, SweepSpec } from './spec';
 export { expandGrid, pointLabels, pointModels } from './grid';
 export type { SweepPoint } from './grid';

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { threadId } from 'node:worker_threads';
-import { guidanceTerm } from '../guidance/methods';
+import { guidanceTerm, modelParam } from '../guidance/registry';
 import type { GuidanceTerm } from '../guidance/term';
 import { NonFiniteSampleError, sample } from '../guidance/sample';
 import { Denoiser, NULL_LABEL } from '../model/denoiser';
@@ -62,9 +62,11 @@ export interface PointFailure {
 /** What running a point gives: its row, or its failure. */
 export type PointOutcome = { type: 'row'; row: SweepRow } | { type: 'failed'; failure: PointFailure };
 
-/** Returns the guidance term of `point` with its models looked up in `models`. */
+/** Returns the guidance term of `point` with its models (the positive, its method's other model) looked up in `models`. */
 export function pointTerm(point: SweepPoint, models: Record<string, Denoiser>): GuidanceTerm {
-  const other = point.guide !== undefined ? { guide: model(models, point.guide) } : point.negative !== undefined ? { negative: model(models, point.negative) } : {};
+  const role = modelParam(point.method);
+  const name = role === undefined ? undefined : point[role];
+  const other = role !== undefined && typeof name === 'string' ? { [role]: model(models, name) } : {};
   return guidanceTerm(point.method, { ...point.params, gamma: point.gamma, ...other });
 }
 

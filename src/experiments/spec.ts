@@ -2,26 +2,9 @@
  * The sweep spec: which model, methods (with their parameters), γ values, seeds and settings a
  * sweep covers, parsed from JSON with errors that name the bad value and the allowed ones.
  */
-import { METHODS, type MethodName } from '../guidance/term';
-import { METHOD_OPTIONS, guidanceTerm, modelOption } from '../guidance/methods';
+import type { MethodName } from '../guidance/term';
+import { guidanceTerm, methodNames, modelParam, modelParams, specParams } from '../guidance/registry';
 import { SAMPLERS, type SamplerName } from '../diffusion';
-
-/** Parameters each method accepts in a spec: its builder's options but γ (from `gammas`), models (named apart) and functions. */
-export const METHOD_PARAMS: Record<MethodName, readonly string[]> = METHODS.reduce(
-  (acc, m) => ({
-    ...acc,
-    [m]: Object.entries(METHOD_OPTIONS[m])
-      .filter(([k, kind]) => k !== 'gamma' && kind !== 'model' && kind !== 'function')
-      .map(([k]) => k),
-  }),
-  {} as Record<MethodName, readonly string[]>,
-);
-
-/** The model role a method needs besides the positive model: autoguidance's guide, SIMS's negative. */
-export const OTHER_MODEL: Partial<Record<MethodName, 'guide' | 'negative'>> = METHODS.reduce(
-  (acc, m) => (modelOption(m) ? { ...acc, [m]: modelOption(m) } : acc),
-  {} as Partial<Record<MethodName, 'guide' | 'negative'>>,
-);
 
 /** Metrics a sweep can compute per point. */
 export const METRICS = ['fid', 'kid', 'precisionRecall', 'classAccuracy'] as const;
@@ -30,14 +13,14 @@ export type MetricName = (typeof METRICS)[number];
 /** `balanced`: sample i gets class i mod classes (null label for unconditional models); a number: that class for all. */
 export type LabelPolicy = 'balanced' | number;
 
-/** One method of the grid with fixed parameters. */
+/**
+ * One method of the grid with fixed parameters, and the model its model parameter names, under that parameter's name
+ * (autoguidance's `guide`, SIMS's `negative`: a shipped name or .safetensors path).
+ */
 export interface MethodSpec {
   method: MethodName;
   params: Record<string, unknown>;
-  /** Model name (shipped name or .safetensors path) of autoguidance's guide. */
-  guide?: string;
-  /** Model name of SIMS's negative. */
-  negative?: string;
+  [modelParam: string]: unknown;
 }
 
 /** A parsed sweep spec. */
@@ -92,15 +75,16 @@ export function parseSpec(json: unknown): SweepSpec {
 function parseMethod(json: unknown, i: number): MethodSpec {
   const where = `methods[${i}]`;
   const o = record(json, where);
-  unknownKeys(o, ['method', 'params', 'guide', 'negative'], where);
-  const method = oneOf(o.method, METHODS, `${where}.method`);
+  const roles = modelParams();
+  unknownKeys(o, ['method', 'params', ...roles], where);
+  const method = oneOf(o.method, methodNames(), `${where}.method`);
   const params = record(o.params ?? {}, `${where}.params`);
-  const allowed = METHOD_PARAMS[method];
+  const allowed = specParams(method);
   for (const k of Object.keys(params)) {
     if (!allowed.includes(k)) throw new Error(`${where}: unknown ${method} parameter "${k}"; ${method} parameters: ${allowed.join(', ')}${k === 'gamma' ? ' (γ comes from "gammas")' : ''}`);
   }
-  const role = OTHER_MODEL[method];
-  for (const r of ['guide', 'negative'] as const) {
+  const role = modelParam(method);
+  for (const r of roles) {
     if (o[r] !== undefined && r !== role) throw new Error(`${where}: ${method} takes no "${r}" model${role ? `; it takes "${role}"` : ''}`);
   }
   if (role === undefined) return { method, params };

@@ -55,7 +55,7 @@ export interface GuidedDenoiseFn extends DenoiseFn {
 /**
  * Returns the guided denoiser for rows with `labels` and sample `indices` (a `DenoiseFn`,
  * `[batch, h, w, c]` in and out). Terms with γ = 0 or outside their σ interval cost nothing.
- * SAG's base branch is the positive, or, when a CFG term is active, CFG's unconditional branch (diffusers).
+ * SAG's base branch is the positive, or, when a term with an unconditional negative (CFG) is active, that branch (diffusers).
  * `options` may be the positive pass's processors at σ (e.g. an attention recorder), or `GuidedOptions`.
  * Each call of `guidedDenoiser` starts a fresh run: per-run state never leaks between batches or runs.
  */
@@ -84,8 +84,8 @@ export function guidedDenoiser(
         const positive: EvalRequest = { model, x, labels, processors: wholeRows(positiveProcessors?.(sigma)) };
         const direct: EvalRequest[] = [];
         const negIndex = plans.map((p) => ('negative' in p ? direct.push(p.negative) : -1));
-        const cfgRow = active.findIndex((t) => t.method === 'cfg');
-        const sagBase = cfgRow >= 0 ? direct[negIndex[cfgRow] - 1] : positive;
+        const uncondRow = active.findIndex((t) => t.unconditionalNegative === true);
+        const sagBase = uncondRow >= 0 ? direct[negIndex[uncondRow] - 1] : positive;
         for (const p of plans) {
           if (!('deferred' in p)) continue;
           deferred.push(p.deferred);
@@ -95,7 +95,7 @@ export function guidedDenoiser(
           }
         }
         const [dPos, ...dDirect] = evaluateRequests([positive, ...direct], sigma);
-        const base = { x: sagBase.x, labels: sagBase.labels, denoised: cfgRow >= 0 ? dDirect[negIndex[cfgRow] - 1] : dPos, sigma, indices };
+        const base = { x: sagBase.x, labels: sagBase.labels, denoised: uncondRow >= 0 ? dDirect[negIndex[uncondRow] - 1] : dPos, sigma, indices };
         const deferredRequests = deferred.map((d) => d.negative(base));
         const dDeferred = evaluateRequests(deferredRequests, sigma);
         const stepIndex = at?.step ?? call;

@@ -2,19 +2,16 @@
  * Terms whose negative is another denoiser with the same condition (autoguidance, SIMS).
  */
 import type { Denoiser } from '../model/denoiser';
-import { GuidanceTerm, MethodName, TermOptions, checkGamma, checkInterval } from './term';
+import type { MethodDescriptor } from './registry';
+import { GuidanceTerm, TermOptions, checkGamma, checkInterval } from './term';
 
 /**
- * Returns a term with negative D_other(x; σ, c); `other` (option `option`, described as `role`) must share
+ * Returns a term of `descriptor`'s method with negative D_other(x; σ, c); `other` (its parameter `option`) must share
  * imageSize, channels and classes. A missing model is reported by `check`, before any sampling.
  */
-export function otherModelTerm(
-  method: MethodName,
-  option: string,
-  role: string,
-  other: Denoiser | undefined,
-  opts: TermOptions,
-): GuidanceTerm {
+export function otherModelTerm(descriptor: MethodDescriptor, option: string, other: Denoiser | undefined, opts: TermOptions): GuidanceTerm {
+  const method = descriptor.name;
+  const role = descriptor.params[option].role ?? descriptor.params[option].help;
   return {
     method,
     gamma: checkGamma(method, opts.gamma),

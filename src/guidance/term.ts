@@ -10,9 +10,8 @@ import type { BlockHook } from '../model/blocks';
 import type { SamplerName } from '../diffusion';
 import { Rng } from '../random';
 
-/** The guidance methods of METHODS.md. */
-export const METHODS = ['cfg', 'sag', 'pag', 'seg', 'autoguidance', 'icg', 'tsg', 'sims', 'slg', 'tpg', 'erg'] as const;
-export type MethodName = (typeof METHODS)[number];
+/** A guidance method's name: one of the registry's (`methodNames()` in registry.ts). */
+export type MethodName = string;
 
 /** What a term sees at one evaluation of the guided denoiser. */
 export interface StepContext {
@@ -87,6 +86,11 @@ export interface TermCombiner {
 export interface GuidanceTerm {
   readonly method: MethodName;
   readonly gamma: number;
+  /**
+   * True when the negative is the model's own unconditional prediction (CFG): a deferred term (SAG) then builds
+   * its degraded input on that branch instead of the positive, as diffusers does.
+   */
+  readonly unconditionalNegative?: boolean;
   /** Apply only for σ in (lo, hi]; null = always. */
   readonly interval: [number, number] | null;
   /** True when γ = 0 is not neutral and the term acts at every γ (CFG++: λ = 0 samples the unconditional model). */
@@ -108,16 +112,56 @@ export interface TermOptions {
   interval?: [number, number];
 }
 
-/** The kind of value a method option takes (checked before a term is built, so a string is never read as a list). */
-export type OptionKind = 'number' | 'integer' | 'name' | 'layer' | 'layers' | 'interval' | 'model' | 'function';
+/** The kind of value a method parameter takes (checked before a term is built, so a string is never read as a list). */
+export type ParamKind = 'number' | 'integer' | 'name' | 'layer' | 'layers' | 'interval' | 'model' | 'function';
 
-/** The options a method accepts, by name, with their kinds. */
-export type OptionTable = Readonly<Record<string, OptionKind>>;
+/** A number's bounds: inclusive (`min`, `max`) or exclusive (`above`, `below`). */
+export interface ParamRange {
+  min?: number;
+  max?: number;
+  above?: number;
+  below?: number;
+}
 
-/** The options every term accepts. */
-export const TERM_OPTIONS: OptionTable = { gamma: 'number', interval: 'interval' };
+/** One parameter of a guidance method: its kind, default, allowed values and help text. */
+export interface ParamSpec {
+  kind: ParamKind;
+  /** One line saying what the parameter does. */
+  help: string;
+  /** The default as the help table shows it (e.g. 3, "mid.attn / blocks.1.attn", "∞"); absent when required or unset. */
+  default?: number | string;
+  /** What the value is for, as error messages name it (e.g. "its mask", "the weaker model it guides with"). */
+  role?: string;
+  /** True when the term cannot run without it (a missing value is refused when the term is built or checked). */
+  required?: boolean;
+  /** number / integer: the values the builder accepts (Infinity allowed where `infinite`). */
+  range?: ParamRange;
+  /** number: Infinity is a valid value (e.g. SEG's infinite blur). */
+  infinite?: boolean;
+  /** name: the values the builder accepts. */
+  choices?: readonly string[];
+  /** The `guidance-lab sample` flag that sets it (without `--`); absent: only `--param name=value`. */
+  flag?: string;
+}
 
-const KINDS: Record<OptionKind, { text: string; ok: (v: unknown) => boolean }> = {
+/** The parameters a method accepts, by name, in the order its help lists them. */
+export type ParamTable = Readonly<Record<string, ParamSpec>>;
+
+/** Returns the parameters every term accepts: γ (with the method's default and lower bound) and the σ interval. */
+export function termParams(gamma: { default?: number; min: number }): ParamTable {
+  return {
+    gamma: {
+      kind: 'number',
+      help: 'guidance weight γ (0 = unguided)',
+      range: { min: gamma.min },
+      flag: 'gamma',
+      ...(gamma.default === undefined ? { required: true } : { default: gamma.default }),
+    },
+    interval: { kind: 'interval', help: 'apply only for σ in (lo, hi] (Kynkäänniemi et al. 2024)', flag: 'interval' },
+  };
+}
+
+const KINDS: Record<ParamKind, { text: string; ok: (v: unknown) => boolean }> = {
   number: { text: 'a number', ok: (v) => typeof v === 'number' },
   integer: { text: 'an integer', ok: (v) => Number.isInteger(v) },
   name: { text: 'a non-empty string', ok: (v) => typeof v === 'string' && v !== '' },
@@ -142,16 +186,21 @@ function showValue(v: unknown): string {
   return v === undefined ? 'undefined' : JSON.stringify(v);
 }
 
+/** Returns what a value of `kind` must be, as error messages and the methods table say it. */
+export function kindText(kind: ParamKind): string {
+  return KINDS[kind].text;
+}
+
 /**
  * Throws naming the first option of `opts` that `method` does not accept (listing those it does) or whose value has the wrong kind;
  * undefined values count as absent.
  */
-export function checkOptions(method: MethodName, opts: object, table: OptionTable): void {
+export function checkOptions(method: MethodName, opts: object, params: ParamTable): void {
   for (const [key, value] of Object.entries(opts)) {
-    const kind = table[key];
-    if (kind === undefined) throw new Error(`${method}: unknown option "${key}"; ${method} options: ${Object.keys(table).join(', ')}`);
-    if (value !== undefined && !KINDS[kind].ok(value)) {
-      throw new Error(`${method}: option ${key} must be ${KINDS[kind].text}; got ${showValue(value)}`);
+    const spec = params[key];
+    if (spec === undefined) throw new Error(`${method}: unknown option "${key}"; ${method} options: ${Object.keys(params).join(', ')}`);
+    if (value !== undefined && !KINDS[spec.kind].ok(value)) {
+      throw new Error(`${method}: option ${key} must be ${KINDS[spec.kind].text}; got ${showValue(value)}`);
     }
   }
 }

@@ -5,7 +5,7 @@
  * TSG needs a network's noise embedding, so on learned models use the project's `tsg` term.
  */
 import { NULL_LABEL } from '../model/denoiser';
-import { checkGamma, checkInterval, isActive, rowRng, type MethodName } from '../guidance/term';
+import { checkGamma, checkInterval, isActive, rowRng } from '../guidance/term';
 import type { ToyDenoiser } from './exact';
 import type { PointDenoiseFn } from './ode';
 import { checkLabels, checkPoints } from './points';
@@ -34,11 +34,10 @@ export interface ToyTermOptions {
  * gives (default: the positive labels). `name` labels the term in errors.
  */
 export function negativeTerm(name: string, opts: ToyTermOptions, negative: ToyDenoiser, relabel?: Relabel): ToyTerm {
-  const method = name as MethodName;
   return {
     name,
-    gamma: checkGamma(method, opts.gamma, -1),
-    interval: checkInterval(method, opts.interval),
+    gamma: checkGamma(name, opts.gamma, -1),
+    interval: checkInterval(name, opts.interval),
     negative: (x, sigma, labels, indices) => negative(x, sigma, relabel ? relabel(labels, indices, sigma) : labels),
   };
 }

@@ -8,7 +8,7 @@ import { initBackend } from '../../src/backend';
 import { expandGrid, mergeRows, runSweep, type SweepRow } from '../../src/experiments';
 import { loadModel } from '../../src/model/io';
 import { sample } from '../../src/guidance/sample';
-import { cfg } from '../../src/guidance/cfg';
+import { cfg } from '../../src/guidance';
 import { classAccuracy, fid, kid, precisionRecall } from '../../src/metrics';
 import { projectionFeaturizer } from './fake-featurizer';
 import { options, projection, saveTiny, smallSpec } from './helpers';

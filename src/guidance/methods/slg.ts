@@ -8,12 +8,26 @@
  * DiT, the block's MLP). The paper's video models skip spatial and temporal layers; these image models
  * have only spatial ones. Block names are `Denoiser.blocks` (those that keep their input's shape).
  */
-import type { Denoiser } from '../model/denoiser';
-import { skipBlock } from '../model/blocks';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions } from './term';
+import type { Denoiser } from '../../model/denoiser';
+import { skipBlock } from '../../model/blocks';
+import type { MethodDescriptor } from '../registry';
+import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkOptions, termParams } from '../term';
 
-/** The options `slg` accepts. */
-export const SLG_OPTIONS = { ...TERM_OPTIONS, blocks: 'layers' } as const;
+/** Skip-layer guidance in the registry. */
+export const SLG_METHOD: MethodDescriptor = {
+  name: 'slg',
+  summary: 'negative = the same model with chosen residual blocks (or one attention branch) skipped: each passes its input on',
+  paper: 'Hyung et al. 2024, Spatiotemporal Skip Guidance for Enhanced Video Diffusion Sampling (arXiv 2411.18664)',
+  params: {
+    ...termParams({ default: 3, min: 0 }),
+    blocks: {
+      kind: 'layers',
+      help: 'blocks to skip, exact names (Denoiser.blocks: e.g. mid.res.0, mid.attn, blocks.1, blocks.1.attn); [] skips nothing',
+      default: 'mid.attn / blocks.1',
+    },
+  },
+  build: slg,
+};
 
 export interface SlgOptions extends Partial<TermOptions> {
   /** Exact block names (default: `mid.attn` on a UNet, the whole block `blocks.1` on a DiT); [] skips nothing. */
@@ -46,7 +60,7 @@ export function checkSkippable(model: Denoiser, blocks: string[]): void {
 
 /** Returns the skip-layer term (γ default 3, ComfyUI's SkipLayerGuidance scale and the STG code's default scale). */
 export function slg(opts: SlgOptions = {}): GuidanceTerm {
-  checkOptions('slg', opts, SLG_OPTIONS);
+  checkOptions('slg', opts, SLG_METHOD.params);
   return {
     method: 'slg',
     gamma: checkGamma('slg', opts.gamma ?? 3),

@@ -4,10 +4,22 @@
  * the quantity the sampler steps in; t_emb is the network's noise features (`noiseEmbOffset`).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions, rowRng } from './term';
+import type { MethodDescriptor } from '../registry';
+import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkOptions, rowRng, termParams } from '../term';
 
-/** The options `tsg` accepts. */
-export const TSG_OPTIONS = { ...TERM_OPTIONS, s: 'number', alpha: 'number', seed: 'integer' } as const;
+/** TSG in the registry. */
+export const TSG_METHOD: MethodDescriptor = {
+  name: 'tsg',
+  summary: 'negative = the same model with its noise-level embedding perturbed by s·σ^α·n, n ~ N(0, I)',
+  paper: 'Sadat et al. 2025, No Training, No Problem: Rethinking Classifier-Free Guidance for Diffusion Models',
+  params: {
+    ...termParams({ min: 0 }),
+    s: { kind: 'number', help: 'perturbation scale s', required: true, range: { min: 0 }, flag: 's' },
+    alpha: { kind: 'number', help: 'exponent α of t = σ (0: the same scale at every σ)', required: true, flag: 'alpha' },
+    seed: { kind: 'integer', help: 'seeds n (per sample index and σ)', default: 0 },
+  },
+  build: tsg,
+};
 
 export interface TsgOptions extends TermOptions {
   /** Perturbation scale s ≥ 0. */
@@ -20,7 +32,7 @@ export interface TsgOptions extends TermOptions {
 
 /** Returns the TSG term. */
 export function tsg(opts: TsgOptions): GuidanceTerm {
-  checkOptions('tsg', opts, TSG_OPTIONS);
+  checkOptions('tsg', opts, TSG_METHOD.params);
   const { s, alpha, seed = 0 } = opts;
   if (!(s >= 0 && Number.isFinite(s))) throw new Error(`tsg: s must be a finite number ≥ 0; got ${s}`);
   if (!Number.isFinite(alpha)) throw new Error(`tsg: α must be finite; got ${alpha}`);

@@ -3,14 +3,25 @@
  * independent of x: a random class, or Gaussian noise at the class embedding's scale.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Denoiser } from '../model/denoiser';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions, rowRng } from './term';
+import type { Denoiser } from '../../model/denoiser';
+import type { MethodDescriptor } from '../registry';
+import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkOptions, rowRng, termParams } from '../term';
 
 export const ICG_VARIANTS = ['random-class', 'gaussian'] as const;
 export type IcgVariant = (typeof ICG_VARIANTS)[number];
 
-/** The options `icg` accepts. */
-export const ICG_OPTIONS = { ...TERM_OPTIONS, variant: 'name', seed: 'integer' } as const;
+/** ICG in the registry. */
+export const ICG_METHOD: MethodDescriptor = {
+  name: 'icg',
+  summary: 'negative = the same model with a condition independent of x (a random class, or Gaussian class embedding)',
+  paper: 'Sadat et al. 2025, No Training, No Problem: Rethinking Classifier-Free Guidance for Diffusion Models',
+  params: {
+    ...termParams({ min: 0 }),
+    variant: { kind: 'name', help: 'the independent condition', default: 'random-class', choices: ICG_VARIANTS, flag: 'variant' },
+    seed: { kind: 'integer', help: 'seeds the random conditions (per sample index and σ)', default: 0 },
+  },
+  build: icg,
+};
 
 export interface IcgOptions extends TermOptions {
   variant?: IcgVariant;
@@ -40,7 +51,7 @@ export function classEmbeddingScale(model: Denoiser): number {
 
 /** Returns the ICG term (random class uniform over 0…classes−1, or Gaussian class embedding). */
 export function icg(opts: IcgOptions): GuidanceTerm {
-  checkOptions('icg', opts, ICG_OPTIONS);
+  checkOptions('icg', opts, ICG_METHOD.params);
   const variant = opts.variant ?? 'random-class';
   if (!ICG_VARIANTS.includes(variant)) throw new Error(`icg: unknown variant "${variant}"; variants: ${ICG_VARIANTS.join(', ')}`);
   const seed = opts.seed ?? 0;

@@ -3,17 +3,40 @@
  * layers blurred over the token grid (SEG's Gaussian, reflect padding, size clamp) before softmax.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { queryMapProcessor } from '../model/attention/processors';
-import type { AttentionLayerInfo } from '../model/attention/processors';
-import { gaussianBlur } from '../analysis/filters';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions } from './term';
-import { checkGamma, checkInterval, checkLayers, checkOptions, onLayers, resolveLayers } from './term';
-
-/** The options `seg` accepts. */
-export const SEG_OPTIONS = { ...TERM_OPTIONS, sigma: 'number', layers: 'layers' } as const;
+import { queryMapProcessor } from '../../model/attention/processors';
+import type { AttentionLayerInfo } from '../../model/attention/processors';
+import { gaussianBlur } from '../../analysis/filters';
+import type { MethodDescriptor } from '../registry';
+import { GuidanceTerm, TermOptions, termParams } from '../term';
+import { checkGamma, checkInterval, checkLayers, checkOptions, onLayers, resolveLayers } from '../term';
 
 /** σ above this is SEG's infinite blur. */
 export const SEG_INFINITE_SIGMA = 9999;
+
+/** SEG in the registry. */
+export const SEG_METHOD: MethodDescriptor = {
+  name: 'seg',
+  summary: "negative = the same model with the queries of chosen layers blurred over the token grid before softmax",
+  paper: 'Hong 2024, Smoothed Energy Guidance',
+  params: {
+    ...termParams({ default: 3, min: 0 }),
+    sigma: {
+      kind: 'number',
+      help: `query blur σ in tokens (> ${SEG_INFINITE_SIGMA} or Infinity: the mean query)`,
+      default: '∞',
+      range: { above: 0 },
+      infinite: true,
+      flag: 'sigma',
+    },
+    layers: {
+      kind: 'layers',
+      help: 'attention layers to perturb, exact names ([] perturbs nothing)',
+      default: 'mid.attn / blocks.1.attn',
+      flag: 'layers',
+    },
+  },
+  build: seg,
+};
 
 export interface SegOptions extends Partial<TermOptions> {
   /** Blur σ in tokens (> 0; > 9999 or Infinity = every query replaced by the mean query). Default ∞. */
@@ -34,7 +57,7 @@ export function blurQueries(q: tf.Tensor4D, layer: AttentionLayerInfo, sigma: nu
 
 /** Returns the SEG term (γ default 3 = seg_scale 3). */
 export function seg(opts: SegOptions = {}): GuidanceTerm {
-  checkOptions('seg', opts, SEG_OPTIONS);
+  checkOptions('seg', opts, SEG_METHOD.params);
   const sigma = opts.sigma ?? Infinity;
   if (typeof sigma !== 'number' || !(sigma > 0)) throw new Error(`seg: σ must be > 0 (Infinity or > ${SEG_INFINITE_SIGMA} for infinite blur); got ${sigma}`);
   const processor = queryMapProcessor((q, layer) => blurQueries(q, layer, sigma));

@@ -8,11 +8,27 @@
  * is SEG's infinite blur, every query seeing the mean value), τ < 1 lowers it; τ = 1 is the model itself.
  * The default τ = 2 is this library's choice, not a value from the paper.
  */
-import { temperatureProcessor } from '../model/attention/processors';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkLayers, checkOptions, onLayers, resolveLayers } from './term';
+import { temperatureProcessor } from '../../model/attention/processors';
+import type { MethodDescriptor } from '../registry';
+import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkLayers, checkOptions, onLayers, resolveLayers, termParams } from '../term';
 
-/** The options `erg` accepts. */
-export const ERG_OPTIONS = { ...TERM_OPTIONS, temperature: 'number', layers: 'layers' } as const;
+/** The attention-temperature negative in the registry. */
+export const ERG_METHOD: MethodDescriptor = {
+  name: 'erg',
+  summary: 'negative = the same model with the attention logits of chosen layers at temperature τ, softmax(q·kᵀ/(τ√d))',
+  paper: 'Ifriqi et al. 2025, Entropy Rectifying Guidance for Diffusion and Flow Models (arXiv 2504.13987); temperature part only',
+  params: {
+    ...termParams({ default: 3, min: 0 }),
+    temperature: { kind: 'number', help: 'attention temperature τ of the negative (1 = unperturbed)', default: 2, range: { above: 0 } },
+    layers: {
+      kind: 'layers',
+      help: 'attention layers to perturb, exact names ([] perturbs nothing)',
+      default: 'mid.attn / blocks.1.attn',
+      flag: 'layers',
+    },
+  },
+  build: erg,
+};
 
 export interface ErgOptions extends Partial<TermOptions> {
   /** Attention temperature τ > 0 of the negative (default 2; 1 = no perturbation). */
@@ -23,7 +39,7 @@ export interface ErgOptions extends Partial<TermOptions> {
 
 /** Returns the attention-temperature term (γ default 3, as PAG's). */
 export function erg(opts: ErgOptions = {}): GuidanceTerm {
-  checkOptions('erg', opts, ERG_OPTIONS);
+  checkOptions('erg', opts, ERG_METHOD.params);
   const temperature = opts.temperature ?? 2;
   if (!(temperature > 0 && Number.isFinite(temperature))) throw new Error(`erg: temperature τ must be a finite number > 0 (1 = unperturbed); got ${temperature}`);
   const processor = temperatureProcessor(temperature);

@@ -4,11 +4,12 @@
  * SAG attention mask's blur or one of the paper's ablation strategies.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { captureProcessor } from '../model/attention/processors';
-import { maskedBlur, randomResetMask, removeHighFrequencies, squareResetMask } from '../analysis/filters';
-import { sagMask } from '../analysis/sag-mask';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions } from './term';
-import { checkGamma, checkInterval, checkLayers, checkOptions, resolveLayers, rowRng } from './term';
+import { captureProcessor } from '../../model/attention/processors';
+import { maskedBlur, randomResetMask, removeHighFrequencies, squareResetMask } from '../../analysis/filters';
+import { sagMask } from '../../analysis/sag-mask';
+import type { MethodDescriptor } from '../registry';
+import { GuidanceTerm, TermOptions, termParams } from '../term';
+import { checkGamma, checkInterval, checkLayers, checkOptions, resolveLayers, rowRng } from '../term';
 
 export const SAG_STRATEGIES = ['sag-mask', 'global-blur', 'high-frequency', 'random-reset', 'square-reset', 'external-mask'] as const;
 export type SagStrategy = (typeof SAG_STRATEGIES)[number];
@@ -36,23 +37,41 @@ export interface SagOptions extends Partial<TermOptions> {
   seed?: number;
 }
 
-/** The options `sag` accepts: one layer (its mask), the blur and the ablation strategies' settings. */
-export const SAG_OPTIONS = {
-  ...TERM_OPTIONS,
-  layer: 'layer',
-  sigma: 'number',
-  kernel: 'integer',
-  strategy: 'name',
-  mask: 'function',
-  cutoff: 'number',
-  fraction: 'number',
-  side: 'integer',
-  seed: 'integer',
-} as const;
+/** SAG in the registry: one layer (its mask), the blur and the ablation strategies' settings. */
+export const SAG_METHOD: MethodDescriptor = {
+  name: 'sag',
+  summary: "negative = the model on its own output blurred where the chosen layer's attention is high, re-noised",
+  paper: 'Hong et al. 2023, Improving Sample Quality of Diffusion Models Using Self-Attention Guidance',
+  params: {
+    ...termParams({ default: 0.75, min: 0 }),
+    layer: {
+      kind: 'layer',
+      help: 'attention layer whose map gives the mask',
+      role: 'its mask',
+      default: 'mid.attn / blocks.1.attn',
+      flag: 'layers',
+    },
+    sigma: { kind: 'number', help: 'Gaussian blur σ in pixels', default: 1, range: { above: 0 }, flag: 'sigma' },
+    kernel: { kind: 'integer', help: "odd blur kernel size (default: SEG's rule for σ, clamped to the image)" },
+    strategy: {
+      kind: 'name',
+      help: 'degradation: the attention mask or an ablation',
+      default: 'sag-mask',
+      choices: SAG_STRATEGIES,
+      flag: 'strategy',
+    },
+    mask: { kind: 'function', help: 'external-mask: (denoised) => 0…1 mask' },
+    cutoff: { kind: 'number', help: 'high-frequency: low-pass cutoff as a fraction of Nyquist', default: 0.5 },
+    fraction: { kind: 'number', help: 'random-reset: fraction of pixels reset', default: 0.5 },
+    side: { kind: 'integer', help: 'square-reset: square side in pixels', default: 16 },
+    seed: { kind: 'integer', help: 'random/square reset: seeds the masks (per sample index and σ)', default: 0 },
+  },
+  build: sag,
+};
 
 /** Returns the SAG term (γ default 0.75 = diffusers sag_scale). */
 export function sag(opts: SagOptions = {}): GuidanceTerm {
-  checkOptions('sag', opts, SAG_OPTIONS);
+  checkOptions('sag', opts, SAG_METHOD.params);
   const { strategy = 'sag-mask', sigma = 1, kernel, cutoff = 0.5, fraction = 0.5, side = 16, seed = 0 } = opts;
   if (!SAG_STRATEGIES.includes(strategy)) throw new Error(`sag: unknown strategy "${strategy}"; strategies: ${SAG_STRATEGIES.join(', ')}`);
   if (!(sigma > 0 && Number.isFinite(sigma))) throw new Error(`sag: blur σ must be a finite number > 0; got ${sigma}`);

@@ -10,12 +10,28 @@
  * Each row draws its own permutation per layer from (seed, sample index, σ) only, never from batching
  * (the paper's code draws one permutation per call for the whole batch).
  */
-import { permutedOutputProcessor } from '../model/attention/processors';
-import type { Denoiser } from '../model/denoiser';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkLayers, checkOptions, resolveLayers, rowRng } from './term';
+import { permutedOutputProcessor } from '../../model/attention/processors';
+import type { Denoiser } from '../../model/denoiser';
+import type { MethodDescriptor } from '../registry';
+import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkLayers, checkOptions, resolveLayers, rowRng, termParams } from '../term';
 
-/** The options `tpg` accepts. */
-export const TPG_OPTIONS = { ...TERM_OPTIONS, layers: 'layers', seed: 'integer' } as const;
+/** TPG in the registry. */
+export const TPG_METHOD: MethodDescriptor = {
+  name: 'tpg',
+  summary: "negative = the same model with the tokens of chosen attention layers' outputs shuffled (a permutation per sample)",
+  paper: 'Rajabi et al. 2025, Token Perturbation Guidance for Diffusion Models (arXiv 2506.10036)',
+  params: {
+    ...termParams({ default: 3, min: 0 }),
+    layers: {
+      kind: 'layers',
+      help: 'attention layers whose tokens are shuffled, exact names ([] perturbs nothing)',
+      default: 'mid.attn / blocks.1.attn',
+      flag: 'layers',
+    },
+    seed: { kind: 'integer', help: 'seeds the shuffles (per sample index and σ)', default: 0 },
+  },
+  build: tpg,
+};
 
 export interface TpgOptions extends Partial<TermOptions> {
   /** Exact attention layer names (default: `mid.attn` for UNets, `blocks.1.attn` for DiTs); [] perturbs nothing. */
@@ -39,7 +55,7 @@ export function tokenOrders(model: Denoiser, layers: string[], seed: number, ind
 
 /** Returns the TPG term (γ default 3, the paper's code's tpg_scale). */
 export function tpg(opts: TpgOptions = {}): GuidanceTerm {
-  checkOptions('tpg', opts, TPG_OPTIONS);
+  checkOptions('tpg', opts, TPG_METHOD.params);
   const seed = opts.seed ?? 0;
   return {
     method: 'tpg',

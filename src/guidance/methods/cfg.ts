@@ -1,17 +1,25 @@
 /**
  * Classifier-free guidance (Ho & Salimans 2022): negative = the same model with the null label.
  */
-import { NULL_LABEL } from '../model/denoiser';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions } from './term';
+import { NULL_LABEL } from '../../model/denoiser';
+import type { MethodDescriptor } from '../registry';
+import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkOptions, termParams } from '../term';
 
-/** The options `cfg` accepts. */
-export const CFG_OPTIONS = TERM_OPTIONS;
+/** CFG in the registry: γ and the interval only. */
+export const CFG_METHOD: MethodDescriptor = {
+  name: 'cfg',
+  summary: 'negative = the same model with the null label (unconditional)',
+  paper: 'Ho & Salimans 2022, Classifier-Free Diffusion Guidance',
+  params: termParams({ min: -1 }),
+  build: cfg,
+};
 
 /** Returns the CFG term D_pos + γ(D(x; σ, c) − D(x; σ, ∅)); γ ≥ −1 (−1 = unconditional). */
 export function cfg(opts: TermOptions): GuidanceTerm {
-  checkOptions('cfg', opts, CFG_OPTIONS);
+  checkOptions('cfg', opts, CFG_METHOD.params);
   return {
     method: 'cfg',
+    unconditionalNegative: true,
     gamma: checkGamma('cfg', opts.gamma, -1),
     interval: checkInterval('cfg', opts.interval),
     check(model) {
