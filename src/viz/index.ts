@@ -11,6 +11,7 @@ export {
   sigmaCurves,
   deltaSpectrumCurves,
   guidanceVectorViewer,
+  vectorOverview,
   PICK_SIGMA,
   PICK_VIEW_METHOD,
   type SigmaRow,
@@ -19,6 +20,8 @@ export {
   type DeltaSpectrumOptions,
   type VectorViewCell,
   type VectorViewerOptions,
+  type OverviewCell,
+  type VectorOverviewOptions,
 } from './specs/guidance-vectors';
 export { toyPanels, toyGammaSlider, type ToyPanel, type ToyPanelsOptions, type ToyBackground, type ToyPoint, type ToyArrow, type ToyPathPoint, type ToySliderRow, type ToyGammaSliderOptions } from './specs/toy';
 export { toSvg, toPng, svgToPng, saveFigure, fontFile, FONT_CANDIDATES, type RenderedPng, type SavedFigure } from './render';

@@ -1,7 +1,7 @@
 /** The guidance-vector views: valid Vega-Lite 5, a static default, another picture when a selector moves, clear errors. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PICK_SIGMA, PICK_VIEW_METHOD, deltaSpectrumCurves, guidanceVectorViewer, sigmaCurves, toSvg } from '../../src/viz';
+import { PICK_SIGMA, PICK_VIEW_METHOD, deltaSpectrumCurves, guidanceVectorViewer, sigmaCurves, toSvg, vectorOverview } from '../../src/viz';
 import type { ImageInput, VectorViewCell } from '../../src/viz';
 import { assertValidVegaLite } from './helpers';
 
@@ -28,7 +28,10 @@ test("Δ's spectrum: the σ selector shows another σ's curves", async () => {
   assertValidVegaLite(spec);
   const initial = await toSvg(spec);
   assert.equal(await toSvg(spec, { [PICK_SIGMA]: 1 }), initial, 'σ = 0.5 is the second σ in descending order');
-  assert.notEqual(await toSvg(spec, { [PICK_SIGMA]: 0 }), initial);
+  assert.match(initial, /σ = 0\.5</);
+  const other = await toSvg(spec, { [PICK_SIGMA]: 0 });
+  assert.notEqual(other, initial);
+  assert.match(other, /σ = 5</);
   assert.throws(() => deltaSpectrumCurves(spectra, { initialSigma: 2 }), /initialSigma is 2; it must be one of the recorded σ: 5, 0.5/);
 });
 
@@ -49,4 +52,14 @@ test('the viewer shows one method and σ at a time and refuses uneven groups', a
   assert.throws(() => guidanceVectorViewer(cells.slice(1)), /method pag has 2 samples, cfg has 1; give every method the same noise/);
   assert.throws(() => guidanceVectorViewer(cells, { initialMethod: 'seg' }), /initialMethod is "seg"; methods: cfg, pag/);
   assert.throws(() => guidanceVectorViewer(cells.filter((c) => !(c.method === 'pag' && c.sigma === 3))), /pag at σ = 3 has 0 \|Δ\| maps, cfg at σ = 3 has 2/);
+});
+
+test('the overview lays out one image per method (rows) and σ (columns, descending)', async () => {
+  const cells = ['cfg', 'tpg'].flatMap((method, j) => [0.2, 20].map((sigma) => ({ method, sigma, image: flat(j - 0.5 + sigma / 100, 'x') })));
+  const spec = vectorOverview(cells, { title: 'overview' });
+  assertValidVegaLite(spec);
+  const svg = await toSvg(spec);
+  assert.ok(svg.indexOf('σ = 20') >= 0 && svg.indexOf('σ = 20') < svg.indexOf('σ = 0.2'), 'the larger σ comes first');
+  assert.match(svg, /tpg/);
+  assert.throws(() => vectorOverview([...cells, cells[0]]), /cells\[4\] repeats method "cfg" at σ = 0.2/);
 });

@@ -7,7 +7,7 @@ import * as check from '../check';
 import { summarise } from '../summary';
 import { lineColour, themed } from '../theme';
 import type { ImageInput } from '../types';
-import { checkImage, imageUrl, pixelScale, round } from './image';
+import { checkImage, imageLayer, imageUrl, pixelScale, round } from './image';
 import { PICK_METHOD } from './curves';
 import { wrappedCells } from './grid';
 
@@ -155,6 +155,8 @@ export function deltaSpectrumCurves(spectra: readonly SigmaSpectrum[], options: 
     max: round(s.max),
   }));
   const methods = [...new Set(spectra.map((s) => s.method))];
+  const x = { field: 'frequency', type: 'quantitative' as const, title: 'frequency (cycles/pixel)', scale: { domain: [0, 0.5], nice: false } };
+  const colour = lineColour('method', 'method', methods);
   return themed({
     title: { text: options.title ?? "Δ's radial power spectrum", subtitle: 'line: mean over samples; band: min–max; pick σ below the chart' },
     params: [sigmaParam(sigmas, initial)],
@@ -162,15 +164,22 @@ export function deltaSpectrumCurves(spectra: readonly SigmaSpectrum[], options: 
     height: options.height ?? 240,
     data: { values },
     transform: [{ filter: `datum.step == ${PICK_SIGMA}` }],
-    encoding: { x: { field: 'frequency', type: 'quantitative', title: 'frequency (cycles/pixel)', scale: { domain: [0, 0.5], nice: false } }, color: lineColour('method', 'method', methods) },
     layer: [
-      { mark: { type: 'area', opacity: 0.2 }, encoding: { y: { field: 'min', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'max' } } },
+      { mark: { type: 'area', opacity: 0.2 }, encoding: { x, color: colour, y: { field: 'min', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'max' } } },
       {
         mark: { type: 'line', strokeWidth: 1.5 },
         encoding: {
+          x,
+          color: colour,
           y: { field: 'mean', type: 'quantitative', title: 'power of Δ (mean, band: min–max)', scale: { type: 'log' } },
           tooltip: [{ field: 'method', type: 'nominal' }, { field: 'sigma', type: 'quantitative', title: 'σ', format: '.3g' }, { field: 'frequency', type: 'quantitative', format: '.3f' }, { field: 'mean', type: 'quantitative', format: '.3g' }],
         },
+      },
+      {
+        // The shown σ, written in the plot's top-right corner (the static PNG has no select to read it from).
+        transform: [{ aggregate: [{ op: 'max', field: 'sigma', as: 'shown' }] }, { calculate: "'σ = ' + format(datum.shown, '.3~g')", as: 'label' }],
+        mark: { type: 'text', align: 'right', baseline: 'top', x: 'width', y: 4, dx: -4, fontSize: 12 },
+        encoding: { text: { field: 'label', type: 'nominal' } },
       },
     ],
   } as TopLevelSpec);
@@ -240,5 +249,50 @@ export function guidanceVectorViewer(cells: readonly VectorViewCell[], options: 
     ],
     ...layout,
     transform: [{ filter: `datum.method == ${PICK_VIEW_METHOD} && (datum.step == -1 || datum.step == ${PICK_SIGMA})` }],
+  } as TopLevelSpec);
+}
+
+/** One |Δ| map of the overview: `method` at `sigma`. */
+export interface OverviewCell {
+  method: string;
+  sigma: number;
+  image: ImageInput;
+}
+
+/** Options of vectorOverview. */
+export interface VectorOverviewOptions {
+  /** Display pixels per image pixel (default: about 64 px per image). */
+  pixelSize?: number;
+  title?: string;
+}
+
+/** Returns a spec laying out one image per (method, σ): a row per method, a column per σ (descending, as sampling visits them). */
+export function vectorOverview(cells: readonly OverviewCell[], options: VectorOverviewOptions = {}): TopLevelSpec {
+  const where = 'vectorOverview';
+  check.nonEmpty(where, 'cells', cells);
+  const seen = new Set<string>();
+  cells.forEach((c, i) => {
+    if (typeof c.method !== 'string' || c.method === '') throw new Error(`${where}: cells[${i}].method is ${JSON.stringify(c.method)}; give each cell a method`);
+    check.finite(where, `cells[${i}].sigma`, c.sigma);
+    checkImage(where, `cells[${i}].image`, c.image);
+    check.sameSize(where, 'cells[0].image', cells[0].image.height, cells[0].image.width, `cells[${i}].image`, c.image.height, c.image.width);
+    const key = `${c.method}\u0000${c.sigma}`;
+    if (seen.has(key)) throw new Error(`${where}: cells[${i}] repeats method "${c.method}" at σ = ${c.sigma}; give one image per (method, σ)`);
+    seen.add(key);
+  });
+  const scale = options.pixelSize === undefined ? Math.max(1, Math.round(64 / cells[0].image.width)) : pixelScale(where, cells[0].image.width, options.pixelSize);
+  const [w, h] = [cells[0].image.width * scale, cells[0].image.height * scale];
+  const sigmas = sigmasOf(cells);
+  const values = cells.map((c) => ({ method: c.method, column: sigmas.indexOf(c.sigma), url: imageUrl(c.image, scale) }));
+  const labels = sigmas.map((s) => `σ = ${round(s, 3)}`);
+  return themed({
+    ...(options.title === undefined ? {} : { title: options.title }),
+    data: { values },
+    facet: {
+      row: { field: 'method', type: 'nominal', sort: [...new Set(cells.map((c) => c.method))], title: null, header: { labelAngle: 0, labelAlign: 'left' } },
+      column: { field: 'column', type: 'ordinal', sort: 'ascending', title: null, header: { labelExpr: `${JSON.stringify(labels)}[datum.value]` } },
+    },
+    spacing: 4,
+    spec: { width: w, height: h, layer: [imageLayer(w, h)] },
   } as TopLevelSpec);
 }
