@@ -104,7 +104,8 @@ export function solve(denoise: StepDenoiseFn, noise: tf.Tensor4D, opts: SolveOpt
 /** Returns `out` when the sampler lets a denoiser own its step (Euler), else throws naming the sampler and σ. */
 function ownStep(out: Renoised, sampler: SamplerName, sigma: number): Renoised {
   if (sampler !== 'euler') {
-    throw new Error(`at σ = ${sigma} the denoiser re-noises with its own estimate (CFG++), which only the Euler sampler supports; got sampler "${sampler}"`);
+    const what = `at σ = ${sigma} the denoiser re-noises with its own estimate (CFG++)`;
+    throw new Error(`${what}, which only the Euler sampler supports; got sampler "${sampler}"`);
   }
   return out;
 }

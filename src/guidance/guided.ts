@@ -66,7 +66,8 @@ export function guidedDenoiser(
   indices: number[],
   options?: GuidedOptions | ((sigma: number) => ProcessorMap | undefined),
 ): GuidedDenoiseFn {
-  const { positiveProcessors, onGuidance } = typeof options === 'function' ? { positiveProcessors: options, onGuidance: undefined } : (options ?? {});
+  const opts: GuidedOptions = typeof options === 'function' ? { positiveProcessors: options } : (options ?? {});
+  const { positiveProcessors, onGuidance } = opts;
   for (const t of terms) t.check(model);
   if (indices.length !== labels.length) throw new Error(`${indices.length} sample indices for ${labels.length} labels`);
   const combiners = terms.map((t) => t.combiner?.() ?? null);
@@ -117,10 +118,13 @@ export function guidedDenoiser(
             k++;
             update = combine(terms[i], combiners[i], { ...at, positive: base.denoised, negative, difference });
           }
-          if (update.renoise && owner) throw new Error(`${terms[owner.term].method} and ${terms[i].method} both own the sampler step; stack at most one`);
+          if (update.renoise && owner) {
+            throw new Error(`${terms[owner.term].method} and ${terms[i].method} both own the sampler step; stack at most one`);
+          }
           if (update.renoise) owner = { term: i, ...update.renoise };
           else others.push(update.delta);
-          onGuidance?.({ sigma, step: stepIndex, call, term: i, method: terms[i].method, gamma: terms[i].gamma, indices, delta: update.delta });
+          const { method, gamma } = terms[i];
+          onGuidance?.({ sigma, step: stepIndex, call, term: i, method, gamma, indices, delta: update.delta });
           out = tf.add(out, update.delta);
         }
         if (!owner) return out;

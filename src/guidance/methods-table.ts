@@ -3,15 +3,8 @@
  * `guidance-lab methods`), and one row per parameter of a method (`guidance-lab methods <name>`).
  */
 import { type MethodDescriptor, findMethod, methodDescriptors } from './registry';
-import { type ParamRange, type ParamSpec, kindText } from './term';
-
-/** Returns the bounds as text, e.g. "≥ 0", "> 0", "in [0, 1)"; "" when unbounded. */
-export function rangeText(r: ParamRange | undefined): string {
-  if (!r) return '';
-  const lo = r.min !== undefined ? `≥ ${r.min}` : r.above !== undefined ? `> ${r.above}` : '';
-  const hi = r.max !== undefined ? `≤ ${r.max}` : r.below !== undefined ? `< ${r.below}` : '';
-  return [lo, hi].filter(Boolean).join(', ');
-}
+import { type ParamSpec, kindText } from './term';
+import { rangeText } from './param-check';
 
 /** Returns a parameter in a few words: name, bounds or choices, default or "required" (e.g. "`sigma` > 0 (default 1)"). */
 function paramBrief(name: string, p: ParamSpec): string {

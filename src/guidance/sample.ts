@@ -102,7 +102,10 @@ export async function sample(opts: SampleOptions): Promise<tf.Tensor4D> {
 /** Throws naming the first term that does not support `sampler` (CFG++ owns the Euler step) and the samplers it does. */
 function checkSamplers(terms: GuidanceTerm[], sampler: SamplerName): void {
   const t = terms.find((term) => term.samplers && !term.samplers.includes(sampler));
-  if (t) throw new Error(`sample: ${t.method} supports the sampler${t.samplers!.length > 1 ? 's' : ''} ${t.samplers!.join(', ')}; got "${sampler}"`);
+  if (t?.samplers) {
+    const which = `sampler${t.samplers.length > 1 ? 's' : ''} ${t.samplers.join(', ')}`;
+    throw new Error(`sample: ${t.method} supports the ${which}; got "${sampler}"`);
+  }
 }
 
 function resolveLabels(model: Denoiser, labels: SampleOptions['labels'], n: number): number[] {

@@ -11,6 +11,12 @@ import { SAG_METHOD } from './sag';
 import { SEG_METHOD } from './seg';
 import { SIMS_METHOD } from './sims';
 import { TSG_METHOD } from './tsg';
+import { APG_METHOD } from './apg';
+import { CFGPP_METHOD } from './cfgpp';
+import { CFG_ZERO_METHOD } from './cfg-zero';
+import { FDG_METHOD } from './fdg';
+import { TCFG_METHOD } from './tcfg';
+import { MAMBO_G_METHOD } from './mambo-g';
 import { SLG_METHOD } from './slg';
 import { TPG_METHOD } from './tpg';
 import { ERG_METHOD } from './erg';
@@ -25,6 +31,12 @@ export const BUILT_IN_METHODS: readonly MethodDescriptor[] = [
   ICG_METHOD,
   TSG_METHOD,
   SIMS_METHOD,
+  APG_METHOD,
+  CFGPP_METHOD,
+  CFG_ZERO_METHOD,
+  FDG_METHOD,
+  TCFG_METHOD,
+  MAMBO_G_METHOD,
   SLG_METHOD,
   TPG_METHOD,
   ERG_METHOD,
