@@ -120,6 +120,17 @@ describe('guidance vectors', () => {
     tf.dispose([out, again]);
   });
 
+  it('over several batches: each kept sample is recorded with its own state, whatever batch it ran in', async () => {
+    const labels = [4, 0, 6];
+    const rec = createGuidanceVectorRecorder({ samples: [0, 2], seed: 3 });
+    const out = await sample({ model: unet, labels, steps: 2, sampler: 'euler', seed: 3, batchSize: 2, guidance: [cfg({ gamma: 1 })], onGuidance: rec.onGuidance, onStep: rec.onStep });
+    const v = rec.vectors();
+    assert.deepEqual(v.map((u) => [u.indices.join(), u.step]), [['0', 0], ['0', 1], ['2', 0], ['2', 1]]);
+    const dirs = cfgDirections(unet, v, (i) => labels[i]);
+    assert.ok(deltaCosines(v, (u) => dirs.get(u)).every((c) => c.value > 0.99999));
+    out.dispose();
+  });
+
   it("Heun: the corrector's state is not reported, so its vectors carry none", async () => {
     const rec = createGuidanceVectorRecorder({ at: { steps: [1] } });
     const out = await sample({ model: unet, labels: [2], steps: 3, sampler: 'heun', guidance: [cfg({ gamma: 1 })], onGuidance: rec.onGuidance, onStep: rec.onStep });
