@@ -19,6 +19,11 @@ test('Δ against σ: valid, one line per method, log σ axis running from high t
   const cos = sigmaCurves(rows.map((r) => ({ ...r, value: r.value / 20 })), { metric: 'cosine with CFG', yDomain: [-1, 1] });
   assertValidVegaLite(cos);
   assert.throws(() => sigmaCurves([{ method: 'cfg', sigma: 0, value: 1 }], { metric: 'x' }), /rows\[0\]\.sigma is 0; σ must be > 0 on a log axis/);
+  // More than 10 methods get 20 distinct colours: every method's line has its own stroke.
+  const many = Array.from({ length: 16 }, (_, m) => [1, 0.1].map((sigma) => ({ method: `m${m}`, sigma, value: m + sigma }))).flat();
+  const colours = new Set([...(await toSvg(sigmaCurves(many, { metric: 'x' }))).matchAll(/stroke="(#[0-9a-f]{6})"/g)].map((m) => m[1]));
+  assert.ok(colours.size >= 16, `${colours.size} distinct stroke colours for 16 methods`);
+
   assert.throws(() => sigmaCurves([{ method: 'cfg', sigma: 1, value: 0 }], { metric: 'x', logY: true }), /rows\[0\]\.value is 0; a log y axis needs values > 0/);
 });
 

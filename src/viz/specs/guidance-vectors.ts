@@ -30,6 +30,12 @@ export interface SigmaCurvesOptions {
   title?: string;
 }
 
+/** Returns the colour encoding of one line per method: the theme's, with 20 distinct colours when there are more than 10 methods. */
+function methodColour(methods: readonly string[]) {
+  const base = lineColour('method', 'method', methods);
+  return methods.length > 10 ? { ...base, scale: { scheme: 'tableau20' } } : base;
+}
+
 /** The σ selector of deltaSpectrumCurves and guidanceVectorViewer: the index of the shown σ in descending order. */
 export const PICK_SIGMA = 'pickSigma';
 /** The method selector of guidanceVectorViewer. */
@@ -60,7 +66,7 @@ export function sigmaCurves(rows: readonly SigmaRow[], options: SigmaCurvesOptio
   const values = summaries.map((s) => ({ ...s.key, mean: round(s.mean, 6), min: round(s.min, 6), max: round(s.max, 6), samples: s.n }));
   const methods = [...new Set(rows.map((r) => r.method))];
   const yScale = { ...(options.logY ? { type: 'log' as const } : { zero: false }), ...(options.yDomain ? { domain: options.yDomain } : {}) };
-  const colour = lineColour('method', 'method', methods);
+  const colour = methodColour(methods);
   const picked = (on: number, off: number) => ({ condition: { param: PICK_METHOD, value: on }, value: off });
   const tooltip = [
     { field: 'method', type: 'nominal' },
@@ -156,7 +162,7 @@ export function deltaSpectrumCurves(spectra: readonly SigmaSpectrum[], options: 
   }));
   const methods = [...new Set(spectra.map((s) => s.method))];
   const x = { field: 'frequency', type: 'quantitative' as const, title: 'frequency (cycles/pixel)', scale: { domain: [0, 0.5], nice: false } };
-  const colour = lineColour('method', 'method', methods);
+  const colour = methodColour(methods);
   return themed({
     title: { text: options.title ?? "Δ's radial power spectrum", subtitle: 'line: mean over samples; band: min–max; pick σ below the chart' },
     params: [sigmaParam(sigmas, initial)],
