@@ -113,7 +113,7 @@ export interface TermOptions {
 }
 
 /** The kind of value a method parameter takes (checked before a term is built, so a string is never read as a list). */
-export type ParamKind = 'number' | 'integer' | 'name' | 'layer' | 'layers' | 'interval' | 'model' | 'function';
+export type ParamKind = 'number' | 'integer' | 'name' | 'layer' | 'layers' | 'blocks' | 'interval' | 'model' | 'function';
 
 /** A number's bounds: inclusive (`min`, `max`) or exclusive (`above`, `below`). */
 export interface ParamRange {
@@ -168,6 +168,10 @@ const KINDS: Record<ParamKind, { text: string; ok: (v: unknown) => boolean }> = 
   layer: { text: 'one attention layer name (a string, e.g. "mid.attn")', ok: (v) => typeof v === 'string' && v !== '' },
   layers: {
     text: 'a list of attention layer names (e.g. ["mid.attn"])',
+    ok: (v) => Array.isArray(v) && v.every((l) => typeof l === 'string' && l !== ''),
+  },
+  blocks: {
+    text: 'a list of block names (e.g. ["mid.res.0"])',
     ok: (v) => Array.isArray(v) && v.every((l) => typeof l === 'string' && l !== ''),
   },
   interval: {

@@ -98,5 +98,6 @@ describe('guidance by a perturbed model: slg, tpg, erg', () => {
     assert.throws(() => slg({ gamma: -1 }), /slg: γ must be a finite number ≥ 0; got -1/);
     assert.throws(() => tpg({ seed: 1.5 }), /tpg: option seed must be an integer; got 1.5/);
     assert.throws(() => guidanceTerm('slg', { layers: ['mid.attn'] }), /slg: unknown option "layers"; slg options: gamma, interval, blocks/);
+    assert.throws(() => slg({ blocks: 'mid.attn' as never }), /slg: option blocks must be a list of block names \(e.g. \["mid.res.0"\]\); got "mid.attn"/);
   });
 });

@@ -21,7 +21,7 @@ export const SLG_METHOD: MethodDescriptor = {
   params: {
     ...termParams({ default: 3, min: 0 }),
     blocks: {
-      kind: 'layers',
+      kind: 'blocks',
       help: 'blocks to skip, exact names (Denoiser.blocks: e.g. mid.res.0, mid.attn, blocks.1, blocks.1.attn); [] skips nothing',
       default: 'mid.attn / blocks.1',
     },
