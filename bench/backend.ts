@@ -29,7 +29,8 @@ export function benchBackend(): Row[] {
   rows.push({ name: 'conv2d backprop input', value: gflops(convFlops, timeMs(() => tf.conv2dTranspose(dy, w, [32, 32, 32, 32], 1, 'same'))), unit: 'GFLOP/s' });
   let filterRate = NaN;
   try {
-    filterRate = gflops(convFlops, timeMs(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, 32, 32] } as unknown as tf.NamedAttrMap)));
+    const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, 32, 32] };
+    filterRate = gflops(convFlops, timeMs(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap)));
   } catch {
     // not registered on this backend (stock wasm)
   }

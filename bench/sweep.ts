@@ -12,9 +12,10 @@ import type { Worker } from 'node:worker_threads';
 import { initBackend } from '../src/backend';
 import { createDenoiser } from '../src/model/factory';
 import { saveModel } from '../src/model/io';
-import { startTsWorker } from '../src/threads';
+import { startTsWorker } from '../src/runtime/threads';
 import type { ModelConfig } from '../src/model/denoiser';
-import { classifierSource, parseSpec, referenceImages, runSweep } from '../src/experiments';
+import { parseSpec, referenceImages, runSweep } from '../src/experiments';
+import { classifierSource } from '../src/metrics';
 
 const CONFIG: ModelConfig = { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 4, width: 32, depth: 2, heads: 2 };
 

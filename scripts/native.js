@@ -182,9 +182,9 @@ function tidy() {
     step('removing node_modules/@tensorflow/tfjs-node-gpu (installed without its addon; a GPU user installs it normally)');
     rmSync(GPU_PKG, { recursive: true, force: true });
   }
-  const cli = join(ROOT, 'dist', 'notebook', 'cli.js');
+  const cli = join(ROOT, 'dist', 'jupyter', 'cli.js');
   if (existsSync(cli)) run('restoring the node_modules/guidance-lab link', process.execPath, [cli, 'link'], { cwd: ROOT });
-  else step('dist/ is missing: run "npm run build && node dist/notebook/cli.js link" to restore node_modules/guidance-lab');
+  else step('dist/ is missing: run "npm run build && node dist/jupyter/cli.js link" to restore node_modules/guidance-lab');
 }
 
 /** Returns whether tfjs-node's addon is in place and loads (quietly, in a fresh process). */

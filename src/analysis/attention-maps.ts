@@ -10,7 +10,9 @@ import { resizeMaps, type ResampleMethod } from './resample';
 /** How heads are kept: every head, their mean, or one head by index. */
 export type HeadReduction = 'all' | 'mean' | number;
 
-/** Which calls are captured: those at σ in `sigmas` (relative tolerance 1e-6) and/or call index in `steps`; every call when neither is set. */
+/**
+ * Which calls are captured: those at σ in `sigmas` (relative tolerance 1e-6) and/or call index in `steps`; every call when neither is set.
+ */
 export interface CaptureSchedule {
   sigmas?: number[];
   steps?: number[];

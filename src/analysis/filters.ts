@@ -49,7 +49,10 @@ export function gaussianBlur(images: tf.Tensor4D, sigma: number, kernelSize?: nu
   return applySeparable(images, blurAxis(kernel, h), blurAxis(kernel, w));
 }
 
-/** Returns `images` `[n, h, w, c]` blurred (as `gaussianBlur`) where `mask` (`[n, h, w]` or `[n, h, w, 1]`, 0…1) is 1 and unchanged where it is 0. */
+/**
+ * Returns `images` `[n, h, w, c]` blurred (as `gaussianBlur`) where `mask` (`[n, h, w]` or `[n, h, w, 1]`, 0…1) is 1 and unchanged where it
+ * is 0.
+ */
 export function maskedBlur(images: tf.Tensor4D, mask: tf.Tensor, sigma: number, kernelSize?: number): tf.Tensor4D {
   const [n, h, w] = checkImages(images, 'maskedBlur');
   const m = mask.rank === 3 ? [...mask.shape, 1] : mask.shape;

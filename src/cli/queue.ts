@@ -3,7 +3,8 @@
  * `--status`) and `guidance-lab worker --queue URL --out dir` (take points until stopped).
  */
 import type { Command } from 'commander';
-import { classifierSource, referenceImages, type SweepSpec } from '../experiments';
+import { referenceImages, type SweepSpec } from '../experiments';
+import { classifierSource } from '../metrics';
 import { checkWritableDir } from './files';
 import { number } from './options';
 import { DEFAULT_QUEUE, collectRows, enqueueSweep, gridId, queueStatus, runQueueWorker } from '../experiments/redis-queue';

@@ -30,6 +30,7 @@ interface ShipOptions {
   seed: number;
   variants: boolean;
   variantSamples: number;
+  snapshotsOnly: boolean;
 }
 
 /** Registers the `ship` command on `program`. */
@@ -44,9 +45,10 @@ export function shipCommand(program: Command): void {
     .option('--steps <n>', 'Heun steps for the card samples', integer('--steps', { min: 1 }), 18)
     .option('--seed <n>', 'noise seed of the card samples', integer('--seed', { min: 0 }), 1)
     .option('--no-variants', 'ship only the main EMA, not the other EMA lengths and snapshots')
+    .option('--snapshots-only', "ship only the run's early snapshots (every EMA length of each); the run may be unfinished")
     .action(async (o: ShipOptions) => {
       await initBackend();
-      const plan = await shipPlan(o.run, o.name, o.variants);
+      const plan = o.snapshotsOnly ? await snapshotPlan(o.run, o.name, await plannedImages(o.run)) : await shipPlan(o.run, o.name, o.variants);
       for (const [from] of plan) await checkFinite(from);
       mkdirSync(CHECKPOINT_DIR, { recursive: true });
       for (const [from, to] of plan) {
@@ -64,19 +66,50 @@ export function shipCommand(program: Command): void {
  * the fraction it was written at when a run was resumed with a longer T.
  */
 async function shipPlan(run: string, name: string, variants: boolean): Promise<Array<[string, string]>> {
-  const plan: Array<[string, string]> = [];
-  if (!existsSync(run)) throw new Error(`--run ${run} does not exist; give the --out folder of a \`guidance-lab train\` run`);
+  checkRun(run);
   const main = runFiles.ema(run, 0.1);
-  if (!existsSync(main)) throw new Error(`${run} has no ${main}: the run has not finished (rerun its train command to resume it)`);
-  plan.push([main, name]);
+  if (!existsSync(main)) {
+    throw new Error(`${run} has no ${main}: the run has not finished (rerun its train command to resume it, or ship --snapshots-only)`);
+  }
+  const plan: Array<[string, string]> = [[main, name]];
   if (!variants) return plan;
-  for (const s of [0.05, 0.15, 0.2]) if (existsSync(runFiles.ema(run, s))) plan.push([runFiles.ema(run, s), `${name}-ema${s.toFixed(3)}`]);
-  const total = imagesSeen((await loadCheckpoint(main)).metadata.training);
+  for (const s of EMA_LENGTHS) if (s !== 0.1 && existsSync(runFiles.ema(run, s))) plan.push([runFiles.ema(run, s), `${name}-ema${s.toFixed(3)}`]);
+  return [...plan, ...(await snapshotPlan(run, name, imagesSeen((await loadCheckpoint(main)).metadata.training)))];
+}
+
+const EMA_LENGTHS = [0.05, 0.1, 0.15, 0.2];
+
+/**
+ * Returns [source file, shipped name] pairs for a run's early snapshots, each EMA length: `<name>-T-16` (the exported length) and
+ * `<name>-T-16-ema0.050`. A snapshot is named by the share of `total` images it had seen, which differs from the fraction it
+ * was written at when a run was resumed with a longer T.
+ */
+async function snapshotPlan(run: string, name: string, total: number): Promise<Array<[string, string]>> {
+  checkRun(run);
+  const plan: Array<[string, string]> = [];
   for (const f of [1 / 16, 1 / 8, 1 / 3.5]) {
     const file = runFiles.snapshot(run, f);
-    if (existsSync(file)) plan.push([file, `${name}-${snapshotTag(Number((imagesSeen((await loadCheckpoint(file)).metadata.training) / total).toPrecision(3)))}`]);
+    if (!existsSync(file)) continue;
+    const tag = `${name}-${snapshotTag(Number((imagesSeen((await loadCheckpoint(file)).metadata.training) / total).toPrecision(3)))}`;
+    plan.push([file, tag]);
+    for (const s of EMA_LENGTHS) if (existsSync(runFiles.snapshot(run, f, s))) plan.push([runFiles.snapshot(run, f, s), `${tag}-ema${s.toFixed(3)}`]);
   }
+  if (plan.length === 0) throw new Error(`${run} has no snapshots yet (they are written at T/16, T/8 and T/3.5)`);
   return plan;
+}
+
+/** Returns the length T in images that a run's saved state plans (finished or not). */
+async function plannedImages(run: string): Promise<number> {
+  checkRun(run);
+  const state = runFiles.state(run);
+  if (!existsSync(state)) throw new Error(`${run} has no ${state}; give the --out folder of a \`guidance-lab train\` run`);
+  const total = ((await loadCheckpoint(state)).metadata.training as { totalImages?: unknown } | undefined)?.totalImages;
+  if (typeof total !== 'number' || !(total > 0)) throw new Error(`${state} records no planned length (totalImages ${JSON.stringify(total)})`);
+  return total;
+}
+
+function checkRun(run: string): void {
+  if (!existsSync(run)) throw new Error(`--run ${run} does not exist; give the --out folder of a \`guidance-lab train\` run`);
 }
 
 /**

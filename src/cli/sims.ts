@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { initBackend } from '../backend';
 import { loadShipped } from '../model/shipped';
 import { runSims, sampleSyntheticChunks } from '../train/sims';
-import { parseShard, type Shard } from '../experiments/shard';
+import { parseGridShare, type GridShare } from '../runtime/grid-share';
 import { integer, number, numberList } from './options';
 import { checkWritableDir } from './files';
 
@@ -22,8 +22,8 @@ export function simsCommand(program: Command): void {
     .option('--lr <x>', 'fine-tuning learning rate', number('--lr', { above: 0 }), 2e-4)
     .option('--batch <n>', 'batch size', integer('--batch', { min: 1 }), 32)
     .option('--seed <n>', 'seed', integer('--seed', { min: 0 }), 7)
-    .option('--shard <k/n>', 'only sample this share of the synthetic set and stop (run n processes, then once without --shard)', parseShard)
-    .action(async (o: { base: string; out: string; synthetic: number; budgets: number[]; steps: number; lr: number; batch: number; seed: number; shard?: Shard }) => {
+    .option('--shard <k/n>', 'only sample this share of the synthetic set and stop (run n processes, then once without --shard)', parseGridShare)
+    .action(async (o: { base: string; out: string; synthetic: number; budgets: number[]; steps: number; lr: number; batch: number; seed: number; shard?: GridShare }) => {
       checkWritableDir(o.out, '--out');
       await initBackend();
       const base = await loadShipped(o.base);

@@ -4,8 +4,9 @@
  */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { classifierSource, mergeRows, parseShard, parseSpec, referenceImages, resolveShard, runSweep } from '../experiments';
-import { duration } from '../train/progress';
+import { mergeRows, parseGridShare, parseSpec, referenceImages, resolveShard, runSweep } from '../experiments';
+import { classifierSource } from '../metrics';
+import { duration } from '../runtime/progress';
 import { integer, workers } from './options';
 import { checkWritable, checkWritableDir, readJson } from './files';
 import { queueSweep } from './queue';
@@ -14,7 +15,7 @@ import { queueSweep } from './queue';
 interface SweepCliOptions {
   out?: string;
   workers?: number;
-  shard?: ReturnType<typeof parseShard>;
+  shard?: ReturnType<typeof parseGridShare>;
   completions?: number;
   queue?: string;
   queueName?: string;
@@ -28,7 +29,7 @@ export function sweepCommands(program: Command): void {
     .description('sample and measure every point of a sweep spec (JSON); rerunning the same command resumes, reusing finished rows')
     .option('--out <dir>', 'cache folder: one JSON row per point (with --queue: wait for the workers and collect the rows here)')
     .option('--workers <n>', 'worker threads (default and most: one per core; 0 = this thread)', workers('--workers', 0))
-    .option('--shard <k/n>', 'run only the k-th of n shares of the grid (default: from Slurm/Kubernetes array variables)', parseShard)
+    .option('--shard <k/n>', 'run only the k-th of n shares of the grid (default: from Slurm/Kubernetes array variables)', parseGridShare)
     .option('--completions <n>', 'Indexed Job completions (default: GUIDANCE_LAB_COMPLETIONS)', integer('--completions', { min: 1 }))
     .option('--queue <url>', 'instead of running: add the points to this Redis queue (redis://host:port) for `guidance-lab worker`s')
     .option('--queue-name <name>', 'with --queue: the queue name (default guidance-lab)')

@@ -6,7 +6,7 @@ import { loadDataset, splitDataset } from '../data';
 import { initBackend, shareCoresWithWorkers } from '../backend';
 import { preset } from '../model/presets';
 import { DEFAULT_TRAIN, train } from '../train/trainer';
-import { duration } from '../train/progress';
+import { duration } from '../runtime/progress';
 import { integer, number, workers } from './options';
 import { checkWritableDir } from './files';
 

@@ -4,14 +4,14 @@
  * Kubernetes Indexed Job's JOB_COMPLETION_INDEX with the completions count passed in (the Job's
  * `completions` is not exposed to the pod, so it comes from `--completions` or GUIDANCE_LAB_COMPLETIONS).
  */
-import type { Shard } from './shard';
+import type { GridShare } from '../runtime/grid-share';
 
 /** The environment variable that passes an Indexed Job's completions count when `--completions` is not given. */
 export const COMPLETIONS_VAR = 'GUIDANCE_LAB_COMPLETIONS';
 
 /** A chosen shard and a one-line reason naming where it came from. */
 export interface ShardChoice {
-  shard: Shard;
+  shard: GridShare;
   reason: string;
 }
 
@@ -23,7 +23,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * whole grid (1/1); throws naming the variable when a value is not an integer or out of range, or when
  * both engines' variables are set.
  */
-export function resolveShard(flag: Shard | undefined, env: Env, completions?: number): ShardChoice {
+export function resolveShard(flag: GridShare | undefined, env: Env, completions?: number): ShardChoice {
   const slurm = env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_ID !== '';
   const k8s = env.JOB_COMPLETION_INDEX !== undefined && env.JOB_COMPLETION_INDEX !== '';
   if (flag) {

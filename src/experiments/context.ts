@@ -6,7 +6,7 @@ import { loadShipped } from '../model/shipped';
 import type { Denoiser } from '../model/denoiser';
 import type { FeatureStats } from '../metrics';
 import type { BackendChoice } from '../backend';
-import { FeatureRows, FeaturizerSource, loadFeaturizer } from './featurizer';
+import { FeatureRows, FeaturizerSource, loadFeaturizer } from '../metrics/featurizer';
 import type { RowDigests } from './key';
 import type { PointContext } from './point';
 

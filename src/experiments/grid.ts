@@ -5,7 +5,8 @@
 import { NULL_LABEL } from '../model/denoiser';
 import type { SamplerName } from '../diffusion';
 import { modelParam } from '../guidance/registry';
-import type { LabelPolicy, MethodSpec, MetricName, SweepSpec } from './spec';
+import type { MetricName } from '../metrics/measure';
+import type { LabelPolicy, MethodSpec, SweepSpec } from './spec';
 
 /** Everything that determines one point's samples and metrics (besides the checkpoints and featurizer). */
 export interface SweepPoint extends MethodSpec {

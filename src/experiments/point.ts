@@ -7,19 +7,11 @@ import { threadId } from 'node:worker_threads';
 import { guidanceTerm, modelParam } from '../guidance/registry';
 import type { GuidanceTerm } from '../guidance/term';
 import { NonFiniteSampleError, sample } from '../guidance/sample';
-import { Denoiser, NULL_LABEL } from '../model/denoiser';
-import { classAccuracy, fid, kid, precisionRecall } from '../metrics';
-import type { FeatureStats } from '../metrics';
-import { FeatureRows, Featurizer, featureRows, rowsNdarray } from './featurizer';
+import type { Denoiser } from '../model/denoiser';
+import type { Featurizer } from '../metrics/featurizer';
+import { type MeasureReference, type SampleMetrics, measureSamples } from '../metrics/measure';
 import { SweepPoint, pointLabels } from './grid';
-import type { MetricName } from './spec';
 import { RowDigests, pointDigests, pointKey } from './key';
-
-/** Real images' features `[n, d]` and their statistics: what generated samples are measured against. */
-export interface MeasureReference {
-  rows: FeatureRows;
-  stats: FeatureStats;
-}
 
 /** What every point of a sweep shares: loaded models by name, the featurizer, the reference set. */
 export interface PointContext {
@@ -30,21 +22,11 @@ export interface PointContext {
   batchSize: number;
 }
 
-/** A point's metrics (only those the point asked for). */
-export interface PointMetrics {
-  fid?: number;
-  fidWarnings?: string[];
-  kid?: number;
-  precision?: number;
-  recall?: number;
-  classAccuracy?: number;
-}
-
 /** One row of a sweep's results: the point, its metrics, timing and what it was computed with. */
 export interface SweepRow {
   key: string;
   point: SweepPoint;
-  metrics: PointMetrics;
+  metrics: SampleMetrics;
   /** Seconds sampling and measuring, throughput, finish time, and the worker thread's id (0: main thread). */
   timing: { sampleSeconds: number; metricSeconds: number; samplesPerSecond: number; finishedAt: string; thread: number };
   digests: RowDigests;
@@ -85,7 +67,7 @@ export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<Po
     return { type: 'failed', failure: { key: pointKey(point, ctx.digests), point, reason: e.message, failedAt: new Date().toISOString() } };
   }
   const t1 = Date.now();
-  let metrics: PointMetrics;
+  let metrics: SampleMetrics;
   try {
     metrics = measureSamples(images, labels, point.metrics, ctx.featurizer, ctx.reference, point.model);
   } finally {
@@ -101,38 +83,6 @@ export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<Po
     digests: pointDigests(point, ctx.digests),
   };
   return { type: 'row', row };
-}
-
-/**
- * Returns the `metrics` of generated `images` `[n, h, w, c]` sampled for `labels`: FID, KID and
- * precision/recall of their features against `reference`, class accuracy of the featurizer's logits.
- * `model` names the sampling model in errors.
- */
-export function measureSamples(images: tf.Tensor4D, labels: readonly number[], metrics: readonly MetricName[], featurizer: Featurizer, reference: MeasureReference, model: string): PointMetrics {
-  const want = new Set(metrics);
-  const out: PointMetrics = {};
-  if (want.has('fid') || want.has('kid') || want.has('precisionRecall')) {
-    const g = featureRows(featurizer, images);
-    const gen = rowsNdarray(g);
-    const real = rowsNdarray(reference.rows);
-    if (want.has('fid')) {
-      const r = fid(gen, reference.stats, { warn: () => undefined });
-      out.fid = r.fid;
-      out.fidWarnings = r.warnings;
-    }
-    if (want.has('kid')) out.kid = kid(real, gen);
-    if (want.has('precisionRecall')) Object.assign(out, precisionRecall(real, gen));
-  }
-  if (want.has('classAccuracy')) {
-    if (labels.includes(NULL_LABEL)) throw new Error(`classAccuracy needs a class-conditional model; "${model}" is unconditional (drop classAccuracy from metrics)`);
-    const logits = featurizer.logits(images);
-    try {
-      out.classAccuracy = classAccuracy(logits, labels);
-    } finally {
-      logits.dispose();
-    }
-  }
-  return out;
 }
 
 function model(models: Record<string, Denoiser>, name: string): Denoiser {

@@ -3,7 +3,7 @@
  * shared source (a free worker takes the next point) and hands each row or failure to the caller.
  */
 import type { Worker } from 'node:worker_threads';
-import { startModuleWorker } from '../threads';
+import { startModuleWorker } from '../runtime/threads';
 import type { ContextSetup } from './context';
 import type { SweepPoint } from './grid';
 import type { PointOutcome } from './point';

@@ -1,7 +1,8 @@
 /**
  * Sweeps on a Redis queue (BullMQ; not the claim queue of one cache folder, queue.ts) for machines that
  * come and go: `enqueueSweep` adds a grid's points as jobs whose id is the point's cache key (so adding
- * them again adds nothing), and `runQueueWorker` takes points one at a time on any machine, computes each on a compute thread (so the queue lock
+ * them again adds nothing), and `runQueueWorker` takes points one at a time on any machine, computes each on a compute thread (so the queue
+ * lock
  * keeps being renewed while the point runs) and writes the row into its cache folder in the usual
  * format, also returning it as the job's result. A killed worker's point goes back to the queue
  * when its lock expires; a worker whose checkpoints, featurizer or reference features differ from the
@@ -20,7 +21,7 @@ import { sha256Hex } from '../model/checkpoint';
 import { shippedPath } from '../model/shipped';
 import { SweepCache } from './cache';
 import { loadModels, type ContextSetup } from './context';
-import { FeatureRows, FeaturizerSource, featureRows, loadFeaturizer, rowsDigest, rowsNdarray } from './featurizer';
+import { FeatureRows, FeaturizerSource, featureRows, loadFeaturizer, rowsDigest, rowsNdarray } from '../metrics/featurizer';
 import { SweepPoint, expandGrid, pointModels } from './grid';
 import { canonicalJson, pointDigests, pointKey, type RowDigests } from './key';
 import { pointTerm, type PointOutcome, type SweepRow } from './point';

@@ -5,10 +5,8 @@
 import type { MethodName } from '../guidance/term';
 import { guidanceTerm, methodNames, modelParam, modelParams, specParams } from '../guidance/registry';
 import { SAMPLERS, type SamplerName } from '../diffusion';
+import { METRICS, type MetricName } from '../metrics/measure';
 
-/** Metrics a sweep can compute per point. */
-export const METRICS = ['fid', 'kid', 'precisionRecall', 'classAccuracy'] as const;
-export type MetricName = (typeof METRICS)[number];
 
 /** `balanced`: sample i gets class i mod classes (null label for unconditional models); a number: that class for all. */
 export type LabelPolicy = 'balanced' | number;

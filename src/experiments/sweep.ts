@@ -7,17 +7,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import { availableParallelism } from 'node:os';
 import { initBackend, shareCoresWithWorkers, type BackendChoice } from '../backend';
 import { featureStats } from '../metrics';
-import { Progress } from '../train/progress';
+import { Progress } from '../runtime/progress';
 import { SweepCache } from './cache';
 import { claimToken } from './claims';
 import { loadModels, type ContextSetup } from './context';
-import { FeatureRows, Featurizer, FeaturizerSource, featureRows, loadFeaturizer, rowsDigest, rowsNdarray } from './featurizer';
+import { FeatureRows, Featurizer, FeaturizerSource, featureRows, loadFeaturizer, rowsDigest, rowsNdarray } from '../metrics/featurizer';
 import { SweepPoint, expandGrid, pointModels } from './grid';
 import { pointKey } from './key';
 import { pointTerm, runPoint, type PointFailure, type PointOutcome, type SweepRow } from './point';
 import { runPool } from './pool';
 import { ClaimQueue } from './queue';
-import { Shard, shardItems } from './shard';
+import { GridShare, gridShareItems } from '../runtime/grid-share';
 import type { SweepSpec } from './spec';
 
 /** How to run a sweep. */
@@ -29,7 +29,7 @@ export interface SweepOptions {
   referenceImages: () => Promise<tf.Tensor4D> | tf.Tensor4D;
   /** Worker threads (default: one per core); 0 runs in this thread. */
   workers?: number;
-  shard?: Shard;
+  shard?: GridShare;
   /** Called after each finished row. */
   onRow?: (row: SweepRow, done: number, total: number) => void;
   /** Receives notices: damaged rows being recomputed, failed points, waits on other sweeps (default: stderr). */
@@ -68,7 +68,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   shareCoresWithWorkers(workers); // before the backend loads: a native backend sizes its thread pool once
   const backend = (await initBackend()) as BackendChoice;
   const warn = options.warn ?? ((m: string) => void process.stderr.write(`${m}\n`));
-  const points = shardItems(expandGrid(spec), options.shard ?? { k: 1, n: 1 });
+  const points = gridShareItems(expandGrid(spec), options.shard ?? { k: 1, n: 1 });
   const names = [...new Set(points.flatMap(pointModels))];
   const { models, digests: modelDigests } = await loadModels(names);
   const featurizer = await loadFeaturizer(options.featurizer);

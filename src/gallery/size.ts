@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { joinText, type Cell } from '../notebook/nbformat';
+import { joinText, type Cell } from '../jupyter/nbformat';
 import type { SizeName } from '../notebook/sizes';
 
 /** A study's size and the markers it was read from (file: value). */

@@ -1,5 +1,5 @@
 /**
- * Converters from the weight conventions of the sources to γ (METHODS.md); use at the API boundary only.
+ * Converters from the weight conventions of the sources to γ (docs/METHODS.md); use at the API boundary only.
  */
 
 function finite(name: string, v: number): number {

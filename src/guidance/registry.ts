@@ -3,7 +3,7 @@
  * it is, its parameters, its builder); everything that lists or checks methods — `guidanceTerm`,
  * the sweep spec, the CLI's `sample` flags and `methods` table, the README's table — reads them here.
  */
-import { BUILT_IN_METHODS } from './methods';
+import { BUILT_IN_METHODS } from './methods/index';
 import { type GuidanceTerm, type MethodName, type ParamTable, checkOptions } from './term';
 
 /** A guidance method: its name, what it does, where it comes from, its parameters and its builder. */

@@ -94,7 +94,10 @@ export interface Network {
   readonly attention: AttentionLayerInfo[];
   /** Every block a hook can name, in forward order. */
   readonly blocks: BlockInfo[];
-  /** Returns F `[batch, h, w, channels]` for scaled input `[batch, h, w, channels]`, c_noise `[batch]` and class one-hots `[batch, classes+1]`. */
+  /**
+   * Returns F `[batch, h, w, channels]` for scaled input `[batch, h, w, channels]`, c_noise `[batch]` and class one-hots `[batch,
+   * classes+1]`.
+   */
   apply(xIn: tf.Tensor4D, cNoise: tf.Tensor1D, classOneHot: tf.Tensor2D, cond: Conditioning, opts: ForwardOptions): tf.Tensor4D;
 }
 

@@ -14,7 +14,10 @@ export function shippedModels(dir = CHECKPOINT_DIR): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.safetensors')).map((f) => f.slice(0, -'.safetensors'.length)).sort();
 }
 
-/** Returns the file of the shipped checkpoint `name` (or `name` itself when it is a path to a .safetensors file); throws listing the shipped names when it is missing. */
+/**
+ * Returns the file of the shipped checkpoint `name` (or `name` itself when it is a path to a .safetensors file); throws listing the shipped
+ * names when it is missing.
+ */
 export function shippedPath(name: string, dir = CHECKPOINT_DIR): string {
   if (name.endsWith('.safetensors')) return name;
   const path = join(dir, `${name}.safetensors`);

@@ -10,7 +10,9 @@ const FIGURES = '../figures';
 /** Folder of figures from any other size, relative to the notebooks' folder (ignored by git). */
 const SMOKE_FIGURES = '../.smoke/figures';
 
-/** Returns the folder notebook `name` writes its figures to at `size` (default: the size of this run), relative to the notebooks' folder. */
+/**
+ * Returns the folder notebook `name` writes its figures to at `size` (default: the size of this run), relative to the notebooks' folder.
+ */
 export function figureDir(name: string, size: SizeName = notebookSizes().size): string {
   if (name.trim() === '' || /[\\/]|\.\./.test(name)) {
     throw new Error(`figure folder name "${name}" must be a plain folder name (no separators or ".."), e.g. "03-sag"`);

@@ -76,7 +76,7 @@ const SMOKE: NotebookSizes = {
  * figure in well under the 3 hours the issue allows on this 2-core machine (76 min measured): 256 samples per point (FID on, from twice the
  * classifier's 128 feature dimensions; KID and class accuracy too), Euler with 8 steps, one seed
  * except the comparison's three. Euler, not Heun: on mnist-unet-main (200 samples, seed 0,
- * bench/sampler-quality.ts) Heun 5 steps gave 54% unguided class accuracy, KID×10³ 1345, and CFG *lowered*
+ * tools/sampler-quality.ts) Heun 5 steps gave 54% unguided class accuracy, KID×10³ 1345, and CFG *lowered*
  * accuracy (11% at γ = 3), while Euler 8 gave 81% / 17 and CFG 97–99%; Heun stayed behind Euler up to
  * 12 steps (70% / 48 vs 76% / 19). Cost: about 90 points × 256 samples × 8 evaluations × 2 rows ≈
  * 0.37 M denoiser rows (an estimate; figures/README.md has the measured time per notebook). With more time,

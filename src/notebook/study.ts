@@ -12,13 +12,15 @@ import { CLASSIFIER_SPLIT, featureStats, loadClassifier, type Classifier } from 
 import { loadDataset, splitDataset, toTensor } from '../data';
 import { NULL_LABEL, type Denoiser } from '../model';
 import { sample, type GuidanceTerm } from '../guidance';
-import { featureRows, rowsNdarray } from '../experiments/featurizer';
-import { measureSamples, type MeasureReference } from '../experiments/point';
-import type { MetricName } from '../experiments/spec';
+import { featureRows, rowsNdarray } from '../metrics/featurizer';
+import { type MeasureReference, type MetricName, measureSamples } from '../metrics/measure';
 import type { MetricRow } from '../viz';
 import type { CommonSizes } from './sizes';
 
-/** One measured point: KID (raw, not ×10³), precision and recall in [0, 1], class accuracy in [0, 1] (NaN when unconditional), FID when enabled. */
+/**
+ * One measured point: KID (raw, not ×10³), precision and recall in [0, 1], class accuracy in [0, 1] (NaN when unconditional), FID when
+ * enabled.
+ */
 export interface Measured {
   kid: number;
   precision: number;
@@ -90,7 +92,10 @@ export class Study {
     return this.sizes.samples >= this.sizes.fidMinSamples;
   }
 
-  /** Returns KID, precision/recall, class accuracy (NaN when unconditional) and FID (when enabled) of `sizes.samples` samples with `guidance` at `seed`. */
+  /**
+   * Returns KID, precision/recall, class accuracy (NaN when unconditional) and FID (when enabled) of `sizes.samples` samples with
+   * `guidance` at `seed`.
+   */
   async measure(model: Denoiser, guidance: GuidanceTerm[], seed: number, options: MeasureOptions = {}): Promise<Measured> {
     const { sizes } = this;
     const conditional = model.config.classes > 0 && !options.unconditional;

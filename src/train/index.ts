@@ -1,6 +1,6 @@
-export { train, DEFAULT_TRAIN, runFiles, snapshotTag } from './trainer';
+export { train, DEFAULT_TRAIN, runFiles, snapshotTag, stateDenoiser } from './trainer';
 export type { TrainOptions } from './trainer';
-export { edmLoss, EDM_LOSS } from './loss';
+export { edmLoss, edmWeight, EDM_LOSS } from './loss';
 export type { LossOptions } from './loss';
 export { PowerEma, sigmaRelToGamma } from './ema';
-export { Progress, duration } from './progress';
+export { Progress, duration } from '../runtime/progress';

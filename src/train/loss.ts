@@ -15,7 +15,10 @@ export interface LossOptions {
 
 export const EDM_LOSS: LossOptions = { pMean: -1.2, pStd: 1.2, labelDropout: 0.15 };
 
-/** Returns EDM's loss weight λ(σ) = (σ² + σ_d²) / (σ·σ_d)² = 1 / c_out(σ)²: the weighted error is the network's own error on its unit-variance target. */
+/**
+ * Returns EDM's loss weight λ(σ) = (σ² + σ_d²) / (σ·σ_d)² = 1 / c_out(σ)²: the weighted error is the network's own error on its
+ * unit-variance target.
+ */
 export function edmWeight(sigma: number): number {
   return (sigma * sigma + SIGMA_DATA * SIGMA_DATA) / (sigma * SIGMA_DATA) ** 2;
 }

@@ -10,7 +10,7 @@ import type { BackendChoice } from '../backend';
 import type { Dataset } from '../data';
 import type { Denoiser, ModelConfig } from '../model/denoiser';
 import { Rng } from '../random';
-import { startModuleWorker } from '../threads';
+import { startModuleWorker } from '../runtime/threads';
 import { edmLoss, type LossOptions } from './loss';
 
 /** What a thread needs to rebuild any step's batch. */

@@ -11,8 +11,8 @@ import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
 import type { LoadedModel } from '../model/io';
 import { sample } from '../guidance/sample';
 import { DEFAULT_TRAIN, TrainOptions, train } from './trainer';
-import { Progress } from './progress';
-import { type Shard, shardItems } from '../experiments/shard';
+import { Progress } from '../runtime/progress';
+import { type GridShare, gridShareItems } from '../runtime/grid-share';
 
 export interface SimsOptions {
   /** Run folder: synthetic chunks and one training run per budget. */
@@ -51,13 +51,13 @@ function syntheticLabels(opts: SimsOptions): Int32Array {
  * Samples the synthetic chunks of `shard` (every chunk by default) that are not yet saved in `out`;
  * several processes with shards 1/n … n/n share the sampling (two cores: two processes).
  */
-export async function sampleSyntheticChunks(opts: SimsOptions, shard: Shard = { k: 1, n: 1 }): Promise<void> {
+export async function sampleSyntheticChunks(opts: SimsOptions, shard: GridShare = { k: 1, n: 1 }): Promise<void> {
   const { base, steps, seed, out } = opts;
   mkdirSync(out, { recursive: true });
   const classes = base.model.config.classes;
   const size = base.model.config.imageSize;
   const labels = syntheticLabels(opts);
-  const mine = shardItems(chunks(opts.synthetic), shard);
+  const mine = gridShareItems(chunks(opts.synthetic), shard);
   const progress = new Progress(`synthetic set${shard.n > 1 ? ` ${shard.k}/${shard.n}` : ''}`, mine.reduce((n, [, c]) => n + c, 0));
   let done = 0;
   for (const [start, count] of mine) {

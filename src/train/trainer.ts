@@ -16,7 +16,7 @@ import { Adam } from './adam';
 import { PowerEma } from './ema';
 import type { BackendChoice } from '../backend';
 import { EDM_LOSS, LossOptions } from './loss';
-import { Progress } from './progress';
+import { Progress } from '../runtime/progress';
 import { type RunSettings, runSettings, settingsConflicts } from './settings';
 import { ShardWorkers, flatten, shardGradients, type StepData } from './shards';
 
@@ -70,7 +70,9 @@ export const DEFAULT_TRAIN: Omit<TrainOptions, 'out' | 'config' | 'images' | 'co
 export const runFiles = {
   state: (out: string) => join(out, 'state.safetensors'),
   log: (out: string) => join(out, 'loss.csv'),
-  snapshot: (out: string, frac: number) => join(out, `snapshot-${snapshotTag(frac)}.safetensors`),
+  /** A snapshot of the exported EMA length, or (given `sigmaRel`) of another tracked length. */
+  snapshot: (out: string, frac: number, sigmaRel?: number) =>
+    join(out, `snapshot-${snapshotTag(frac)}${sigmaRel === undefined ? '' : `-ema${sigmaRel.toFixed(3)}`}.safetensors`),
   ema: (out: string, sigmaRel: number) => join(out, `final-ema${sigmaRel.toFixed(3)}.safetensors`),
 };
 
@@ -230,7 +232,12 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
         windowStart = now;
       }
       // A snapshot whose step has passed is written now (e.g. after a resume with a different T); its file records the images it saw.
-      for (const f of opts.snapshots) if (step >= snapshotStep(f, totalSteps) && !existsSync(runFiles.snapshot(opts.out, f))) await exportEma(runFiles.snapshot(opts.out, f), exportIdx);
+      // Every tracked EMA length is kept at a snapshot, so a guide's EMA can be varied apart from its training time.
+      for (const f of opts.snapshots) {
+        if (f === 1 || step < snapshotStep(f, totalSteps) || existsSync(runFiles.snapshot(opts.out, f))) continue;
+        for (let i = 0; i < opts.sigmaRels.length; i++) if (i !== exportIdx) await exportEma(runFiles.snapshot(opts.out, f, opts.sigmaRels[i]), i);
+        await exportEma(runFiles.snapshot(opts.out, f), exportIdx);
+      }
       if (step === totalSteps) for (let i = 0; i < opts.sigmaRels.length; i++) await exportEma(runFiles.ema(opts.out, opts.sigmaRels[i]), i);
       if (now - lastSave > opts.saveEverySeconds * 1000 || step === totalSteps || outOfTime()) {
         await saveState();

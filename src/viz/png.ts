@@ -29,7 +29,9 @@ function chunk(type: string, data: Uint8Array): Buffer {
   return out;
 }
 
-/** Returns an 8-bit grayscale PNG of `pixels` (row-major h×w, [-1, 1] mapped to 0..255, clamped), each pixel drawn as a scale×scale block. */
+/**
+ * Returns an 8-bit grayscale PNG of `pixels` (row-major h×w, [-1, 1] mapped to 0..255, clamped), each pixel drawn as a scale×scale block.
+ */
 export function encodeGrayPng(pixels: ArrayLike<number>, height: number, width: number, scale = 1): Buffer {
   const w = width * scale;
   const h = height * scale;

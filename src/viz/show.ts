@@ -41,7 +41,10 @@ function plainText(spec: TopLevelSpec, width: number, height: number): string {
   return `<Vega-Lite chart "${title}", ${width}×${height} px>`;
 }
 
-/** Returns the display_data bundle of `spec` and its rendered `png` (drawn at `scale` device pixels per CSS pixel): spec object + base64 PNG + text/plain, no text/html. */
+/**
+ * Returns the display_data bundle of `spec` and its rendered `png` (drawn at `scale` device pixels per CSS pixel): spec object + base64 PNG
+ * + text/plain, no text/html.
+ */
 export function displayBundle(spec: TopLevelSpec, png: Uint8Array, scale = 2): DisplayBundle {
   const { width, height } = pngSize(png);
   const w = Math.round(width / scale);

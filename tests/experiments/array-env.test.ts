@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveShard, shardItems } from '../../src/experiments';
+import { resolveShard, gridShareItems } from '../../src/experiments';
 
 const GRID = Array.from({ length: 23 }, (_, i) => i);
 
@@ -13,7 +13,7 @@ test('every task of a Slurm array a-b takes a distinct shard, and together they 
       assert.deepEqual(withCount.shard, withoutCount.shard);
       assert.equal(withCount.shard.n, max - min + 1);
       assert.match(withCount.reason, new RegExp(`Slurm array task: SLURM_ARRAY_TASK_ID=${id}`));
-      taken.push(...shardItems(GRID, withCount.shard));
+      taken.push(...gridShareItems(GRID, withCount.shard));
     }
     assert.deepEqual(taken.sort((a, b) => a - b), GRID, `array ${min}-${max}`);
   }

@@ -1,6 +1,6 @@
 /** A cheap featurizer for sweep tests: a fixed random projection of the pixels (first 10 columns as logits). */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Featurizer } from '../../src/experiments';
+import type { Featurizer } from '../../src/metrics';
 import { Rng } from '../../src/random';
 
 /** Options: feature width, projection seed, and an optional busy wait per call (to make points slow). */

@@ -1,6 +1,7 @@
 /**
  * Child process for redis-queue.test.ts: a queue worker with the test featurizer (argv: url, queue name, out
- * folder, featurizer delay in ms, lock in ms, optionally the featurizer's seed, default 3); prints one line per event and stops once the queue is drained.
+ * folder, featurizer delay in ms, lock in ms, optionally the featurizer's seed, default 3); prints one line per event and stops once the
+ * queue is drained.
  */
 import { initBackend } from '../../src/backend';
 import { runQueueWorker } from '../../src/experiments/redis-queue';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { expandGrid, parseShard, parseSpec, pointKey, shardItems } from '../../src/experiments';
+import { expandGrid, parseGridShare, parseSpec, pointKey, gridShareItems } from '../../src/experiments';
 
 const BASE = { model: 'm', methods: [{ method: 'cfg' }], gammas: [0, 1], n: 4 };
 
@@ -24,11 +24,11 @@ test('spec errors name the bad value and the allowed ones', () => {
 });
 
 test('--shard: k/n out of range or malformed is refused, naming the value', () => {
-  assert.throws(() => parseShard('0/3'), /--shard 0\/3: k must be in 1…n/);
-  assert.throws(() => parseShard('4/3'), /k = 4, n = 3/);
-  assert.throws(() => parseShard('1/0'), /--shard 1\/0/);
-  assert.throws(() => parseShard('a/b'), /--shard must look like k\/n.*got "a\/b"/);
-  assert.deepEqual(parseShard(' 2/5 '), { k: 2, n: 5 });
+  assert.throws(() => parseGridShare('0/3'), /--shard 0\/3: k must be in 1…n/);
+  assert.throws(() => parseGridShare('4/3'), /k = 4, n = 3/);
+  assert.throws(() => parseGridShare('1/0'), /--shard 1\/0/);
+  assert.throws(() => parseGridShare('a/b'), /--shard must look like k\/n.*got "a\/b"/);
+  assert.deepEqual(parseGridShare(' 2/5 '), { k: 2, n: 5 });
 });
 
 test('shards k = 1…n cover the grid exactly once, for n = 1…7', () => {
@@ -39,10 +39,10 @@ test('shards k = 1…n cover the grid exactly once, for n = 1…7', () => {
   const keys = grid.map((p) => pointKey(p, digests));
   assert.equal(new Set(keys).size, grid.length, 'every point has its own key');
   for (let n = 1; n <= 7; n++) {
-    const seen = Array.from({ length: n }, (_, k) => shardItems(grid, { k: k + 1, n }).map((p) => pointKey(p, digests))).flat();
+    const seen = Array.from({ length: n }, (_, k) => gridShareItems(grid, { k: k + 1, n }).map((p) => pointKey(p, digests))).flat();
     assert.deepEqual([...seen].sort(), [...keys].sort(), `n = ${n}`);
     // the same shard is the same points every time (deterministic)
-    assert.deepEqual(shardItems(expandGrid(spec), { k: 1, n }), shardItems(grid, { k: 1, n }));
+    assert.deepEqual(gridShareItems(expandGrid(spec), { k: 1, n }), gridShareItems(grid, { k: 1, n }));
   }
 });
 

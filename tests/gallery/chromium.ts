@@ -42,7 +42,8 @@ export interface OpenGallery {
 }
 
 /**
- * Opens `index` (a path, or an http://127.0.0.1 URL of `serveStatic`) in a fresh headless Chromium and waits until the gallery script has embedded every chart
+ * Opens `index` (a path, or an http://127.0.0.1 URL of `serveStatic`) in a fresh headless Chromium and waits until the gallery script has
+ * embedded every chart
  * (with `javaScript: false`, until the page and its images have loaded).
  */
 export async function openGallery(index: string, options: { javaScript?: boolean } = {}): Promise<OpenGallery> {

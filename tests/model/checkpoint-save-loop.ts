@@ -2,7 +2,7 @@
 // time filled with the next value 1, 2, 3…, printing "saved" after the first, until it is killed.
 import { saveCheckpoint } from '../../src/model/checkpoint';
 
-(async () => {
+void (async () => {
   const data = new Float32Array(4 << 20);
   for (let i = 1; ; i++) {
     data.fill(i);

@@ -10,9 +10,9 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { executeNotebook } from '../../src/notebook/execute';
-import { readNotebook } from '../../src/notebook/nbformat';
-import { linkSelf } from '../../src/notebook/self-reference';
+import { executeNotebook } from '../../src/jupyter/execute';
+import { readNotebook } from '../../src/jupyter/nbformat';
+import { linkSelf } from '../../src/jupyter/self-reference';
 import { shippedModels } from '../../src/model/shipped';
 
 const ROOT = resolve(__dirname, '..', '..');

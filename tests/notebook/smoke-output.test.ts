@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { figureDir } from '../../src/notebook/figure-dir';
-import { joinText, readNotebook, type StreamOutput } from '../../src/notebook/nbformat';
+import { joinText, readNotebook, type StreamOutput } from '../../src/jupyter/nbformat';
 import { shippedModels } from '../../src/model/shipped';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -30,7 +30,7 @@ const skip = !existsSync(join(ROOT, 'dist', 'index.js')) ? 'dist/ not built (npm
 test('npm run notebooks at smoke size leaves git status unchanged and shows no stderr in the notebook', { skip }, async () => {
   const before = gitStatus();
   const notebook = join('notebooks', '00-quickstart.ipynb');
-  const r = spawnSync(process.execPath, [join('dist', 'notebook', 'cli.js'), 'run', notebook, '--no-echo'], {
+  const r = spawnSync(process.execPath, [join('dist', 'jupyter', 'cli.js'), 'run', notebook, '--no-echo'], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, GUIDANCE_LAB_SIZE: 'smoke', GUIDANCE_LAB_SIZES: '' },

@@ -56,7 +56,10 @@ test('kill -9 mid-run, rerun the same command: it resumes and ends bit-identical
   assert.ok(!existsSync(runFiles.ema(b, 0.1)), 'the killed run must not have finished');
 
   runToEnd(b);
-  for (const file of [runFiles.ema(a, 0.1), runFiles.ema(a, 0.05), runFiles.snapshot(a, 1 / 16)]) {
+  // A snapshot keeps every tracked EMA length; the lengths differ, so their weights do.
+  const [snap, snapShort] = [await loadCheckpoint(runFiles.snapshot(a, 1 / 3.5)), await loadCheckpoint(runFiles.snapshot(a, 1 / 3.5, 0.05))];
+  assert.ok(Object.keys(snap.tensors).some((n) => snap.tensors[n].data.some((v, i) => v !== snapShort.tensors[n].data[i])), 'EMA 0.05 equals EMA 0.1');
+  for (const file of [runFiles.ema(a, 0.1), runFiles.ema(a, 0.05), runFiles.snapshot(a, 1 / 16), runFiles.snapshot(a, 1 / 16, 0.05)]) {
     const other = file.replace(a, b);
     const [ta, tb] = [await loadCheckpoint(file), await loadCheckpoint(other)];
     for (const [name, t] of Object.entries(ta.tensors)) assert.deepEqual(Array.from(tb.tensors[name].data), Array.from(t.data), `${name} in ${file}`);

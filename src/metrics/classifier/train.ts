@@ -10,7 +10,7 @@ import { loadDataset, splitDataset, toTensor, type Dataset } from '../../data';
 import { float16ToFloat32, float32ToFloat16, saveCheckpoint, type Dtype } from '../../model/checkpoint';
 import type { TensorData } from '../../model/checkpoint';
 import { Rng } from '../../random';
-import { Progress } from '../../train/progress';
+import { Progress } from '../../runtime/progress';
 import { classAccuracy } from '../accuracy';
 import { shiftImages } from './augment';
 import { classifierFromNet } from './classifier';

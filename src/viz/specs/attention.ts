@@ -63,7 +63,10 @@ function robustColour(values: ArrayLike<number>, title: string) {
   };
 }
 
-/** Returns a spec of `image` with the attention `map` (already resampled to the image size) drawn over it in a sequential scale, with a tooltip per pixel. */
+/**
+ * Returns a spec of `image` with the attention `map` (already resampled to the image size) drawn over it in a sequential scale, with a
+ * tooltip per pixel.
+ */
 export function attentionOverlay(image: ImageInput, map: MapInput, options: AttentionOverlayOptions = {}): TopLevelSpec {
   const where = 'attentionOverlay';
   const scale = overlayScale(where, image, map, 'map', options.pixelSize);
@@ -129,7 +132,10 @@ export interface AttentionGridOptions {
   title?: string;
 }
 
-/** Returns a spec with one heatmap per (layer, head): layers as rows in the given order, heads as columns, one shared sequential colour scale. */
+/**
+ * Returns a spec with one heatmap per (layer, head): layers as rows in the given order, heads as columns, one shared sequential colour
+ * scale.
+ */
 export function attentionGrid(maps: readonly HeadMap[], options: AttentionGridOptions = {}): TopLevelSpec {
   const where = 'attentionGrid';
   check.nonEmpty(where, 'maps', maps);

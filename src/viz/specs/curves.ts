@@ -1,4 +1,7 @@
-/** Metric-vs-γ curves (FID, precision, recall, class accuracy): one line per method, a min/max band over seeds, the best γ marked, the unguided value as a rule. */
+/**
+ * Metric-vs-γ curves (FID, precision, recall, class accuracy): one line per method, a min/max band over seeds, the best γ marked, the
+ * unguided value as a rule.
+ */
 import type { TopLevelSpec } from 'vega-lite';
 import * as check from '../check';
 import { bestIndex, direction as checkDirection, summarise, type Direction } from '../summary';
@@ -33,7 +36,10 @@ export interface MetricCurvesOptions {
   title?: string;
 }
 
-/** Returns a spec of the metric against γ (or the parameter named by `xTitle`): per method the mean over seeds as a line with points, the min/max band, a large marker at the best γ, and the unguided rule. */
+/**
+ * Returns a spec of the metric against γ (or the parameter named by `xTitle`): per method the mean over seeds as a line with points, the
+ * min/max band, a large marker at the best γ, and the unguided rule.
+ */
 export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOptions): TopLevelSpec {
   const where = 'metricCurves';
   check.nonEmpty(where, 'rows', rows);

@@ -113,7 +113,10 @@ export interface VariantBarsOptions {
   title?: string;
 }
 
-/** Returns a spec of one horizontal bar per variant (mean over seeds, in input order) with a min/max whisker when seeds differ, the best variant highlighted, and an optional reference rule. */
+/**
+ * Returns a spec of one horizontal bar per variant (mean over seeds, in input order) with a min/max whisker when seeds differ, the best
+ * variant highlighted, and an optional reference rule.
+ */
 export function variantBars(rows: readonly VariantRow[], options: VariantBarsOptions): TopLevelSpec {
   const where = 'variantBars';
   check.nonEmpty(where, 'rows', rows);

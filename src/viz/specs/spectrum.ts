@@ -13,7 +13,10 @@ export interface Spectrum2D extends MapInput {
 
 /** Options of spectrumHeatmap. */
 export interface SpectrumHeatmapOptions {
-  /** 'magnitude': values are |F| ≥ 0, drawn as log₁₀; 'difference': values are signed (e.g. a difference of log spectra), drawn on a diverging scale centred on 0. */
+  /**
+   * 'magnitude': values are |F| ≥ 0, drawn as log₁₀; 'difference': values are signed (e.g. a difference of log spectra), drawn on a
+   * diverging scale centred on 0.
+   */
   mode?: 'magnitude' | 'difference';
   /** Display size of each panel in pixels (default 192). */
   size?: number;
@@ -102,7 +105,9 @@ export function spectrumHeatmap(spectra: readonly Spectrum2D[], options: Spectru
   } as TopLevelSpec);
 }
 
-/** One radially averaged power spectrum: `power[i]` at `frequency[i]` cycles per pixel (0 … 0.5); several curves of one group make its band. */
+/**
+ * One radially averaged power spectrum: `power[i]` at `frequency[i]` cycles per pixel (0 … 0.5); several curves of one group make its band.
+ */
 export interface RadialCurve {
   group: string;
   frequency: number[];
@@ -116,7 +121,10 @@ export interface RadialSpectrumOptions {
   title?: string;
 }
 
-/** Returns a spec of radially averaged power (log y) against frequency (0 … Nyquist 0.5): per group, the mean over its curves as a line and their min/max as a band. */
+/**
+ * Returns a spec of radially averaged power (log y) against frequency (0 … Nyquist 0.5): per group, the mean over its curves as a line and
+ * their min/max as a band.
+ */
 export function radialSpectrum(curves: readonly RadialCurve[], options: RadialSpectrumOptions = {}): TopLevelSpec {
   const where = 'radialSpectrum';
   check.nonEmpty(where, 'curves', curves);

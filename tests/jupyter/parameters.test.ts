@@ -4,10 +4,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { joinText, readNotebook, type Cell, type Notebook } from '../../src/notebook/nbformat';
-import { declaredParameters, injectParameters, parseParameter } from '../../src/notebook/parameters';
+import { joinText, readNotebook, type Cell, type Notebook } from '../../src/jupyter/nbformat';
+import { declaredParameters, injectParameters, parseParameter } from '../../src/jupyter/parameters';
 
-const CLI = resolve(__dirname, '..', '..', 'src', 'notebook', 'cli.ts');
+const CLI = resolve(__dirname, '..', '..', 'src', 'jupyter', 'cli.ts');
 const PARAMS = "// defaults\nconst size: 'smoke' | 'full' | null = null;\nconst seeds: number[] = [0];\nlet label = 'x';\nconst pick: (xs: number[]) => number = (xs) => xs[0];\n";
 let dir: string;
 before(async () => {

@@ -3,16 +3,15 @@
  * thread), then sample 100 digits from its σ_rel 0.10 EMA (labels cycling 0…9, Euler 16 steps, seed 0)
  * and report the feature classifier's class accuracy, the mean of the last five logged losses, images
  * seen and a sample grid (PNG). One process per variant, so a many-core machine runs the whole table at once:
- *   node --import tsx bench/dit-variants.ts <variant> <seconds> <out-dir>
+ *   node --import tsx tools/dit-variants.ts <variant> <seconds> <out-dir>
  * Variants: see VARIANTS. Slow (minutes per variant); the runs behind the shipped DiT's choice are in
- * bench/results/2026-11-27-dit-variants.txt.
+ * tools/results/2026-11-27-dit-variants.txt.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { classAccuracy, initBackend, loadClassifier, loadDataset, sample, sampleGrid, splitDataset, toImages, toPng, type DitConfig } from '../src';
-import { PRESETS } from '../src/model/presets';
-import { DEFAULT_TRAIN, stateDenoiser, train } from '../src/train/trainer';
+import { DEFAULT_TRAIN, PRESETS, classAccuracy, initBackend, loadClassifier, loadDataset, sample, sampleGrid, splitDataset, stateDenoiser } from '../src';
+import { toImages, toPng, train, type DitConfig } from '../src';
 
 /** The plain transformer the variants add to: dit-main without its convolutions, local MLPs and skips. */
 const { convChannels: _conv, localMlp: _local, skips: _skips, ...base } = PRESETS['dit-main'] as DitConfig;
@@ -41,7 +40,7 @@ async function main(): Promise<void> {
   const split = splitDataset(ds, { heldOut: 0.1, seed: 0 });
   const run = join(outDir, name);
   const r = await train(ds, split.train, {
-    ...DEFAULT_TRAIN, out: run, config: variant.config, images: 10_000_000, lr: variant.lr, batch: variant.batch, snapshots: [], saveEverySeconds: 1e9, maxSeconds: Number(secondsArg), command: `bench/dit-variants.ts ${name}`,
+    ...DEFAULT_TRAIN, out: run, config: variant.config, images: 10_000_000, lr: variant.lr, batch: variant.batch, snapshots: [], saveEverySeconds: 1e9, maxSeconds: Number(secondsArg), command: `tools/dit-variants.ts ${name}`,
   });
   const { model, images } = await stateDenoiser(run, 0.1);
   const labels = Array.from({ length: 100 }, (_, i) => i % 10);

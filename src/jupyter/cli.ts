@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `node dist/notebook/cli.js run <dir-or-files...>`: executes notebooks on the tslab kernel (in place at full size, else into
+ * `node dist/jupyter/cli.js run <dir-or-files...>`: executes notebooks on the tslab kernel (in place at full size, else into
  * .smoke/notebooks); `link`: see linkSelf.
  */
 import { readdirSync, statSync } from 'node:fs';
@@ -8,10 +8,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CellError, executeNotebook } from './execute';
 import { linkSelf } from './self-reference';
-import { notebookSizes } from './sizes';
+import { notebookSizes } from '../notebook/sizes';
 import { parseParameter, writeParameterised } from './parameters';
 
-/** The package root (this file is dist/notebook/cli.js or src/notebook/cli.ts). */
+/** The package root (this file is dist/jupyter/cli.js or src/jupyter/cli.ts). */
 const PACKAGE_ROOT = resolve(__dirname, '..', '..');
 
 /**

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { version } from '../../src';
-import { CellError, executeNotebook } from '../../src/notebook/execute';
-import { joinText, readNotebook, type Cell, type Notebook } from '../../src/notebook/nbformat';
-import { linkSelf } from '../../src/notebook/self-reference';
+import { CellError, executeNotebook } from '../../src/jupyter/execute';
+import { joinText, readNotebook, type Cell, type Notebook } from '../../src/jupyter/nbformat';
+import { linkSelf } from '../../src/jupyter/self-reference';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SMOKE = join(ROOT, 'notebooks', '00-smoke.ipynb');

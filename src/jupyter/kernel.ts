@@ -135,7 +135,10 @@ export class TslabKernel {
     }
   }
 
-  /** Asks a healthy kernel to shut down (killing it if it does not exit within 3 s; a failed one is killed at once), closes the sockets and returns when all is released. */
+  /**
+   * Asks a healthy kernel to shut down (killing it if it does not exit within 3 s; a failed one is killed at once), closes the sockets and
+   * returns when all is released.
+   */
   async shutdown(): Promise<void> {
     if (this.closing) return this.exited;
     if (this.child.exitCode === null && this.child.signalCode === null && this.failure === undefined) {

@@ -4,8 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CellError, executeNotebook } from '../../src/notebook/execute';
-import { joinText, readNotebook, type Cell } from '../../src/notebook/nbformat';
+import { CellError, executeNotebook } from '../../src/jupyter/execute';
+import { joinText, readNotebook, type Cell } from '../../src/jupyter/nbformat';
 
 const ROOT = resolve(__dirname, '..', '..');
 let dir: string;
@@ -56,7 +56,7 @@ test('a clean notebook passes with execution counts 1, 2 and its outputs, the ru
 });
 
 test('run --help shows the timeouts\' defaults in seconds, the unit they are given in', () => {
-  const cli = join(ROOT, 'src', 'notebook', 'cli.ts');
+  const cli = join(ROOT, 'src', 'jupyter', 'cli.ts');
   const r = spawnSync(process.execPath, ['--import', 'tsx', cli, 'run', '--help'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const help = r.stdout.replace(/\s+/g, ' ');

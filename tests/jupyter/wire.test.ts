@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
-import { createMessage, decodeMessage, encodeMessage } from '../../src/notebook/wire';
+import { createMessage, decodeMessage, encodeMessage } from '../../src/jupyter/wire';
 
 const KEY = 'secret-key';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CellOutputs, type DisplayRegistry } from '../../src/notebook/outputs';
-import { createMessage } from '../../src/notebook/wire';
+import { CellOutputs, type DisplayRegistry } from '../../src/jupyter/outputs';
+import { createMessage } from '../../src/jupyter/wire';
 
 const iopub = (type: string, content: Record<string, unknown>) => createMessage(type, content, 's');
 

@@ -2,7 +2,7 @@
  * Which sampler and step count keep mnist-unet-main's samples good, unguided and with CFG: class
  * accuracy and KID×10³ of 200 samples (labels cycling 0…9, seed 0) against 1000 held-out digits, for
  * each [sampler, steps] given as JSON, e.g.
- *   node --import tsx bench/sampler-quality.ts '[["euler",8],["heun",5]]'
+ *   node --import tsx tools/sampler-quality.ts '[["euler",8],["heun",5]]'
  * Slow (about a minute per setting and γ); it chose the full notebook size's sampler (src/notebook/sizes.ts).
  */
 import { PRESET_SIZES, cfg, initBackend, loadShipped, mergeSizes, openStudy } from '../src';

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createHash } from 'node:crypto';
 import ndarray = require('ndarray');
-import { loadClassifier } from '../metrics/classifier';
+import { loadClassifier } from './classifier';
 
 /** Image features and class logits, identified by a digest (the real one: the feature classifier). */
 export interface Featurizer {
