@@ -42,3 +42,5 @@ export type { MethodDescriptor } from './registry';
 export { fromGuidanceScale, fromHoSalimans, fromPerturbationScale } from './convert';
 export { NonFiniteSampleError, sample } from './sample';
 export type { SampleOptions } from './sample';
+export { createGuidanceVectorRecorder } from './vector-recorder';
+export type { GuidanceVectorRecorder, GuidanceVectorRecorderOptions } from './vector-recorder';
