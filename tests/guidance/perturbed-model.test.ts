@@ -87,6 +87,23 @@ describe('guidance by a perturbed model: slg, tpg, erg', () => {
     tf.dispose([batched, single]);
   });
 
+  it('no tensor leaks: a guided evaluation leaves only its output, also when a hook throws', () => {
+    const x = input(2, 2);
+    const labels = [1, 4];
+    const f = guidedDenoiser(unet, [slg({ gamma: 1, blocks: ['mid.res.0', 'mid.attn'] }), tpg({ gamma: 1 }), erg({ gamma: 1 })], labels, [0, 1]);
+    f(x, 2).dispose();
+    const before = tf.memory().numTensors;
+    const out = f(x, 2);
+    assert.equal(tf.memory().numTensors, before + 1);
+    out.dispose();
+    const broken = guidedDenoiser(unet, [slg({ gamma: 1, blocks: ['mid.attn'] })], labels, [0, 1]);
+    const wrongShape = { input: (t: tf.Tensor) => t.slice(0, 1) };
+    assert.throws(() => unet.denoise(x, 2, { labels }, { blocks: { 'mid.attn': wrongShape } }), /block hook input on mid.attn returned shape \[1,8,8,16\], expected \[2,8,8,16\]/);
+    broken(x, 2).dispose();
+    assert.equal(tf.memory().numTensors, before);
+    x.dispose();
+  });
+
   it('bad values: unknown or unskippable blocks and layers list the valid ones; temperatures must be > 0', () => {
     assert.throws(() => slg({ blocks: ['mid.nope'] }).check(unet), /slg: unknown block "mid.nope"; blocks that can be skipped: down.0.res.0, down.1.attn, /);
     assert.throws(() => slg({ blocks: ['down.1.res.0'] }).check(unet), /slg: block "down.1.res.0" changes its input's shape and cannot be skipped; blocks that can be: down.0.res.0/);
