@@ -5,8 +5,10 @@
  * Res(z) = z + f(z) becomes z). Naming an attention block skips only the attention: in the UNet the
  * block `mid.attn` is x + attn(norm x), in the DiT `blocks.i.attn` is the branch x + g·attn(…) inside
  * block `blocks.i`; skipping it drops the attention's contribution and keeps the residual (and, in the
- * DiT, the block's MLP). The paper's video models skip spatial and temporal layers; these image models
- * have only spatial ones. Block names are `Denoiser.blocks` (those that keep their input's shape).
+ * DiT, the block's MLP), as ComfyUI's SkipLayerGuidance and diffusers' attention skip do. The paper's
+ * attention skip (STG-A) simplifies the attention map itself; its identity-map form (output = V) is PAG
+ * here. The paper's video models skip spatial and temporal layers; these image models have only spatial
+ * ones. Block names are `Denoiser.blocks` (those that keep their input's shape can be skipped).
  */
 import type { Denoiser } from '../../model/denoiser';
 import { skipBlock } from '../../model/blocks';
