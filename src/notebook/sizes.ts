@@ -68,7 +68,7 @@ const SMOKE: NotebookSizes = {
   icgTsg: { gammas: [0, 2], tsgScales: [1] },
   sims: { omegas: [0, 1] },
   comparison: { seeds: [0], gammas: { cfg: [0, 2], sag: [0, 0.75], pag: [0, 3], seg: [0, 3], autoguidance: [0, 1], icg: [0, 2] } },
-  vectors: { samples: 4, models: ['mnist-unet-main', 'mnist-dit-main'], gammas: { cfg: 2, autoguidance: 1, icg: 2, tsg: 2, apg: 2, cfgpp: 0.6, 'cfg-zero': 2, fdg: 2, tcfg: 2, 'mambo-g': 2 } },
+  vectors: { samples: 2, models: ['mnist-unet-main'], gammas: { cfg: 2, autoguidance: 1, icg: 2, tsg: 2, apg: 2, cfgpp: 0.6, 'cfg-zero': 2, fdg: 2, tcfg: 2, 'mambo-g': 2 } },
 };
 
 /**
