@@ -35,7 +35,8 @@ export interface GuidanceVector {
 /** Returns row `r` (position in `v.indices`) of one of a vector's arrays, `[h·w·c]`. */
 export function rowOf(v: GuidanceVector, data: Float32Array, r: number): Float32Array {
   const n = v.shape[0] * v.shape[1] * v.shape[2];
-  if (!(Number.isInteger(r) && r >= 0 && r < v.indices.length)) throw new Error(`row ${r} is not one of the ${v.indices.length} kept samples`);
+  if (!(Number.isInteger(r) && r >= 0 && r < v.indices.length))
+    throw new Error(`row ${r} is not one of the ${v.indices.length} kept samples`);
   return data.subarray(r * n, (r + 1) * n);
 }
 
@@ -52,10 +53,12 @@ export interface VectorStat {
 
 /** Returns ‖Δ‖ per recorded row as an RMS over its pixels and channels (‖Δ‖₂/√(h·w·c), in pixel units). */
 export function deltaNorms(vectors: readonly GuidanceVector[]): VectorStat[] {
-  return vectors.flatMap((v) => v.indices.map((sample, r) => {
-    const d = rowOf(v, v.delta, r);
-    return { method: v.method, term: v.term, sigma: v.sigma, step: v.step, sample, value: Math.sqrt(dot(d, d) / d.length) };
-  }));
+  return vectors.flatMap((v) =>
+    v.indices.map((sample, r) => {
+      const d = rowOf(v, v.delta, r);
+      return { method: v.method, term: v.term, sigma: v.sigma, step: v.step, sample, value: Math.sqrt(dot(d, d) / d.length) };
+    }),
+  );
 }
 
 /** Returns the cosine ⟨a, b⟩/(‖a‖‖b‖) of two equal-length vectors; NaN when either is all zero. */
@@ -80,7 +83,8 @@ export function deltaCosines(vectors: readonly GuidanceVector[], reference: (v: 
   return vectors.flatMap((v) => {
     const ref = reference(v);
     if (ref === undefined) return [];
-    if (ref.length !== v.delta.length) throw new Error(`${v.method} at σ ${v.sigma}: reference of ${ref.length} values for a Δ of ${v.delta.length}`);
+    if (ref.length !== v.delta.length)
+      throw new Error(`${v.method} at σ ${v.sigma}: reference of ${ref.length} values for a Δ of ${v.delta.length}`);
     return v.indices.flatMap((sample, r) => {
       const value = cosine(rowOf(v, v.delta, r), rowOf(v, ref, r));
       return Number.isNaN(value) ? [] : [{ method: v.method, term: v.term, sigma: v.sigma, step: v.step, sample, value }];
@@ -93,7 +97,11 @@ export function deltaCosines(vectors: readonly GuidanceVector[], reference: (v: 
  * `labelOf(sample index)` the class c. Vectors without a state (Heun's corrector) get none; vectors at the same state
  * share one model call. This evaluates CFG on the trajectory the guided run actually took, so both are at the same x.
  */
-export function cfgDirections(model: Denoiser, vectors: readonly GuidanceVector[], labelOf: (sample: number) => number): Map<GuidanceVector, Float32Array> {
+export function cfgDirections(
+  model: Denoiser,
+  vectors: readonly GuidanceVector[],
+  labelOf: (sample: number) => number,
+): Map<GuidanceVector, Float32Array> {
   if (model.config.classes === 0) throw new Error('cfgDirections: the model is unconditional (0 classes); CFG has no direction');
   const out = new Map<GuidanceVector, Float32Array>();
   const byState = new Map<Float32Array, Float32Array>();

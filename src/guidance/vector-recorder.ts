@@ -37,12 +37,14 @@ export function createGuidanceVectorRecorder(options: GuidanceVectorRecorderOpti
   if (samples !== undefined && (!Array.isArray(samples) || samples.length === 0 || !samples.every((r) => Number.isInteger(r) && r >= 0))) {
     throw new Error(`guidance vector samples must be a non-empty list of sample indices ≥ 0; got ${JSON.stringify(samples)}`);
   }
-  for (const s of at.sigmas ?? []) if (!(s > 0 && Number.isFinite(s))) throw new Error(`guidance vector σ values must be finite and > 0; got ${s}`);
+  for (const s of at.sigmas ?? [])
+    if (!(s > 0 && Number.isFinite(s))) throw new Error(`guidance vector σ values must be finite and > 0; got ${s}`);
   const kept: GuidanceVector[] = [];
   /** The current batch's sample indices, and the state at the start of `step` (σ = sigma) for its kept rows. */
   let batch: { indices: readonly number[]; lastCall: number } | null = null;
   let state: { step: number; sigma: number; x: Float32Array } | null = null;
-  const rowsOf = (indices: readonly number[]): number[] => indices.flatMap((i, r) => (samples === undefined || samples.includes(i) ? [r] : []));
+  const rowsOf = (indices: readonly number[]): number[] =>
+    indices.flatMap((i, r) => (samples === undefined || samples.includes(i) ? [r] : []));
   const read = (t: tf.Tensor4D, rows: number[]): Float32Array => tf.tidy(() => tf.gather(t, rows).dataSync() as Float32Array);
   return {
     onGuidance({ method, term, gamma, sigma, step, call, indices, delta }) {
@@ -56,7 +58,11 @@ export function createGuidanceVectorRecorder(options: GuidanceVectorRecorderOpti
       if (rows.length === 0) return;
       const [, h, w, c] = delta.shape;
       if (step === 0 && call === 0 && !state) {
-        state = { step: 0, sigma, x: tf.tidy(() => tf.mul(tf.gather(sampleNoise([h, w, c], seed, [...indices]), rows), sigma).dataSync() as Float32Array) };
+        state = {
+          step: 0,
+          sigma,
+          x: tf.tidy(() => tf.mul(tf.gather(sampleNoise([h, w, c], seed, [...indices]), rows), sigma).dataSync() as Float32Array),
+        };
       }
       const x = state && state.step === step && state.sigma === sigma ? state.x : null;
       kept.push({ method, term, gamma, sigma, step, indices: rows.map((r) => indices[r]), shape: [h, w, c], delta: read(delta, rows), x });

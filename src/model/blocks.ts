@@ -36,7 +36,9 @@ export type BlockHookMap = Record<string, BlockHook | BlockHookBinding | BlockHo
 export const skipBlock: BlockHook = {
   output: (input, output, block) => {
     if (input.shape.join() !== output.shape.join()) {
-      throw new Error(`block ${block.name} maps [${input.shape}] to [${output.shape}]; only a block that keeps its input's shape can be skipped`);
+      throw new Error(
+        `block ${block.name} maps [${input.shape}] to [${output.shape}]; only a block that keeps its input's shape can be skipped`,
+      );
     }
     return tf.clone(input);
   },
@@ -56,7 +58,11 @@ function bindings(entry: BlockHook | BlockHookBinding | BlockHookBinding[], bloc
 }
 
 /** Returns `t` with each hooked row range replaced by `f(hook, range…)`; rows outside every range are `t`'s own. */
-function mapRows(t: tf.Tensor, ranges: [BlockHook, number, number][], f: (hook: BlockHook, part: tf.Tensor, r0: number, r1: number) => tf.Tensor): tf.Tensor {
+function mapRows(
+  t: tf.Tensor,
+  ranges: [BlockHook, number, number][],
+  f: (hook: BlockHook, part: tf.Tensor, r0: number, r1: number) => tf.Tensor,
+): tf.Tensor {
   const batch = t.shape[0];
   const part = (a: number, b: number): tf.Tensor => tf.slice(t, a, b - a);
   const pieces: tf.Tensor[] = [];

@@ -42,7 +42,12 @@ describe('guidance by a perturbed model: slg, tpg, erg', () => {
       const sigma = 3;
       const layer = m.config.arch === 'dit' ? 'blocks.1.attn' : 'mid.attn';
       const block = m.config.arch === 'dit' ? 'blocks.1' : 'mid.attn';
-      const terms: GuidanceTerm[] = [cfg({ gamma: 1.5 }), slg({ gamma: 2 }), tpg({ gamma: 0.5, seed: 3 }), erg({ gamma: 1, temperature: 4 })];
+      const terms: GuidanceTerm[] = [
+        cfg({ gamma: 1.5 }),
+        slg({ gamma: 2 }),
+        tpg({ gamma: 0.5, seed: 3 }),
+        erg({ gamma: 1, temperature: 4 }),
+      ];
       const out = guidedDenoiser(m, terms, labels, indices)(x, sigma);
       const want = tf.tidy(() => {
         const pos = m.denoise(x, sigma, { labels });
@@ -64,7 +69,12 @@ describe('guidance by a perturbed model: slg, tpg, erg', () => {
       const x = input(2, 2);
       const labels = [1, 4];
       const pos = m.denoise(x, 2, { labels });
-      for (const term of [erg({ gamma: 3, temperature: 1 }), tpg({ gamma: 3, layers: [] }), slg({ gamma: 3, blocks: [] }), erg({ gamma: 3, layers: [] })]) {
+      for (const term of [
+        erg({ gamma: 3, temperature: 1 }),
+        tpg({ gamma: 3, layers: [] }),
+        slg({ gamma: 3, blocks: [] }),
+        erg({ gamma: 3, layers: [] }),
+      ]) {
         const out = guidedDenoiser(m, [term], labels, [0, 1])(x, 2);
         assert.ok(maxDiff(out, pos) < 1e-5, `${term.method} on ${m.config.arch}: ${maxDiff(out, pos)}`);
         out.dispose();
@@ -90,7 +100,12 @@ describe('guidance by a perturbed model: slg, tpg, erg', () => {
   it('no tensor leaks: a guided evaluation leaves only its output, also when a hook throws', () => {
     const x = input(2, 2);
     const labels = [1, 4];
-    const f = guidedDenoiser(unet, [slg({ gamma: 1, blocks: ['mid.res.0', 'mid.attn'] }), tpg({ gamma: 1 }), erg({ gamma: 1 })], labels, [0, 1]);
+    const f = guidedDenoiser(
+      unet,
+      [slg({ gamma: 1, blocks: ['mid.res.0', 'mid.attn'] }), tpg({ gamma: 1 }), erg({ gamma: 1 })],
+      labels,
+      [0, 1],
+    );
     f(x, 2).dispose();
     const before = tf.memory().numTensors;
     const out = f(x, 2);
@@ -98,23 +113,44 @@ describe('guidance by a perturbed model: slg, tpg, erg', () => {
     out.dispose();
     const broken = guidedDenoiser(unet, [slg({ gamma: 1, blocks: ['mid.attn'] })], labels, [0, 1]);
     const wrongShape = { input: (t: tf.Tensor) => t.slice(0, 1) };
-    assert.throws(() => unet.denoise(x, 2, { labels }, { blocks: { 'mid.attn': wrongShape } }), /block hook input on mid.attn returned shape \[1,8,8,16\], expected \[2,8,8,16\]/);
+    assert.throws(
+      () => unet.denoise(x, 2, { labels }, { blocks: { 'mid.attn': wrongShape } }),
+      /block hook input on mid.attn returned shape \[1,8,8,16\], expected \[2,8,8,16\]/,
+    );
     broken(x, 2).dispose();
     assert.equal(tf.memory().numTensors, before);
     x.dispose();
   });
 
   it('bad values: unknown or unskippable blocks and layers list the valid ones; temperatures must be > 0', () => {
-    assert.throws(() => slg({ blocks: ['mid.nope'] }).check(unet), /slg: unknown block "mid.nope"; blocks that can be skipped: down.0.res.0, down.1.attn, /);
-    assert.throws(() => slg({ blocks: ['down.1.res.0'] }).check(unet), /slg: block "down.1.res.0" changes its input's shape and cannot be skipped; blocks that can be: down.0.res.0/);
-    assert.throws(() => slg({ blocks: ['mid.attn'] }).check(dit), /unknown block "mid.attn"; blocks that can be skipped: blocks.0, blocks.0.attn, blocks.1, blocks.1.attn/);
-    assert.throws(() => tpg({ layers: ['blocks.9.attn'] }).check(dit), /tpg: unknown attention layer "blocks.9.attn"; layers: blocks.0.attn, blocks.1.attn/);
+    assert.throws(
+      () => slg({ blocks: ['mid.nope'] }).check(unet),
+      /slg: unknown block "mid.nope"; blocks that can be skipped: down.0.res.0, down.1.attn, /,
+    );
+    assert.throws(
+      () => slg({ blocks: ['down.1.res.0'] }).check(unet),
+      /slg: block "down.1.res.0" changes its input's shape and cannot be skipped; blocks that can be: down.0.res.0/,
+    );
+    assert.throws(
+      () => slg({ blocks: ['mid.attn'] }).check(dit),
+      /unknown block "mid.attn"; blocks that can be skipped: blocks.0, blocks.0.attn, blocks.1, blocks.1.attn/,
+    );
+    assert.throws(
+      () => tpg({ layers: ['blocks.9.attn'] }).check(dit),
+      /tpg: unknown attention layer "blocks.9.attn"; layers: blocks.0.attn, blocks.1.attn/,
+    );
     assert.throws(() => erg({ layers: ['x'] }).check(unet), /erg: unknown attention layer "x"; layers: down.1.attn, down.2.attn, mid.attn/);
     assert.throws(() => erg({ temperature: 0 }), /erg: temperature τ must be a finite number > 0 \(1 = unperturbed\); got 0/);
     assert.throws(() => erg({ temperature: -2 }), /got -2/);
     assert.throws(() => slg({ gamma: -1 }), /slg: γ must be a finite number ≥ 0; got -1/);
     assert.throws(() => tpg({ seed: 1.5 }), /tpg: option seed must be an integer; got 1.5/);
-    assert.throws(() => guidanceTerm('slg', { layers: ['mid.attn'] }), /slg: unknown option "layers"; slg options: gamma, interval, blocks/);
-    assert.throws(() => slg({ blocks: 'mid.attn' as never }), /slg: option blocks must be a list of block names \(e.g. \["mid.res.0"\]\); got "mid.attn"/);
+    assert.throws(
+      () => guidanceTerm('slg', { layers: ['mid.attn'] }),
+      /slg: unknown option "layers"; slg options: gamma, interval, blocks/,
+    );
+    assert.throws(
+      () => slg({ blocks: 'mid.attn' as never }),
+      /slg: option blocks must be a list of block names \(e.g. \["mid.res.0"\]\); got "mid.attn"/,
+    );
   });
 });

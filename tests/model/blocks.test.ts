@@ -23,16 +23,41 @@ describe('block hooks', () => {
 
   it('runBlock applies hooks only on their rows and leaves the other rows to the block', () => {
     const block: BlockInfo = { name: 'b', residual: true };
-    const x = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]);
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+    ]);
     const double = (t: tf.Tensor2D): tf.Tensor2D => t.mul(2);
     const out = runBlock(block, x, double, { b: [{ hook: skipBlock, rows: [1, 3] }] });
     assert.deepEqual(Array.from(out.dataSync()), [2, 4, 3, 4, 5, 6, 14, 16]);
     const negate: BlockHook = { input: (t) => t.neg() };
-    const both = runBlock(block, x, double, { b: [{ hook: negate, rows: [0, 1] }, { hook: skipBlock, rows: [3, 4] }] });
+    const both = runBlock(block, x, double, {
+      b: [
+        { hook: negate, rows: [0, 1] },
+        { hook: skipBlock, rows: [3, 4] },
+      ],
+    });
     assert.deepEqual(Array.from(both.dataSync()), [-2, -4, 6, 8, 10, 12, 7, 8]);
-    assert.throws(() => runBlock(block, x, double, { b: [{ hook: skipBlock, rows: [0, 2] }, { hook: skipBlock, rows: [1, 3] }] }), /two block hooks on b overlap on rows \[1, 2\)/);
-    assert.throws(() => runBlock(block, x, double, { b: { hook: skipBlock, rows: [2, 5] } }), /rows \[2, 5\) on block b are outside the batch \[0, 4\)/);
-    assert.throws(() => runBlock(block, x, (t) => t.slice([0, 0], [-1, 1]), { b: skipBlock }), /block b maps \[4,2\] to \[4,1\]; only a block that keeps its input's shape can be skipped/);
+    assert.throws(
+      () =>
+        runBlock(block, x, double, {
+          b: [
+            { hook: skipBlock, rows: [0, 2] },
+            { hook: skipBlock, rows: [1, 3] },
+          ],
+        }),
+      /two block hooks on b overlap on rows \[1, 2\)/,
+    );
+    assert.throws(
+      () => runBlock(block, x, double, { b: { hook: skipBlock, rows: [2, 5] } }),
+      /rows \[2, 5\) on block b are outside the batch \[0, 4\)/,
+    );
+    assert.throws(
+      () => runBlock(block, x, (t) => t.slice([0, 0], [-1, 1]), { b: skipBlock }),
+      /block b maps \[4,2\] to \[4,1\]; only a block that keeps its input's shape can be skipped/,
+    );
     tf.dispose([x, out, both]);
   });
 
@@ -40,7 +65,12 @@ describe('block hooks', () => {
     const x = input(2, 2);
     const intoAttn: tf.Tensor[] = [];
     const intoNext: tf.Tensor[] = [];
-    const d = unet.denoise(x, 2, { labels: [1, 5] }, { blocks: { 'mid.attn': { output: skipBlock.output, input: inputSpy(intoAttn).input }, 'mid.res.1': inputSpy(intoNext) } });
+    const d = unet.denoise(
+      x,
+      2,
+      { labels: [1, 5] },
+      { blocks: { 'mid.attn': { output: skipBlock.output, input: inputSpy(intoAttn).input }, 'mid.res.1': inputSpy(intoNext) } },
+    );
     assert.deepEqual(intoNext[0].dataSync(), intoAttn[0].dataSync());
     // …and the block does change its input when it runs (the check above can fail).
     const plain: tf.Tensor[] = [];
@@ -95,9 +125,15 @@ describe('block hooks', () => {
     assert.ok(names.includes('mid.attn') && names.includes('up.0.res.1'));
     assert.equal(unet.blocks.find((b) => b.name === 'down.1.res.0')?.residual, false, '8 → 16 channels');
     assert.equal(unet.blocks.find((b) => b.name === 'down.0.res.0')?.residual, true);
-    assert.deepEqual(dit.blocks.map((b) => b.name), ['blocks.0', 'blocks.0.attn', 'blocks.1', 'blocks.1.attn']);
+    assert.deepEqual(
+      dit.blocks.map((b) => b.name),
+      ['blocks.0', 'blocks.0.attn', 'blocks.1', 'blocks.1.attn'],
+    );
     const x = input(1);
-    assert.throws(() => dit.denoise(x, 1, { labels: [0] }, { blocks: { 'blocks.7': skipBlock } }), /unknown block "blocks.7"; blocks: blocks.0, blocks.0.attn, blocks.1, blocks.1.attn/);
+    assert.throws(
+      () => dit.denoise(x, 1, { labels: [0] }, { blocks: { 'blocks.7': skipBlock } }),
+      /unknown block "blocks.7"; blocks: blocks.0, blocks.0.attn, blocks.1, blocks.1.attn/,
+    );
     x.dispose();
   });
 });

@@ -11,24 +11,37 @@ function flat(v: number, label: string): ImageInput {
 }
 
 test('Δ against σ: valid, one line per method, log σ axis running from high to low noise', async () => {
-  const rows = ['cfg', 'pag'].flatMap((method, j) => [10, 1, 0.1].flatMap((sigma) => [0, 1].map((r) => ({ method, sigma, value: (j + 1) * sigma + r }))));
+  const rows = ['cfg', 'pag'].flatMap((method, j) =>
+    [10, 1, 0.1].flatMap((sigma) => [0, 1].map((r) => ({ method, sigma, value: (j + 1) * sigma + r }))),
+  );
   const spec = sigmaCurves(rows, { metric: '‖Δ‖', logY: true });
   assertValidVegaLite(spec);
   const svg = await toSvg(spec);
   assert.match(svg, /noise level σ/);
-  const cos = sigmaCurves(rows.map((r) => ({ ...r, value: r.value / 20 })), { metric: 'cosine with CFG', yDomain: [-1, 1] });
+  const cos = sigmaCurves(
+    rows.map((r) => ({ ...r, value: r.value / 20 })),
+    { metric: 'cosine with CFG', yDomain: [-1, 1] },
+  );
   assertValidVegaLite(cos);
-  assert.throws(() => sigmaCurves([{ method: 'cfg', sigma: 0, value: 1 }], { metric: 'x' }), /rows\[0\]\.sigma is 0; σ must be > 0 on a log axis/);
+  assert.throws(
+    () => sigmaCurves([{ method: 'cfg', sigma: 0, value: 1 }], { metric: 'x' }),
+    /rows\[0\]\.sigma is 0; σ must be > 0 on a log axis/,
+  );
   // More than 10 methods get 20 distinct colours: every method's line has its own stroke.
   const many = Array.from({ length: 16 }, (_, m) => [1, 0.1].map((sigma) => ({ method: `m${m}`, sigma, value: m + sigma }))).flat();
   const colours = new Set([...(await toSvg(sigmaCurves(many, { metric: 'x' }))).matchAll(/stroke="(#[0-9a-f]{6})"/g)].map((m) => m[1]));
   assert.ok(colours.size >= 16, `${colours.size} distinct stroke colours for 16 methods`);
 
-  assert.throws(() => sigmaCurves([{ method: 'cfg', sigma: 1, value: 0 }], { metric: 'x', logY: true }), /rows\[0\]\.value is 0; a log y axis needs values > 0/);
+  assert.throws(
+    () => sigmaCurves([{ method: 'cfg', sigma: 1, value: 0 }], { metric: 'x', logY: true }),
+    /rows\[0\]\.value is 0; a log y axis needs values > 0/,
+  );
 });
 
 test("Δ's spectrum: the σ selector shows another σ's curves", async () => {
-  const spectra = ['cfg', 'sag'].flatMap((method, j) => [5, 0.5].map((sigma) => ({ method, sigma, frequency: [0, 0.25, 0.5], power: [1, sigma * (j + 1), 0.1] })));
+  const spectra = ['cfg', 'sag'].flatMap((method, j) =>
+    [5, 0.5].map((sigma) => ({ method, sigma, frequency: [0, 0.25, 0.5], power: [1, sigma * (j + 1), 0.1] })),
+  );
   const spec = deltaSpectrumCurves(spectra, { initialSigma: 0.5 });
   assertValidVegaLite(spec);
   const initial = await toSvg(spec);
@@ -43,7 +56,9 @@ test("Δ's spectrum: the σ selector shows another σ's curves", async () => {
 test('the viewer shows one method and σ at a time and refuses uneven groups', async () => {
   const cells: VectorViewCell[] = ['cfg', 'pag'].flatMap((method, j): VectorViewCell[] => [
     ...[0, 1].map((i) => ({ method, image: flat(-1 + j * 0.5 + i * 0.1, `${method} sample ${i}`) })),
-    ...[3, 0.3].flatMap((sigma) => [0, 1].map((i) => ({ method, sigma, image: flat(j * 0.3 + sigma / 10, `|Δ| ${method} σ=${sigma} · ${i}`) }))),
+    ...[3, 0.3].flatMap((sigma) =>
+      [0, 1].map((i) => ({ method, sigma, image: flat(j * 0.3 + sigma / 10, `|Δ| ${method} σ=${sigma} · ${i}`) })),
+    ),
   ]);
   const spec = guidanceVectorViewer(cells, { initialMethod: 'pag' });
   assertValidVegaLite(spec);
@@ -56,11 +71,16 @@ test('the viewer shows one method and σ at a time and refuses uneven groups', a
   assert.doesNotMatch(other, /pag/);
   assert.throws(() => guidanceVectorViewer(cells.slice(1)), /method pag has 2 samples, cfg has 1; give every method the same noise/);
   assert.throws(() => guidanceVectorViewer(cells, { initialMethod: 'seg' }), /initialMethod is "seg"; methods: cfg, pag/);
-  assert.throws(() => guidanceVectorViewer(cells.filter((c) => !(c.method === 'pag' && c.sigma === 3))), /pag at σ = 3 has 0 \|Δ\| maps, cfg at σ = 3 has 2/);
+  assert.throws(
+    () => guidanceVectorViewer(cells.filter((c) => !(c.method === 'pag' && c.sigma === 3))),
+    /pag at σ = 3 has 0 \|Δ\| maps, cfg at σ = 3 has 2/,
+  );
 });
 
 test('the overview lays out one image per method (rows) and σ (columns, descending)', async () => {
-  const cells = ['cfg', 'tpg'].flatMap((method, j) => [0.2, 20].map((sigma) => ({ method, sigma, image: flat(j - 0.5 + sigma / 100, 'x') })));
+  const cells = ['cfg', 'tpg'].flatMap((method, j) =>
+    [0.2, 20].map((sigma) => ({ method, sigma, image: flat(j - 0.5 + sigma / 100, 'x') })),
+  );
   const spec = vectorOverview(cells, { title: 'overview' });
   assertValidVegaLite(spec);
   const svg = await toSvg(spec);

@@ -10,7 +10,17 @@
  */
 import { temperatureProcessor } from '../../model/attention/processors';
 import type { MethodDescriptor } from '../registry';
-import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkLayers, checkOptions, onLayers, resolveLayers, termParams } from '../term';
+import {
+  GuidanceTerm,
+  TermOptions,
+  checkGamma,
+  checkInterval,
+  checkLayers,
+  checkOptions,
+  onLayers,
+  resolveLayers,
+  termParams,
+} from '../term';
 
 /** The attention-temperature negative in the registry. */
 export const ERG_METHOD: MethodDescriptor = {
@@ -41,13 +51,16 @@ export interface ErgOptions extends Partial<TermOptions> {
 export function erg(opts: ErgOptions = {}): GuidanceTerm {
   checkOptions('erg', opts, ERG_METHOD.params);
   const temperature = opts.temperature ?? 2;
-  if (!(temperature > 0 && Number.isFinite(temperature))) throw new Error(`erg: temperature τ must be a finite number > 0 (1 = unperturbed); got ${temperature}`);
+  if (!(temperature > 0 && Number.isFinite(temperature)))
+    throw new Error(`erg: temperature τ must be a finite number > 0 (1 = unperturbed); got ${temperature}`);
   const processor = temperatureProcessor(temperature);
   return {
     method: 'erg',
     gamma: checkGamma('erg', opts.gamma ?? 3),
     interval: checkInterval('erg', opts.interval),
     check: (model) => checkLayers('erg', model, resolveLayers(model, opts.layers)),
-    plan: ({ model, x, labels }) => ({ negative: { model, x, labels, processors: onLayers(resolveLayers(model, opts.layers), processor) } }),
+    plan: ({ model, x, labels }) => ({
+      negative: { model, x, labels, processors: onLayers(resolveLayers(model, opts.layers), processor) },
+    }),
   };
 }

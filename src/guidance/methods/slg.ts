@@ -41,7 +41,8 @@ export function resolveBlocks(model: Denoiser, blocks: string[] | undefined): st
   if (blocks) return blocks;
   const names = model.blocks.map((b) => b.name);
   const found = ['mid.attn', 'blocks.1'].find((n) => names.includes(n));
-  if (!found) throw new Error(`slg: no default block (mid.attn or blocks.1) in this model; name one of: ${skippable(model).join(', ') || 'none'}`);
+  if (!found)
+    throw new Error(`slg: no default block (mid.attn or blocks.1) in this model; name one of: ${skippable(model).join(', ') || 'none'}`);
   return [found];
 }
 
@@ -56,7 +57,8 @@ export function checkSkippable(model: Denoiser, blocks: string[]): void {
   for (const name of blocks) {
     const block = model.blocks.find((b) => b.name === name);
     if (!block) throw new Error(`slg: unknown block "${name}"; blocks that can be skipped: ${valid.join(', ') || 'none'}`);
-    if (!block.residual) throw new Error(`slg: block "${name}" changes its input's shape and cannot be skipped; blocks that can be: ${valid.join(', ')}`);
+    if (!block.residual)
+      throw new Error(`slg: block "${name}" changes its input's shape and cannot be skipped; blocks that can be: ${valid.join(', ')}`);
   }
 }
 

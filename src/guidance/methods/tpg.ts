@@ -13,7 +13,17 @@
 import { permutedOutputProcessor } from '../../model/attention/processors';
 import type { Denoiser } from '../../model/denoiser';
 import type { MethodDescriptor } from '../registry';
-import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkLayers, checkOptions, resolveLayers, rowRng, termParams } from '../term';
+import {
+  GuidanceTerm,
+  TermOptions,
+  checkGamma,
+  checkInterval,
+  checkLayers,
+  checkOptions,
+  resolveLayers,
+  rowRng,
+  termParams,
+} from '../term';
 
 /** TPG in the registry. */
 export const TPG_METHOD: MethodDescriptor = {
