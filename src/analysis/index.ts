@@ -21,3 +21,4 @@ export {
 export type { Degradation } from './filters';
 export { sagMask } from './sag-mask';
 export * from './attention-maps';
+export * from './guidance-vectors';

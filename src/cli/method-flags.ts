@@ -36,6 +36,7 @@ const PLACEHOLDER: Record<ParamKind, string> = {
   name: 'name',
   layer: 'layer',
   layers: 'names',
+  blocks: 'names',
   interval: 'lo,hi',
   model: 'model',
   function: 'function',
@@ -46,7 +47,7 @@ function kindParser(kind: ParamKind, flag: string, range: Bounds | undefined, li
   if (kind === 'number') return number(flag, range);
   if (kind === 'integer') return integer(flag, range);
   if (kind === 'interval') return interval(flag);
-  if (kind === 'layers' || (kind === 'layer' && list)) return nameList(flag);
+  if (kind === 'layers' || kind === 'blocks' || (kind === 'layer' && list)) return nameList(flag);
   if (kind === 'function') throw new Error(`${flag}: a function cannot be given on the command line`);
   return (raw) => raw;
 }

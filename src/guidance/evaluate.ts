@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser } from '../model/denoiser';
 import { AttentionProcessor, ProcessorBinding, ProcessorMap, defaultProcessor } from '../model/attention/processors';
+import type { BlockHookBinding, BlockHookMap } from '../model/blocks';
 import type { EvalRequest } from './term';
 
 /** Returns D for each request `[rows, h, w, c]`, in order; one `denoise` call per (model, class-embedding use). */
@@ -35,14 +36,18 @@ export function evaluateRequests(requests: EvalRequest[], sigma: number): tf.Ten
 function evaluateGroup(model: Denoiser, parts: EvalRequest[], sigma: number): tf.Tensor4D {
   if (parts.length === 1) {
     const [r] = parts;
-    return model.denoise(r.x, sigma, { labels: r.labels, noiseEmbOffset: r.noiseEmbOffset, classEmb: r.classEmb }, { processors: r.processors });
+    return model.denoise(r.x, sigma, { labels: r.labels, noiseEmbOffset: r.noiseEmbOffset, classEmb: r.classEmb }, { processors: r.processors, blocks: r.blocks });
   }
   const bindings = new Map<string, ProcessorBinding[]>();
+  const blocks: BlockHookMap = {};
   let row = 0;
   for (const r of parts) {
     const n = r.x.shape[0];
     for (const [layer, processor] of Object.entries(r.processors ?? {})) {
       bindings.set(layer, [...(bindings.get(layer) ?? []), { processor, rows: [row, row + n] }]);
+    }
+    for (const [block, hook] of Object.entries(r.blocks ?? {})) {
+      blocks[block] = [...((blocks[block] ?? []) as BlockHookBinding[]), { hook, rows: [row, row + n] }];
     }
     row += n;
   }
@@ -57,7 +62,7 @@ function evaluateGroup(model: Denoiser, parts: EvalRequest[], sigma: number): tf
       noiseEmbOffset: anyOffset ? (tf.concat(parts.map((r) => r.noiseEmbOffset ?? tf.zeros([r.x.shape[0], model.noiseEmbDim]))) as tf.Tensor2D) : undefined,
       classEmb: parts[0].classEmb ? (tf.concat(parts.map((r) => r.classEmb as tf.Tensor2D)) as tf.Tensor2D) : undefined,
     },
-    { processors },
+    { processors, blocks },
   );
 }
 

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser } from '../model/denoiser';
 import type { AttentionProcessor } from '../model/attention/processors';
+import type { BlockHook } from '../model/blocks';
 import type { SamplerName } from '../diffusion';
 import { Rng } from '../random';
 
@@ -32,6 +33,8 @@ export interface EvalRequest {
   noiseEmbOffset?: tf.Tensor2D;
   classEmb?: tf.Tensor2D;
   processors?: Record<string, AttentionProcessor>;
+  /** Hooks on whole blocks (e.g. a skip), applied to this request's rows only. */
+  blocks?: Record<string, BlockHook>;
 }
 
 /** A negative built from a base branch's output (SAG): processors on the base rows, then a second phase. */
@@ -110,7 +113,7 @@ export interface TermOptions {
 }
 
 /** The kind of value a method parameter takes (checked before a term is built, so a string is never read as a list). */
-export type ParamKind = 'number' | 'integer' | 'name' | 'layer' | 'layers' | 'interval' | 'model' | 'function';
+export type ParamKind = 'number' | 'integer' | 'name' | 'layer' | 'layers' | 'blocks' | 'interval' | 'model' | 'function';
 
 /** A number's bounds: inclusive (`min`, `max`) or exclusive (`above`, `below`). */
 export interface ParamRange {
@@ -165,6 +168,10 @@ const KINDS: Record<ParamKind, { text: string; ok: (v: unknown) => boolean }> = 
   layer: { text: 'one attention layer name (a string, e.g. "mid.attn")', ok: (v) => typeof v === 'string' && v !== '' },
   layers: {
     text: 'a list of attention layer names (e.g. ["mid.attn"])',
+    ok: (v) => Array.isArray(v) && v.every((l) => typeof l === 'string' && l !== ''),
+  },
+  blocks: {
+    text: 'a list of block names (e.g. ["mid.res.0"])',
     ok: (v) => Array.isArray(v) && v.every((l) => typeof l === 'string' && l !== ''),
   },
   interval: {

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttentionLayerInfo, ProcessorMap } from './attention/processors';
+import type { BlockHookMap, BlockInfo } from './blocks';
 import type { Params } from './params';
 
 /** The label that means "no class" (the learned null class of classifier-free guidance). */
@@ -80,6 +81,8 @@ export interface Conditioning {
 /** Options of one forward pass. */
 export interface ForwardOptions {
   processors?: ProcessorMap;
+  /** Hooks on whole residual blocks by block name (`Network.blocks`), e.g. a skip on some rows. */
+  blocks?: BlockHookMap;
 }
 
 /** The raw network F(c_in·x; c_noise, c) of an architecture. */
@@ -89,6 +92,8 @@ export interface Network {
   readonly noiseEmbDim: number;
   /** Every attention layer, in forward order. */
   readonly attention: AttentionLayerInfo[];
+  /** Every block a hook can name, in forward order. */
+  readonly blocks: BlockInfo[];
   /**
    * Returns F `[batch, h, w, channels]` for scaled input `[batch, h, w, channels]`, c_noise `[batch]` and class one-hots `[batch,
    * classes+1]`.
@@ -113,6 +118,11 @@ export class Denoiser {
   /** Every attention layer (name, grid, heads, head width), in forward order. */
   get attentionLayers(): AttentionLayerInfo[] {
     return this.net.attention;
+  }
+
+  /** Every block a block hook can name (name, whether it keeps its input's shape), in forward order. */
+  get blocks(): BlockInfo[] {
+    return this.net.blocks;
   }
 
   get noiseEmbDim(): number {
@@ -144,10 +154,13 @@ export class Denoiser {
   }
 
   private checkProcessors(opts: ForwardOptions): void {
-    if (!opts.processors) return;
-    const names = this.net.attention.map((a) => a.name);
-    for (const key of Object.keys(opts.processors)) {
-      if (!names.includes(key)) throw new Error(`unknown attention layer "${key}"; layers: ${names.join(', ')}`);
+    const layers = this.net.attention.map((a) => a.name);
+    for (const key of Object.keys(opts.processors ?? {})) {
+      if (!layers.includes(key)) throw new Error(`unknown attention layer "${key}"; layers: ${layers.join(', ')}`);
+    }
+    const blocks = this.net.blocks.map((b) => b.name);
+    for (const key of Object.keys(opts.blocks ?? {})) {
+      if (!blocks.includes(key)) throw new Error(`unknown block "${key}"; blocks: ${blocks.join(', ') || 'none (this network has no hookable blocks)'}`);
     }
   }
 }

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SelfAttention } from './attention/layer';
 import type { AttentionLayerInfo } from './attention/processors';
+import { BlockInfo, runBlock } from './blocks';
 import type { Conditioning, DitConfig, ForwardOptions, Network } from './denoiser';
 import { ConditionEmbedding } from './embedding';
 import { Conv2d, DepthwiseConv3x3, Linear, layerNorm, silu } from './layers';
@@ -18,16 +19,22 @@ function modulate(x: tf.Tensor, shift: tf.Tensor, scale: tf.Tensor): tf.Tensor {
   return tf.add(tf.mul(x, tf.add(tf.expandDims(scale, 1), 1)), tf.expandDims(shift, 1));
 }
 
-/** One DiT block: adaLN-Zero modulated attention and MLP over tokens `[batch, tokens, width]`. */
+/**
+ * One DiT block: adaLN-Zero modulated attention and MLP over tokens `[batch, tokens, width]`. Block hooks can name the
+ * whole block (`blocks.i`) or its attention branch x + g·attn(…) (`blocks.i.attn`, the attention layer's own name).
+ */
 export class DitBlock {
   readonly attn: SelfAttention;
+  /** The whole block, then its attention branch. */
+  readonly blocks: [BlockInfo, BlockInfo];
   private readonly mod: Linear;
   private readonly fc1: Linear;
   private readonly fc2: Linear;
   private readonly local: DepthwiseConv3x3 | null;
 
   constructor(s: Scope, name: string, width: number, heads: number, private readonly grid: [number, number], localMlp: boolean) {
-    this.attn = new SelfAttention(s.scope('attn'), name, width, heads, grid, false);
+    this.attn = new SelfAttention(s.scope('attn'), `${name}.attn`, width, heads, grid, false);
+    this.blocks = [{ name, residual: true }, { name: `${name}.attn`, residual: true }];
     this.mod = new Linear(s.scope('adaLN'), width, 6 * width, 'zeros');
     this.fc1 = new Linear(s.scope('mlp.fc1'), width, 4 * width);
     this.local = localMlp ? new DepthwiseConv3x3(s.scope('mlp.local'), width, 'zeros') : null;
@@ -36,9 +43,16 @@ export class DitBlock {
 
   /** Returns the updated tokens `[batch, tokens, width]` given the conditioning `[batch, width]`. */
   apply(x: tf.Tensor3D, c: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
+    return runBlock(this.blocks[0], x, (h) => this.forward(h, c, opts), opts.blocks);
+  }
+
+  private forward(x: tf.Tensor3D, c: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
     const [sh1, sc1, g1, sh2, sc2, g2] = tf.split(this.mod.apply(c), 6, 1);
-    const a = this.attn.apply(modulate(layerNorm(x), sh1, sc1) as tf.Tensor3D, opts.processors);
-    x = tf.add(x, tf.mul(tf.expandDims(g1, 1), a)) as tf.Tensor3D;
+    const attend = (t: tf.Tensor3D): tf.Tensor3D => {
+      const a = this.attn.apply(modulate(layerNorm(t), sh1, sc1) as tf.Tensor3D, opts.processors);
+      return tf.add(t, tf.mul(tf.expandDims(g1, 1), a)) as tf.Tensor3D;
+    };
+    x = runBlock(this.blocks[1], x, attend, opts.blocks);
     let h = modulate(layerNorm(x), sh2, sc2);
     if (this.local) {
       const [b, t, w] = h.shape;
@@ -79,10 +93,11 @@ export class DitNetwork implements Network {
   readonly params: Params;
   readonly noiseEmbDim: number;
   readonly attention: AttentionLayerInfo[];
+  readonly blocks: BlockInfo[];
   private readonly embed: ConditionEmbedding;
   private readonly patchIn: Linear;
   private readonly pos: tf.Variable;
-  private readonly blocks: DitBlock[];
+  private readonly layers: DitBlock[];
   /** Projections `[2·width → width]` of the long skips into the second half's blocks (empty without skips). */
   private readonly skipIn: Linear[];
   private readonly finalMod: Linear;
@@ -108,12 +123,13 @@ export class DitNetwork implements Network {
     this.outConv = conv ? new Conv2d(root.scope('out.conv'), conv, channels, 3, 'zeros') : null;
     this.patchIn = new Linear(root.scope('patch'), patch * patch * this.pixelChannels, width);
     this.pos = root.create('pos', [1, this.grid * this.grid, width], { values: sinCosPositions(this.grid, width) });
-    this.blocks = Array.from({ length: depth }, (_, i) => new DitBlock(root.scope(`blocks.${i}`), `blocks.${i}.attn`, width, heads, [this.grid, this.grid], config.localMlp ?? false));
+    this.layers = Array.from({ length: depth }, (_, i) => new DitBlock(root.scope(`blocks.${i}`), `blocks.${i}`, width, heads, [this.grid, this.grid], config.localMlp ?? false));
     const half = Math.floor(depth / 2);
     this.skipIn = config.skips ? Array.from({ length: half }, (_, i) => new Linear(root.scope(`blocks.${depth - 1 - i}.skip`), 2 * width, width)) : [];
     this.finalMod = new Linear(root.scope('final.adaLN'), width, 2 * width, 'zeros');
     this.head = new Linear(root.scope('final.linear'), width, patch * patch * this.pixelChannels, conv ? 'default' : 'zeros');
-    this.attention = this.blocks.map((b) => b.attn.info);
+    this.attention = this.layers.map((b) => b.attn.info);
+    this.blocks = this.layers.flatMap((b) => b.blocks);
   }
 
   apply(xIn: tf.Tensor4D, cNoise: tf.Tensor1D, classOneHot: tf.Tensor2D, cond: Conditioning, opts: ForwardOptions): tf.Tensor4D {
@@ -126,9 +142,9 @@ export class DitNetwork implements Network {
     const tokens = pixels.reshape([b, g, patch, g, patch, channels]).transpose([0, 1, 3, 2, 4, 5]).reshape([b, g * g, patch * patch * channels]);
     let x = tf.add(this.patchIn.apply(tokens), this.pos) as tf.Tensor3D;
     // Long skips: block depth−1−i receives the input of block i (i < depth/2), concatenated and projected.
-    const depth = this.blocks.length;
+    const depth = this.layers.length;
     const saved: tf.Tensor3D[] = [];
-    this.blocks.forEach((block, i) => {
+    this.layers.forEach((block, i) => {
       if (i < this.skipIn.length) saved.push(x);
       const from = depth - 1 - i;
       if (from < this.skipIn.length) x = this.skipIn[from].apply(tf.concat([x, saved[from]], 2)) as tf.Tensor3D;

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttentionLayerInfo } from './attention/processors';
+import type { BlockInfo } from './blocks';
 import type { Conditioning, MlpConfig, Network } from './denoiser';
 import { ConditionEmbedding } from './embedding';
 import { Linear, silu } from './layers';
@@ -16,6 +17,7 @@ export class MlpNetwork implements Network {
   readonly params: Params;
   readonly noiseEmbDim: number;
   readonly attention: AttentionLayerInfo[] = [];
+  readonly blocks: BlockInfo[] = [];
   private readonly embed: ConditionEmbedding;
   private readonly input: Linear;
   private readonly cond: Linear;

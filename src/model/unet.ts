@@ -5,12 +5,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SelfAttention } from './attention/layer';
 import type { AttentionLayerInfo, ProcessorMap } from './attention/processors';
+import { BlockHookMap, BlockInfo, runBlock } from './blocks';
 import type { Conditioning, ForwardOptions, Network, UnetConfig } from './denoiser';
 import { ConditionEmbedding } from './embedding';
 import { Conv2d, GroupNorm, Linear, downsample2x, silu, upsample2x } from './layers';
 import { Params, Scope } from './params';
 
 class ResBlock {
+  readonly info: BlockInfo;
   private readonly norm1: GroupNorm;
   private readonly conv1: Conv2d;
   private readonly emb: Linear;
@@ -18,7 +20,8 @@ class ResBlock {
   private readonly conv2: Conv2d;
   private readonly skip: Conv2d | null;
 
-  constructor(s: Scope, inCh: number, readonly outCh: number, embDim: number) {
+  constructor(s: Scope, name: string, inCh: number, readonly outCh: number, embDim: number) {
+    this.info = { name, residual: inCh === outCh };
     this.norm1 = new GroupNorm(s.scope('norm1'), inCh);
     this.conv1 = new Conv2d(s.scope('conv1'), inCh, outCh);
     this.emb = new Linear(s.scope('emb'), embDim, 2 * outCh);
@@ -27,7 +30,11 @@ class ResBlock {
     this.skip = inCh === outCh ? null : new Conv2d(s.scope('skip'), inCh, outCh, 1);
   }
 
-  apply(x: tf.Tensor4D, emb: tf.Tensor2D): tf.Tensor4D {
+  apply(x: tf.Tensor4D, emb: tf.Tensor2D, hooks?: BlockHookMap): tf.Tensor4D {
+    return runBlock(this.info, x, (h) => this.forward(h, emb), hooks);
+  }
+
+  private forward(x: tf.Tensor4D, emb: tf.Tensor2D): tf.Tensor4D {
     const b = x.shape[0];
     let h = this.conv1.apply(silu(this.norm1.apply(x)) as tf.Tensor4D);
     const [scale, shift] = tf.split(this.emb.apply(emb).reshape([b, 1, 1, 2 * this.outCh]), 2, 3);
@@ -39,14 +46,20 @@ class ResBlock {
 
 class AttnBlock {
   readonly attn: SelfAttention;
+  readonly info: BlockInfo;
   private readonly norm: GroupNorm;
 
   constructor(s: Scope, name: string, ch: number, heads: number, size: number) {
     this.norm = new GroupNorm(s.scope('norm'), ch);
     this.attn = new SelfAttention(s, name, ch, heads, [size, size], true);
+    this.info = { name, residual: true };
   }
 
-  apply(x: tf.Tensor4D, processors?: ProcessorMap): tf.Tensor4D {
+  apply(x: tf.Tensor4D, opts: ForwardOptions): tf.Tensor4D {
+    return runBlock(this.info, x, (h) => this.forward(h, opts.processors), opts.blocks);
+  }
+
+  private forward(x: tf.Tensor4D, processors?: ProcessorMap): tf.Tensor4D {
     const [b, h, w, c] = x.shape;
     const a = this.attn.apply(this.norm.apply(x).reshape([b, h * w, c]) as tf.Tensor3D, processors);
     return tf.add(x, a.reshape([b, h, w, c])) as tf.Tensor4D;
@@ -63,6 +76,7 @@ export class UnetNetwork implements Network {
   readonly params: Params;
   readonly noiseEmbDim: number;
   readonly attention: AttentionLayerInfo[];
+  readonly blocks: BlockInfo[];
   private readonly embed: ConditionEmbedding;
   private readonly convIn: Conv2d;
   private readonly down: Level[];
@@ -88,7 +102,7 @@ export class UnetNetwork implements Network {
     this.down = widths.map((w, l) => {
       const level: Level = {
         blocks: Array.from({ length: blocks }, (_, i) => {
-          const r = new ResBlock(root.scope(`down.${l}.res.${i}`), ch, w, embDim);
+          const r = new ResBlock(root.scope(`down.${l}.res.${i}`), `down.${l}.res.${i}`, ch, w, embDim);
           ch = w;
           skipCh.push(ch);
           return r;
@@ -100,9 +114,9 @@ export class UnetNetwork implements Network {
     });
     const last = widths.length - 1;
     this.mid = [
-      new ResBlock(root.scope('mid.res.0'), ch, ch, embDim),
+      new ResBlock(root.scope('mid.res.0'), 'mid.res.0', ch, ch, embDim),
       new AttnBlock(root.scope('mid.attn'), 'mid.attn', ch, heads, size(last)),
-      new ResBlock(root.scope('mid.res.1'), ch, ch, embDim),
+      new ResBlock(root.scope('mid.res.1'), 'mid.res.1', ch, ch, embDim),
     ];
     this.up = [];
     this.upConv = [];
@@ -110,7 +124,7 @@ export class UnetNetwork implements Network {
       const w = widths[l];
       this.up.push({
         blocks: Array.from({ length: blocks + 1 }, (_, i) => {
-          const r = new ResBlock(root.scope(`up.${l}.res.${i}`), ch + skipCh.pop()!, w, embDim);
+          const r = new ResBlock(root.scope(`up.${l}.res.${i}`), `up.${l}.res.${i}`, ch + skipCh.pop()!, w, embDim);
           ch = w;
           return r;
         }),
@@ -121,6 +135,8 @@ export class UnetNetwork implements Network {
     this.normOut = new GroupNorm(root.scope('norm_out'), ch);
     this.convOut = new Conv2d(root.scope('conv_out'), ch, channels, 3, 'zeros');
     this.attention = [...this.down, { attn: this.mid[1] }, ...this.up].flatMap((lv) => (lv.attn ? [lv.attn.attn.info] : []));
+    const levelBlocks = (lv: Level): BlockInfo[] => [...lv.blocks.map((r) => r.info), ...(lv.attn ? [lv.attn.info] : [])];
+    this.blocks = [...this.down.flatMap(levelBlocks), ...this.mid.map((m) => m.info), ...this.up.flatMap(levelBlocks)];
   }
 
   apply(xIn: tf.Tensor4D, cNoise: tf.Tensor1D, classOneHot: tf.Tensor2D, cond: Conditioning, opts: ForwardOptions): tf.Tensor4D {
@@ -129,8 +145,8 @@ export class UnetNetwork implements Network {
     const skips: tf.Tensor4D[] = [h];
     this.down.forEach((level, l) => {
       level.blocks.forEach((block, i) => {
-        h = block.apply(h, emb);
-        if (level.attn && i === level.blocks.length - 1) h = level.attn.apply(h, opts.processors);
+        h = block.apply(h, emb, opts.blocks);
+        if (level.attn && i === level.blocks.length - 1) h = level.attn.apply(h, opts);
         skips.push(h);
       });
       if (l < this.down.length - 1) {
@@ -138,11 +154,11 @@ export class UnetNetwork implements Network {
         skips.push(h);
       }
     });
-    h = this.mid[2].apply(this.mid[1].apply(this.mid[0].apply(h, emb), opts.processors), emb);
+    h = this.mid[2].apply(this.mid[1].apply(this.mid[0].apply(h, emb, opts.blocks), opts), emb, opts.blocks);
     this.up.forEach((level, j) => {
       level.blocks.forEach((block, i) => {
-        h = block.apply(tf.concat([h, skips.pop()!], 3) as tf.Tensor4D, emb);
-        if (level.attn && i === level.blocks.length - 1) h = level.attn.apply(h, opts.processors);
+        h = block.apply(tf.concat([h, skips.pop()!], 3) as tf.Tensor4D, emb, opts.blocks);
+        if (level.attn && i === level.blocks.length - 1) h = level.attn.apply(h, opts);
       });
       if (j < this.upConv.length) h = this.upConv[j].apply(upsample2x(h));
     });

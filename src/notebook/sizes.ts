@@ -39,6 +39,11 @@ export interface NotebookSizes extends CommonSizes {
   sims: { omegas: number[] };
   /** The comparison notebook's own seeds (its curves show min/max over them) and γ per method. */
   comparison: { seeds: number[]; gammas: Record<string, number[]> };
+  /**
+   * 11-guidance-vectors: samples per method (the same noise for every method; Δ is recorded at every step for all of
+   * them), the models, and γ per method (a method not named runs at its descriptor's default γ).
+   */
+  vectors: { samples: number; models: string[]; gammas: Record<string, number> };
 }
 
 /** Partial overrides, one level deep for the per-notebook groups. */
@@ -63,6 +68,7 @@ const SMOKE: NotebookSizes = {
   icgTsg: { gammas: [0, 2], tsgScales: [1] },
   sims: { omegas: [0, 1] },
   comparison: { seeds: [0], gammas: { cfg: [0, 2], sag: [0, 0.75], pag: [0, 3], seg: [0, 3], autoguidance: [0, 1], icg: [0, 2] } },
+  vectors: { samples: 2, models: ['mnist-unet-main'], gammas: { cfg: 2, autoguidance: 1, icg: 2, tsg: 2, apg: 2, cfgpp: 0.6, 'cfg-zero': 2, fdg: 2, tcfg: 2, 'mambo-g': 2 } },
 };
 
 /**
@@ -105,6 +111,7 @@ const FULL: NotebookSizes = {
       icg: [0, 1, 2],
     },
   },
+  vectors: { samples: 16, models: ['mnist-unet-main', 'mnist-dit-main'], gammas: { cfg: 2, autoguidance: 1, icg: 2, tsg: 2, apg: 2, cfgpp: 0.6, 'cfg-zero': 2, fdg: 2, tcfg: 2, 'mambo-g': 2 } },
 };
 
 export const PRESET_SIZES: Readonly<Record<SizeName, NotebookSizes>> = { smoke: SMOKE, full: FULL };

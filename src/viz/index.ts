@@ -7,6 +7,22 @@ export { attentionOverlay, attentionGrid, sagMaskOverlay, type AttentionOverlayO
 export { spectrumHeatmap, radialSpectrum, type Spectrum2D, type SpectrumHeatmapOptions, type RadialCurve, type RadialSpectrumOptions } from './specs/spectrum';
 export { metricCurves, PICK_METHOD, type MetricRow, type MetricCurvesOptions } from './specs/curves';
 export { parameterHeatmap, variantBars, type GridRow, type ParameterHeatmapOptions, type VariantRow, type VariantBarsOptions } from './specs/heatmap';
+export {
+  sigmaCurves,
+  deltaSpectrumCurves,
+  guidanceVectorViewer,
+  vectorOverview,
+  PICK_SIGMA,
+  PICK_VIEW_METHOD,
+  type SigmaRow,
+  type SigmaCurvesOptions,
+  type SigmaSpectrum,
+  type DeltaSpectrumOptions,
+  type VectorViewCell,
+  type VectorViewerOptions,
+  type OverviewCell,
+  type VectorOverviewOptions,
+} from './specs/guidance-vectors';
 export { toyPanels, toyGammaSlider, type ToyPanel, type ToyPanelsOptions, type ToyBackground, type ToyPoint, type ToyArrow, type ToyPathPoint, type ToySliderRow, type ToyGammaSliderOptions } from './specs/toy';
 export { toSvg, toPng, svgToPng, saveFigure, fontFile, FONT_CANDIDATES, type RenderedPng, type SavedFigure } from './render';
 export { show, showImage, displayBundle, VEGALITE_MIME, type DisplayBundle, type ShowResult } from './show';

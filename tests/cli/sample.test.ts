@@ -33,5 +33,5 @@ test('guidance-lab sample names bad methods and layers with the valid ones', () 
   assert.equal(badLayer.status, 1);
   assert.match(badLayer.stderr, /unknown attention layer "mid.atn"; layers: down.1.attn, down.2.attn, mid.attn, up.2.attn, up.1.attn/);
   const badMethod = cli('sample', '--model', model, '--method', 'pgs', '--n', '1', '--steps', '1', '--out', out);
-  assert.match(badMethod.stderr, /--method must be one of cfg, sag, pag, seg, autoguidance, icg, tsg, sims, apg, cfgpp, cfg-zero, fdg, tcfg, mambo-g; got "pgs"/);
+  assert.match(badMethod.stderr, /--method must be one of cfg, sag, pag, seg, autoguidance, icg, tsg, sims, apg, cfgpp, cfg-zero, fdg, tcfg, mambo-g, slg, tpg, erg; got "pgs"/);
 });

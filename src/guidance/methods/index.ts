@@ -17,6 +17,9 @@ import { CFG_ZERO_METHOD } from './cfg-zero';
 import { FDG_METHOD } from './fdg';
 import { TCFG_METHOD } from './tcfg';
 import { MAMBO_G_METHOD } from './mambo-g';
+import { SLG_METHOD } from './slg';
+import { TPG_METHOD } from './tpg';
+import { ERG_METHOD } from './erg';
 
 /** The built-in methods' descriptors. */
 export const BUILT_IN_METHODS: readonly MethodDescriptor[] = [
@@ -34,4 +37,7 @@ export const BUILT_IN_METHODS: readonly MethodDescriptor[] = [
   FDG_METHOD,
   TCFG_METHOD,
   MAMBO_G_METHOD,
+  SLG_METHOD,
+  TPG_METHOD,
+  ERG_METHOD,
 ];

@@ -28,11 +28,11 @@ export interface ProcessorBinding {
 /** Processors by exact layer name. */
 export type ProcessorMap = Record<string, AttentionProcessor | ProcessorBinding>;
 
-/** Returns softmax(q·kᵀ/√d) `[batch, heads, queries, keys]`. */
-export function attentionProbs(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
+/** Returns softmax(q·kᵀ/(τ√d)) `[batch, heads, queries, keys]` (temperature τ, default 1: the plain attention). */
+export function attentionProbs(q: tf.Tensor4D, k: tf.Tensor4D, temperature = 1): tf.Tensor4D {
   return tf.tidy(() => {
     const scale = 1 / Math.sqrt(q.shape[3]);
-    return tf.softmax(tf.matMul(tf.mul(q, scale), k, false, true)) as tf.Tensor4D;
+    return tf.softmax(tf.matMul(tf.mul(q, scale / temperature), k, false, true)) as tf.Tensor4D;
   });
 }
 
@@ -60,6 +60,44 @@ export const identityProcessor: AttentionProcessor = (_q, _k, v) => tf.clone(v);
  */
 export function queryMapProcessor(map: (q: tf.Tensor4D, layer: AttentionLayerInfo) => tf.Tensor4D): AttentionProcessor {
   return (q, k, v, layer) => tf.tidy(() => defaultProcessor(map(q, layer), k, v, layer));
+}
+
+/**
+ * Returns the processor softmax(q·kᵀ/(τ√d))·v: attention logits at temperature τ > 0 (τ > 1 flattens each row of the
+ * map towards the mean of v, τ < 1 sharpens it; τ = 1 is the default processor exactly).
+ */
+export function temperatureProcessor(temperature: number): AttentionProcessor {
+  if (!(temperature > 0 && Number.isFinite(temperature))) throw new Error(`attention temperature must be a finite number > 0; got ${temperature}`);
+  return (q, k, v) => tf.tidy(() => tf.matMul(attentionProbs(q, k, temperature), v) as tf.Tensor4D);
+}
+
+/**
+ * Returns a processor whose output token t of batch row r is the default output's token `orders[r][t]` (each order a
+ * permutation of 0…tokens−1, one per row it runs on): the layer's contribution lands on shuffled positions.
+ */
+export function permutedOutputProcessor(orders: readonly (readonly number[])[]): AttentionProcessor {
+  return (q, k, v, layer) => tf.tidy(() => {
+    const [b, heads, t, d] = q.shape;
+    if (orders.length !== b) throw new Error(`permuted output on ${layer.name}: ${orders.length} token orders for a batch of ${b} rows`);
+    const index = new Int32Array(b * t);
+    orders.forEach((order, r) => {
+      if (!isPermutation(order, t)) throw new Error(`permuted output on ${layer.name}: row ${r}'s order is not a permutation of 0…${t - 1}`);
+      order.forEach((from, to) => (index[r * t + to] = r * t + from));
+    });
+    const rows = defaultProcessor(q, k, v, layer).transpose([0, 2, 1, 3]).reshape([b * t, heads * d]);
+    return tf.gather(rows, tf.tensor1d(index, 'int32')).reshape([b, t, heads, d]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+  });
+}
+
+/** Returns whether `order` holds each of 0…n−1 exactly once. */
+function isPermutation(order: readonly number[], n: number): boolean {
+  if (order.length !== n) return false;
+  const seen = new Uint8Array(n);
+  for (const i of order) {
+    if (!Number.isInteger(i) || i < 0 || i >= n || seen[i]) return false;
+    seen[i] = 1;
+  }
+  return true;
 }
 
 /** Returns the processor output for all rows, applying `binding` only on its row range. */
