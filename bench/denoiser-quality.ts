@@ -8,11 +8,9 @@
  * A run folder (of `guidance-lab train`, finished or not) is read from its saved state's σ_rel 0.10 EMA.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { classAccuracy, initBackend, loadClassifier, loadDataset, loadModel, sample, splitDataset } from '../src';
+import { classAccuracy, denoisingErrors, initBackend, loadClassifier, loadDataset, loadModel, sample, splitDataset } from '../src';
 import { toTensor } from '../src/data/batches';
 import type { Denoiser } from '../src/model/denoiser';
-import { edmWeight } from '../src/train/loss';
-import { Rng } from '../src/random';
 import { stateDenoiser } from '../src/train/trainer';
 import { statSync } from 'node:fs';
 
@@ -20,6 +18,8 @@ const SIGMAS = [0.05, 0.2, 0.5, 1, 2, 5, 20];
 const HELD_OUT = 500;
 /** Images per forward pass (the UNet's 16×16 attention over 500 images at once overflows wasm memory). */
 const CHUNK = 50;
+/** Seed of the noise added to the held-out images (sample i's noise depends only on (seed, i)). */
+const NOISE_SEED = 7;
 
 /** Returns the denoiser of a run folder's saved state at σ_rel 0.10 (logging how many images it has seen). */
 async function fromState(run: string): Promise<Denoiser> {
@@ -39,23 +39,11 @@ async function main(): Promise<void> {
   const { heldOut } = splitDataset(ds, { heldOut: 0.1, seed: 0 });
   const batch = toTensor(ds, heldOut.subarray(0, HELD_OUT));
   const labels = Array.from(batch.labels.dataSync());
-  const noise = tf.tensor(new Rng(7).normals(batch.images.size), batch.images.shape);
   const classifier = await loadClassifier();
   console.log(['model', ...SIGMAS.map((s) => `σ=${s}`), 'accuracy'].join('\t'));
   for (const path of paths) {
     const model = statSync(path).isDirectory() ? await fromState(path) : (await loadModel(path)).model;
-    const errors = SIGMAS.map((s) => {
-      let sum = 0;
-      for (let lo = 0; lo < HELD_OUT; lo += CHUNK) {
-        sum += tf.tidy(() => {
-          const clean = batch.images.slice([lo, 0, 0, 0], [CHUNK, -1, -1, -1]);
-          const noisy = tf.add(clean, tf.mul(noise.slice([lo, 0, 0, 0], [CHUNK, -1, -1, -1]), s)) as tf.Tensor4D;
-          const d = model.denoise(noisy, new Array(CHUNK).fill(s), { labels: labels.slice(lo, lo + CHUNK) });
-          return tf.sum(tf.square(tf.sub(d, clean))).dataSync()[0];
-        });
-      }
-      return (sum / batch.images.size) * edmWeight(s);
-    });
+    const errors = denoisingErrors(model, batch.images, labels, SIGMAS, NOISE_SEED, CHUNK);
     let accuracy = '–';
     if (samples > 0) {
       const wanted = Array.from({ length: samples }, (_, i) => i % 10);
