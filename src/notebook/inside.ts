@@ -10,6 +10,7 @@ import { loadDataset, splitDataset, toTensor } from '../data';
 import type { Denoiser } from '../model';
 import { captureProcessor, type AttentionLayerInfo } from '../model/attention/processors';
 import { sampleNoise } from '../random';
+import { sagMask } from '../analysis/sag-mask';
 import { edmWeight } from '../train/loss';
 import { evaluateRequests, sample, type EvalRequest, type GuidanceTerm } from '../guidance';
 import type { SamplerName } from '../diffusion';
@@ -125,7 +126,10 @@ export function disposeSteps(steps: readonly GuidanceStep[]): void {
   for (const s of steps) tf.dispose([s.noisy, s.positive, s.negativeInput, s.negative, s.direction]);
 }
 
-/** A column of stepPanels: its caption and the batch it shows; `signed` columns are scaled symmetrically around mid-grey. */
+/**
+ * A column of stepPanels: its caption and the batch it shows, one of the step's tensors or one computed from them (freed
+ * once read); `signed` columns are scaled symmetrically around mid-grey.
+ */
 export interface StepColumn {
   name: string;
   pick: (step: GuidanceStep) => tf.Tensor4D;
@@ -141,9 +145,15 @@ export function stepPanels(steps: readonly GuidanceStep[], columns: readonly Ste
   return steps.flatMap((step) =>
     columns.map((col) => {
       const batch = col.pick(step);
+      const own = [step.noisy, step.positive, step.negativeInput, step.negative, step.direction].includes(batch);
       const [n, h, w] = batch.shape;
-      if (!(Number.isInteger(index) && index >= 0 && index < n)) throw new Error(`stepPanels: sample index ${index} is outside the batch of ${n}`);
-      const pixels = (batch.dataSync() as Float32Array).slice(index * h * w, (index + 1) * h * w);
+      let pixels: Float32Array;
+      try {
+        if (!(Number.isInteger(index) && index >= 0 && index < n)) throw new Error(`stepPanels: sample index ${index} is outside the batch of ${n}`);
+        pixels = (batch.dataSync() as Float32Array).slice(index * h * w, (index + 1) * h * w);
+      } finally {
+        if (!own) batch.dispose();
+      }
       const label = `σ=${step.sigma} · ${col.name}`;
       return col.signed ? signedImage(pixels, h, w, label) : { pixels, height: h, width: w, label };
     }),
@@ -177,6 +187,21 @@ export function attentionRows(
   tf.dispose(model.denoise(x, sigma, { labels: [...labels] }, { processors: { [layer]: processor } }));
   if (kept === null) throw new Error(`attentionRows: layer ${layer} did not run`);
   return kept;
+}
+
+/**
+ * Returns SAG's mask `[n, h, w, 1]` (1 = blurred) at (x, σ, labels): from `layer`'s attention in the positive pass, keys
+ * that receive more than average attention (gl.sagMask), resized (nearest) to the image, as the SAG term builds it.
+ */
+export function attentionMask(model: Denoiser, x: tf.Tensor4D, sigma: number, labels: readonly number[], layer: string): tf.Tensor4D {
+  const info = model.attentionLayers.find((l) => l.name === layer);
+  if (!info) throw new Error(`attentionMask: unknown attention layer "${layer}"; layers: ${model.attentionLayers.map((l) => l.name).join(', ')}`);
+  const rows = attentionRows(model, x, sigma, labels, layer);
+  try {
+    return tf.tidy(() => sagMask(tf.expandDims(rows, 1) as tf.Tensor4D, model.config.imageSize, info.grid).reshape([...x.shape.slice(0, 3), 1]) as tf.Tensor4D);
+  } finally {
+    rows.dispose();
+  }
 }
 
 /**

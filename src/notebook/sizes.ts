@@ -39,6 +39,8 @@ export interface NotebookSizes extends CommonSizes {
   sims: { omegas: number[] };
   /** The comparison notebook's own seeds (its curves show min/max over them) and γ per method. */
   comparison: { seeds: number[]; gammas: Record<string, number[]> };
+  /** The cheap views before each method's sweeps (03–09): γ rows × `classes` columns of samples, and its steps at `sigmas`. */
+  look: { gammas: number[]; classes: number; sigmas: number[] };
 }
 
 /** Partial overrides, one level deep for the per-notebook groups. */
@@ -63,6 +65,7 @@ const SMOKE: NotebookSizes = {
   icgTsg: { gammas: [0, 2], tsgScales: [1] },
   sims: { omegas: [0, 1] },
   comparison: { seeds: [0], gammas: { cfg: [0, 2], sag: [0, 0.75], pag: [0, 3], seg: [0, 3], autoguidance: [0, 1], icg: [0, 2] } },
+  look: { gammas: [0, 1, 4], classes: 4, sigmas: [10, 2, 0.3] },
 };
 
 /**
@@ -105,6 +108,7 @@ const FULL: NotebookSizes = {
       icg: [0, 1, 2],
     },
   },
+  look: { gammas: [0, 0.5, 1, 2, 4], classes: 10, sigmas: [10, 2, 0.3] },
 };
 
 export const PRESET_SIZES: Readonly<Record<SizeName, NotebookSizes>> = { smoke: SMOKE, full: FULL };

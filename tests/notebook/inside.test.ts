@@ -8,7 +8,8 @@ import { preconditioning, type Denoiser } from '../../src/model/denoiser';
 import { autoguidance, blurQueries, cfg, guidedDenoiser, icg, pag, sag, sample, seg, tsg, type GuidanceTerm } from '../../src/guidance';
 import { sampleNoise } from '../../src/random';
 import { edmWeight } from '../../src/train/loss';
-import { attentionRows, denoisingErrors, disposeSteps, guidanceSteps, heldOutDigits, sampleAcrossGamma, signedImage, stepPanels } from '../../src/notebook/inside';
+import { maskedBlur } from '../../src/analysis/filters';
+import { attentionMask, attentionRows, denoisingErrors, disposeSteps, guidanceSteps, heldOutDigits, sampleAcrossGamma, signedImage, stepPanels } from '../../src/notebook/inside';
 import { TINY_DIT, TINY_UNET, input, maxDiff, tinyModel } from '../guidance/helpers';
 import { testBackend } from '../test-backend';
 
@@ -112,6 +113,10 @@ describe('inside a guidance method', () => {
     const scale = Math.max(...Array.from(raw, Math.abs));
     assert.match(panels[1].label as string, new RegExp(`±${scale.toPrecision(2)}$`));
     assert.throws(() => stepPanels(steps, [{ name: 'x', pick: (s) => s.noisy }], 2), /sample index 2 is outside the batch of 2/);
+    const before = tf.memory().numTensors;
+    const computed = stepPanels(steps, [{ name: '|D_pos|', pick: (s) => tf.abs(s.positive) }]);
+    assert.equal(tf.memory().numTensors, before, 'a computed column is freed once read');
+    assert.ok(computed.every((p) => Array.from(p.pixels).every((v) => v >= 0)));
     disposeSteps(steps);
     clean.dispose();
     assert.deepEqual(Array.from(signedImage([0, 0], 1, 2, 'zero').pixels), [0, 0]);
@@ -128,6 +133,23 @@ describe('inside a guidance method', () => {
     for (let i = 1; i < q; i++) for (let j = 0; j < k; j++) assert.ok(Math.abs(b[i * k + j] - b[j]) < 1e-5);
     assert.ok(maxDiff(rows, blurred) > 1e-4, 'the blur changed the rows');
     tf.dispose([x, rows, blurred]);
+  });
+
+  it("the attention mask is SAG's: blurring D_pos under it and re-noising gives the SAG negative's input", () => {
+    const clean = input(2, 0.5, 3);
+    const steps = guidanceSteps(dit, sag({ gamma: 1 }), clean, [1, 6], [3, 0.4]);
+    for (const s of steps) {
+      const mask = attentionMask(dit, s.noisy, s.sigma, [1, 6], 'blocks.1.attn');
+      assert.deepEqual(mask.shape, [2, 32, 32, 1]);
+      const values = new Set(mask.dataSync());
+      assert.ok([...values].every((v) => v === 0 || v === 1) && values.size === 2, `a 0/1 mask with both values at σ ${s.sigma}`);
+      const rebuilt = tf.tidy(() => tf.add(maskedBlur(s.positive, mask, 1), tf.sub(s.noisy, s.positive)));
+      assert.ok(maxDiff(rebuilt, s.negativeInput) < 1e-5, `σ ${s.sigma}: ${maxDiff(rebuilt, s.negativeInput)}`);
+      tf.dispose([mask, rebuilt]);
+    }
+    disposeSteps(steps);
+    clean.dispose();
+    assert.throws(() => attentionMask(dit, input(1), 1, [0], 'mid.atn'), /unknown attention layer "mid.atn"; layers: blocks.0.attn, blocks.1.attn/);
   });
 
   it('held-out digits come with the labels asked for, a new digit for a repeated label', async () => {
