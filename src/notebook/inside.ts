@@ -160,6 +160,41 @@ export function stepPanels(steps: readonly GuidanceStep[], columns: readonly Ste
   );
 }
 
+/**
+ * Returns the direction Δ of each method's term for sample `index` of `clean` at each σ (see guidanceSteps), for
+ * gl.sampleGrid's layout 'methodByLabel': `method` is the method's key, `label` is "σ=<σ> · ±<max>" where max is the
+ * largest |Δ| of any method at that σ, the shared scale every image of that σ is divided by (so sizes compare).
+ */
+export function directionsByMethod(
+  model: Denoiser,
+  terms: Readonly<Record<string, GuidanceTerm>>,
+  clean: tf.Tensor4D,
+  labels: readonly number[],
+  sigmas: readonly number[],
+  index = 0,
+): ImageInput[] {
+  const [n, h, w] = clean.shape;
+  if (!(Number.isInteger(index) && index >= 0 && index < n)) throw new Error(`directionsByMethod: sample index ${index} is outside the batch of ${n}`);
+  const deltas = Object.entries(terms).map(([method, term]) => {
+    const steps = guidanceSteps(model, term, clean, labels, sigmas);
+    try {
+      return { method, pixels: steps.map((s) => (s.direction.dataSync() as Float32Array).slice(index * h * w, (index + 1) * h * w)) };
+    } finally {
+      disposeSteps(steps);
+    }
+  });
+  const tops = sigmas.map((_, j) => deltas.reduce((m, d) => d.pixels[j].reduce((a, v) => Math.max(a, Math.abs(v)), m), 0));
+  return deltas.flatMap((d) =>
+    sigmas.map((sigma, j) => ({
+      pixels: Float32Array.from(d.pixels[j], (v) => (tops[j] > 0 ? v / tops[j] : 0)),
+      height: h,
+      width: w,
+      method: d.method,
+      label: `σ=${sigma} · ±${tops[j].toPrecision(2)}`,
+    })),
+  );
+}
+
 /** Returns `pixels` (h×w, row-major) divided by their largest |value| as an image captioned "<label> ±<max>" (0 stays 0). */
 export function signedImage(pixels: Float32Array | readonly number[], height: number, width: number, label: string): ImageInput {
   const top = Array.from(pixels).reduce((m, v) => Math.max(m, Math.abs(v)), 0);

@@ -9,7 +9,7 @@ import { autoguidance, blurQueries, cfg, guidedDenoiser, icg, pag, sag, sample, 
 import { sampleNoise } from '../../src/random';
 import { edmWeight } from '../../src/train/loss';
 import { maskedBlur } from '../../src/analysis/filters';
-import { attentionMask, attentionRows, denoisingErrors, disposeSteps, guidanceSteps, heldOutDigits, sampleAcrossGamma, signedImage, stepPanels } from '../../src/notebook/inside';
+import { attentionMask, attentionRows, denoisingErrors, directionsByMethod, disposeSteps, guidanceSteps, heldOutDigits, sampleAcrossGamma, signedImage, stepPanels } from '../../src/notebook/inside';
 import { TINY_DIT, TINY_UNET, input, maxDiff, tinyModel } from '../guidance/helpers';
 import { testBackend } from '../test-backend';
 
@@ -120,6 +120,27 @@ describe('inside a guidance method', () => {
     disposeSteps(steps);
     clean.dispose();
     assert.deepEqual(Array.from(signedImage([0, 0], 1, 2, 'zero').pixels), [0, 0]);
+  });
+
+  it('directions by method share one scale per σ: the largest |Δ| there is 1, the ratios between methods are kept', () => {
+    const clean = input(2, 0.5, 7);
+    const terms = { cfg: cfg({ gamma: 1 }), pag: pag({ gamma: 1, layers: ['blocks.1.attn'] }) };
+    const images = directionsByMethod(dit, terms, clean, [2, 9], [4, 0.4], 1);
+    assert.deepEqual(images.map((im) => [im.method, im.label?.split(' ·')[0]]), [['cfg', 'σ=4'], ['cfg', 'σ=0.4'], ['pag', 'σ=4'], ['pag', 'σ=0.4']]);
+    const top = (im: { pixels: ArrayLike<number> }) => Math.max(...Array.from(im.pixels, Math.abs));
+    for (const j of [0, 1]) {
+      assert.ok(Math.abs(Math.max(top(images[j]), top(images[2 + j])) - 1) < 1e-6, `σ column ${j}: the largest is 1`);
+      assert.equal(images[j].label, images[2 + j].label, 'one scale per σ');
+    }
+    const raw = (term: GuidanceTerm) => {
+      const steps = guidanceSteps(dit, term, clean, [2, 9], [4]);
+      const top = Math.max(...Array.from(steps[0].direction.dataSync().slice(1024, 2048), Math.abs));
+      disposeSteps(steps);
+      return top;
+    };
+    const ratio = raw(terms.cfg) / raw(terms.pag);
+    assert.ok(Math.abs(top(images[0]) / top(images[2]) - ratio) < 1e-4 * ratio, 'the CFG : PAG ratio of the largest |Δ| is kept');
+    clean.dispose();
   });
 
   it('attention rows are probabilities; under the mean query (SEG σ = ∞) every query has the same row', () => {
