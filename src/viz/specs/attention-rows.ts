@@ -9,7 +9,7 @@ import { cellPosition, checkImage, imageLayer, imageUrl, pixelScale, round } fro
 /** One attention matrix of a layer: `values` holds queries×keys probabilities, row-major (row q = where query q looks). */
 export interface AttentionVariant {
   name: string;
-  values: Float32Array | readonly number[];
+  values: ArrayLike<number>;
 }
 
 /** Options of attentionRowExplorer. */
