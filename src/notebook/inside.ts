@@ -138,12 +138,12 @@ export interface StepColumn {
 
 /**
  * Returns images for gl.sampleGrid with `columns: columns.length`: one row per step (σ), one image per column, all of
- * sample `index`, captioned "σ=<σ> · <name>"; a signed column is divided by its largest |value| (caption "±<max>"), so
+ * sample `index`, captioned "<name>" ("σ=<σ> · <name>" in the first column, which names the row); a signed column is divided by its largest |value| (caption "±<max>"), so
  * mid-grey is 0, white the largest positive and black the largest negative value.
  */
 export function stepPanels(steps: readonly GuidanceStep[], columns: readonly StepColumn[], index = 0): ImageInput[] {
   return steps.flatMap((step) =>
-    columns.map((col) => {
+    columns.map((col, c) => {
       const batch = col.pick(step);
       const own = [step.noisy, step.positive, step.negativeInput, step.negative, step.direction].includes(batch);
       const [n, h, w] = batch.shape;
@@ -154,7 +154,7 @@ export function stepPanels(steps: readonly GuidanceStep[], columns: readonly Ste
       } finally {
         if (!own) batch.dispose();
       }
-      const label = `σ=${step.sigma} · ${col.name}`;
+      const label = c === 0 ? `σ=${step.sigma} · ${col.name}` : col.name;
       return col.signed ? signedImage(pixels, h, w, label) : { pixels, height: h, width: w, label };
     }),
   );

@@ -106,7 +106,7 @@ describe('inside a guidance method', () => {
     const clean = input(2, 0.5);
     const steps = guidanceSteps(dit, cfg({ gamma: 1 }), clean, [1, 2], [2, 0.2]);
     const panels = stepPanels(steps, [{ name: 'D_pos', pick: (s) => s.positive }, { name: 'direction', pick: (s) => s.direction, signed: true }], 1);
-    assert.deepEqual(panels.map((p) => p.label?.split(' ±')[0]), ['σ=2 · D_pos', 'σ=2 · direction', 'σ=0.2 · D_pos', 'σ=0.2 · direction']);
+    assert.deepEqual(panels.map((p) => p.label?.split(' ±')[0]), ['σ=2 · D_pos', 'direction', 'σ=0.2 · D_pos', 'direction']);
     const top = Math.max(...Array.from(panels[1].pixels, Math.abs));
     assert.ok(Math.abs(top - 1) < 1e-6);
     const raw = steps[0].direction.dataSync().slice(1024, 2048);
