@@ -37,7 +37,9 @@ export interface AcrossGammaOptions {
  */
 export async function sampleAcrossGamma(opts: AcrossGammaOptions): Promise<ImageInput[]> {
   const { model, make, gammas, labels, steps, sampler, seed = 0 } = opts;
-  if (gammas.length === 0 || labels.length === 0) throw new Error(`sampleAcrossGamma: gammas has ${gammas.length} and labels ${labels.length} entries; give at least one of each`);
+  if (gammas.length === 0 || labels.length === 0) {
+    throw new Error(`sampleAcrossGamma: gammas has ${gammas.length} and labels ${labels.length} entries; give at least one of each`);
+  }
   const images: ImageInput[] = [];
   for (const gamma of gammas) {
     const x = await sample({ model, labels: [...labels], steps, sampler, seed, guidance: gamma === 0 ? [] : make(gamma) });
@@ -70,7 +72,14 @@ export interface GuidanceStep {
  * noise of `seed` (sample i's noise depends only on (seed, i), the same at every σ), as the guided sampler would
  * (its γ is not used). The caller disposes the tensors (gl.tf.dispose(steps.flatMap(Object.values)) or disposeSteps).
  */
-export function guidanceSteps(model: Denoiser, term: GuidanceTerm, clean: tf.Tensor4D, labels: readonly number[], sigmas: readonly number[], seed = 0): GuidanceStep[] {
+export function guidanceSteps(
+  model: Denoiser,
+  term: GuidanceTerm,
+  clean: tf.Tensor4D,
+  labels: readonly number[],
+  sigmas: readonly number[],
+  seed = 0,
+): GuidanceStep[] {
   const [n, h, w, c] = clean.shape;
   if (labels.length !== n) throw new Error(`guidanceSteps: ${labels.length} labels for ${n} images`);
   for (const s of sigmas) if (!(s > 0 && Number.isFinite(s))) throw new Error(`guidanceSteps: σ must be positive and finite; got ${s}`);
@@ -80,7 +89,10 @@ export function guidanceSteps(model: Denoiser, term: GuidanceTerm, clean: tf.Ten
   const noise = sampleNoise([h, w, c], seed, indices);
   const steps: GuidanceStep[] = [];
   try {
-    for (const sigma of sigmas) steps.push(oneStep(model, term, tf.tidy(() => tf.add(clean, tf.mul(noise, sigma)) as tf.Tensor4D), rows, indices, sigma));
+    for (const sigma of sigmas) {
+      const x = tf.tidy(() => tf.add(clean, tf.mul(noise, sigma)) as tf.Tensor4D);
+      steps.push(oneStep(model, term, x, rows, indices, sigma));
+    }
   } catch (e) {
     disposeSteps(steps);
     throw e;
@@ -138,8 +150,9 @@ export interface StepColumn {
 
 /**
  * Returns images for gl.sampleGrid with `columns: columns.length`: one row per step (σ), one image per column, all of
- * sample `index`, captioned "<name>" ("σ=<σ> · <name>" in the first column, which names the row); a signed column is divided by its largest |value| (caption "±<max>"), so
- * mid-grey is 0, white the largest positive and black the largest negative value.
+ * sample `index`, captioned "<name>" ("σ=<σ> · <name>" in the first column, which names the row); a signed column is
+ * divided by its largest |value| (caption "±<max>"), so mid-grey is 0, white the largest positive and black the largest
+ * negative value.
  */
 export function stepPanels(steps: readonly GuidanceStep[], columns: readonly StepColumn[], index = 0): ImageInput[] {
   return steps.flatMap((step) =>
@@ -149,7 +162,9 @@ export function stepPanels(steps: readonly GuidanceStep[], columns: readonly Ste
       const [n, h, w] = batch.shape;
       let pixels: Float32Array;
       try {
-        if (!(Number.isInteger(index) && index >= 0 && index < n)) throw new Error(`stepPanels: sample index ${index} is outside the batch of ${n}`);
+        if (!(Number.isInteger(index) && index >= 0 && index < n)) {
+          throw new Error(`stepPanels: sample index ${index} is outside the batch of ${n}`);
+        }
         pixels = (batch.dataSync() as Float32Array).slice(index * h * w, (index + 1) * h * w);
       } finally {
         if (!own) batch.dispose();
@@ -174,7 +189,9 @@ export function directionsByMethod(
   index = 0,
 ): ImageInput[] {
   const [n, h, w] = clean.shape;
-  if (!(Number.isInteger(index) && index >= 0 && index < n)) throw new Error(`directionsByMethod: sample index ${index} is outside the batch of ${n}`);
+  if (!(Number.isInteger(index) && index >= 0 && index < n)) {
+    throw new Error(`directionsByMethod: sample index ${index} is outside the batch of ${n}`);
+  }
   const deltas = Object.entries(terms).map(([method, term]) => {
     const steps = guidanceSteps(model, term, clean, labels, sigmas);
     try {
@@ -218,7 +235,9 @@ export function attentionRows(
   const capture = captureProcessor((p) => {
     kept = tf.keep(tf.mean(p, 1) as tf.Tensor3D);
   });
-  const processor = mapQueries ? (q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, info: AttentionLayerInfo) => tf.tidy(() => capture(mapQueries(q, info), k, v, info)) : capture;
+  const processor = mapQueries
+    ? (q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, info: AttentionLayerInfo) => tf.tidy(() => capture(mapQueries(q, info), k, v, info))
+    : capture;
   tf.dispose(model.denoise(x, sigma, { labels: [...labels] }, { processors: { [layer]: processor } }));
   if (kept === null) throw new Error(`attentionRows: layer ${layer} did not run`);
   return kept;
@@ -230,10 +249,16 @@ export function attentionRows(
  */
 export function attentionMask(model: Denoiser, x: tf.Tensor4D, sigma: number, labels: readonly number[], layer: string): tf.Tensor4D {
   const info = model.attentionLayers.find((l) => l.name === layer);
-  if (!info) throw new Error(`attentionMask: unknown attention layer "${layer}"; layers: ${model.attentionLayers.map((l) => l.name).join(', ')}`);
+  if (!info) {
+    throw new Error(`attentionMask: unknown attention layer "${layer}"; layers: ${model.attentionLayers.map((l) => l.name).join(', ')}`);
+  }
   const rows = attentionRows(model, x, sigma, labels, layer);
   try {
-    return tf.tidy(() => sagMask(tf.expandDims(rows, 1) as tf.Tensor4D, model.config.imageSize, info.grid).reshape([...x.shape.slice(0, 3), 1]) as tf.Tensor4D);
+    const [n, h, w] = x.shape;
+    return tf.tidy(() => {
+      const mask = sagMask(tf.expandDims(rows, 1) as tf.Tensor4D, model.config.imageSize, info.grid);
+      return mask.reshape([n, h, w, 1]) as tf.Tensor4D;
+    });
   } finally {
     rows.dispose();
   }
@@ -244,7 +269,14 @@ export function attentionMask(model: Denoiser, x: tf.Tensor4D, sigma: number, la
  * D(clean + σ·noise; σ, labels) against `clean` `[n, h, w, c]` (noise of `seed`, the same at every σ and for every
  * model, so values compare across models), in chunks of `chunk` images.
  */
-export function denoisingErrors(model: Denoiser, clean: tf.Tensor4D, labels: readonly number[], sigmas: readonly number[], seed = 7, chunk = 50): number[] {
+export function denoisingErrors(
+  model: Denoiser,
+  clean: tf.Tensor4D,
+  labels: readonly number[],
+  sigmas: readonly number[],
+  seed = 7,
+  chunk = 50,
+): number[] {
   const [n, h, w, c] = clean.shape;
   if (labels.length !== n) throw new Error(`denoisingErrors: ${labels.length} labels for ${n} images`);
   if (!(Number.isInteger(chunk) && chunk > 0)) throw new Error(`denoisingErrors: chunk must be an integer > 0; got ${chunk}`);
@@ -274,7 +306,9 @@ export async function heldOutDigits(labels: readonly number[]): Promise<tf.Tenso
   const heldOut = splitDataset(ds, CLASSIFIER_SPLIT).heldOut;
   const used = new Map<number, number>();
   const picked = labels.map((label) => {
-    if (!(Number.isInteger(label) && label >= 0 && label < ds.classes)) throw new Error(`heldOutDigits: label ${label} is not a class; classes 0…${ds.classes - 1}`);
+    if (!(Number.isInteger(label) && label >= 0 && label < ds.classes)) {
+      throw new Error(`heldOutDigits: label ${label} is not a class; classes 0…${ds.classes - 1}`);
+    }
     const skip = used.get(label) ?? 0;
     used.set(label, skip + 1);
     let seen = 0;

@@ -122,7 +122,9 @@ export function svgWidth(svg: string): number {
 export async function saveFigure(spec: TopLevelSpec, base: string, scale = 2): Promise<SavedFigure> {
   const svg = await toSvg(spec);
   const width = svgWidth(svg);
-  if (width > MAX_FIGURE_WIDTH) throw new Error(`saveFigure: ${base} is ${width} px wide at 1×; figures must be at most ${MAX_FIGURE_WIDTH} px (wrap it into more rows)`);
+  if (width > MAX_FIGURE_WIDTH) {
+    throw new Error(`saveFigure: ${base} is ${width} px wide at 1×; figures must be at most ${MAX_FIGURE_WIDTH} px (wrap it into rows)`);
+  }
   const paths = { svg: `${base}.svg`, png: `${base}.png`, spec: `${base}.vl.json` };
   mkdirSync(dirname(base), { recursive: true });
   writeFileSync(paths.svg, svg);

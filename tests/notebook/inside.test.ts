@@ -9,7 +9,19 @@ import { autoguidance, blurQueries, cfg, guidedDenoiser, icg, pag, sag, sample, 
 import { sampleNoise } from '../../src/random';
 import { edmWeight } from '../../src/train/loss';
 import { maskedBlur } from '../../src/analysis/filters';
-import { attentionMask, attentionRows, denoisingErrors, directionsByMethod, disposeSteps, guidanceSteps, heldOutDigits, sampleAcrossGamma, signedImage, stepPanels } from '../../src/notebook/inside';
+import {
+  attentionMask,
+  attentionRows,
+  denoisingErrors,
+  directionsByMethod,
+  disposeSteps,
+  guidanceSteps,
+  heldOutDigits,
+  sampleAcrossGamma,
+  signedImage,
+  stepPanels,
+  type GuidanceStep,
+} from '../../src/notebook/inside';
 import { TINY_DIT, TINY_UNET, input, maxDiff, tinyModel } from '../guidance/helpers';
 import { testBackend } from '../test-backend';
 
@@ -45,7 +57,7 @@ describe('inside a guidance method', () => {
         const guided = guidedDenoiser(dit, [term], labels, [0, 1])(x, s.sigma);
         assert.ok(maxDiff(s.positive, plain) < 1e-5, `${term.method} σ ${s.sigma}: positive is the unguided D`);
         const added = tf.sub(guided, plain);
-        assert.ok(maxDiff(s.direction, added) < 1e-4, `${term.method} σ ${s.sigma}: direction ${maxDiff(s.direction, added)} from D_out − D_pos`);
+        assert.ok(maxDiff(s.direction, added) < 1e-4, `${term.method} σ ${s.sigma}: direction vs D_out − D_pos`);
         assert.ok(tf.tidy(() => tf.max(tf.abs(s.direction)).dataSync()[0]) > 1e-4, `${term.method}: the direction is not zero`);
         const sameInput = maxDiff(s.negativeInput, x) === 0;
         assert.equal(sameInput, term.method !== 'sag', `${term.method}: only SAG's negative sees another input`);
@@ -105,7 +117,11 @@ describe('inside a guidance method', () => {
   it('step panels: one row per σ, signed columns scaled to ±1 with their scale in the caption', () => {
     const clean = input(2, 0.5);
     const steps = guidanceSteps(dit, cfg({ gamma: 1 }), clean, [1, 2], [2, 0.2]);
-    const panels = stepPanels(steps, [{ name: 'D_pos', pick: (s) => s.positive }, { name: 'direction', pick: (s) => s.direction, signed: true }], 1);
+    const columns = [
+      { name: 'D_pos', pick: (s: GuidanceStep) => s.positive },
+      { name: 'direction', pick: (s: GuidanceStep) => s.direction, signed: true },
+    ];
+    const panels = stepPanels(steps, columns, 1);
     assert.deepEqual(panels.map((p) => p.label?.split(' ±')[0]), ['σ=2 · D_pos', 'direction', 'σ=0.2 · D_pos', 'direction']);
     const top = Math.max(...Array.from(panels[1].pixels, Math.abs));
     assert.ok(Math.abs(top - 1) < 1e-6);
@@ -126,7 +142,8 @@ describe('inside a guidance method', () => {
     const clean = input(2, 0.5, 7);
     const terms = { cfg: cfg({ gamma: 1 }), pag: pag({ gamma: 1, layers: ['blocks.1.attn'] }) };
     const images = directionsByMethod(dit, terms, clean, [2, 9], [4, 0.4], 1);
-    assert.deepEqual(images.map((im) => [im.method, im.label?.split(' ·')[0]]), [['cfg', 'σ=4'], ['cfg', 'σ=0.4'], ['pag', 'σ=4'], ['pag', 'σ=0.4']]);
+    const order = [['cfg', 'σ=4'], ['cfg', 'σ=0.4'], ['pag', 'σ=4'], ['pag', 'σ=0.4']];
+    assert.deepEqual(images.map((im) => [im.method, im.label?.split(' ·')[0]]), order);
     const top = (im: { pixels: ArrayLike<number> }) => Math.max(...Array.from(im.pixels, Math.abs));
     for (const j of [0, 1]) {
       assert.ok(Math.abs(Math.max(top(images[j]), top(images[2 + j])) - 1) < 1e-6, `σ column ${j}: the largest is 1`);
@@ -170,7 +187,10 @@ describe('inside a guidance method', () => {
     }
     disposeSteps(steps);
     clean.dispose();
-    assert.throws(() => attentionMask(dit, input(1), 1, [0], 'mid.atn'), /unknown attention layer "mid.atn"; layers: blocks.0.attn, blocks.1.attn/);
+    const one = input(1);
+    const layers = /unknown attention layer "mid.atn"; layers: blocks.0.attn, blocks.1.attn/;
+    assert.throws(() => attentionMask(dit, one, 1, [0], 'mid.atn'), layers);
+    one.dispose();
   });
 
   it('held-out digits come with the labels asked for, a new digit for a repeated label', async () => {

@@ -32,7 +32,8 @@ async function render(spec: TopLevelSpec, picked: number[]): Promise<string> {
 }
 
 test('the attention explorer is valid Vega-Lite, starts at its initial query and shows another row for another hovered query', async () => {
-  const spec = attentionRowExplorer(ringImage(1), [{ name: 'normal', values: shifted(1) }, { name: 'identity (PAG)', values: identity }], { grid, query: 5 });
+  const variants = [{ name: 'normal', values: shifted(1) }, { name: 'identity (PAG)', values: identity }];
+  const spec = attentionRowExplorer(ringImage(1), variants, { grid, query: 5 });
   assertValidVegaLite(spec);
   const initial = stable(await toSvg(spec));
   assert.ok((await render(spec, [5])) === initial, 'the static picture is query 5 hovered');
@@ -53,7 +54,10 @@ test('the attention explorer wraps its maps to stay within the figure width', as
 
 test('the attention explorer refuses a matrix of the wrong size, a repeated name and a query off the grid', () => {
   const image = ringImage(3);
-  assert.throws(() => attentionRowExplorer(image, [{ name: 'a', values: Array.from(peakedMap(1, 1, 4)) }], { grid }), /variants\[0\]\.values has 16 values but height×width is 16×16 = 256/);
-  assert.throws(() => attentionRowExplorer(image, [{ name: 'a', values: identity }, { name: 'a', values: identity }], { grid }), /variants\[1\]\.name is "a"/);
-  assert.throws(() => attentionRowExplorer(image, [{ name: 'a', values: identity }], { grid, query: 16 }), /query is 16; it must be a token index 0…15 of the 4×4 grid/);
+  const small = [{ name: 'a', values: Array.from(peakedMap(1, 1, 4)) }];
+  assert.throws(() => attentionRowExplorer(image, small, { grid }), /variants\[0\]\.values has 16 values but height×width is 16×16 = 256/);
+  const twice = [{ name: 'a', values: identity }, { name: 'a', values: identity }];
+  assert.throws(() => attentionRowExplorer(image, twice, { grid }), /variants\[1\]\.name is "a"/);
+  const one = [{ name: 'a', values: identity }];
+  assert.throws(() => attentionRowExplorer(image, one, { grid, query: 16 }), /query is 16; it must be a token index 0…15 of the 4×4 grid/);
 });

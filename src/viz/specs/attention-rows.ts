@@ -37,7 +37,11 @@ const GAP = 16;
  * map per variant of the selected query's attention row on the key grid, with the query's cell outlined, in one shared
  * robust colour scale. The views wrap so the figure stays within MAX_FIGURE_WIDTH.
  */
-export function attentionRowExplorer(image: ImageInput, variants: readonly AttentionVariant[], options: AttentionRowExplorerOptions): TopLevelSpec {
+export function attentionRowExplorer(
+  image: ImageInput,
+  variants: readonly AttentionVariant[],
+  options: AttentionRowExplorerOptions,
+): TopLevelSpec {
   const where = 'attentionRowExplorer';
   checkImage(where, 'image', image);
   check.nonEmpty(where, 'variants', variants);
@@ -46,10 +50,14 @@ export function attentionRowExplorer(image: ImageInput, variants: readonly Atten
   check.positiveInt(where, 'grid[1]', w);
   const tokens = h * w;
   const query = options.query ?? Math.floor(h / 2) * w + Math.floor(w / 2);
-  if (!(Number.isInteger(query) && query >= 0 && query < tokens)) throw new Error(`${where}: query is ${query}; it must be a token index 0…${tokens - 1} of the ${h}×${w} grid`);
+  if (!(Number.isInteger(query) && query >= 0 && query < tokens)) {
+    throw new Error(`${where}: query is ${query}; it must be a token index 0…${tokens - 1} of the ${h}×${w} grid`);
+  }
   const names = new Set<string>();
   variants.forEach((v, i) => {
-    if (typeof v.name !== 'string' || v.name === '' || names.has(v.name)) throw new Error(`${where}: variants[${i}].name is ${JSON.stringify(v.name)}; give each variant its own name`);
+    if (typeof v.name !== 'string' || v.name === '' || names.has(v.name)) {
+      throw new Error(`${where}: variants[${i}].name is ${JSON.stringify(v.name)}; give each variant its own name`);
+    }
     names.add(v.name);
     check.grid(where, `variants[${i}].values`, v.values, tokens, tokens);
   });
@@ -59,7 +67,11 @@ export function attentionRowExplorer(image: ImageInput, variants: readonly Atten
 
   const place = (t: number) => ({ x0: (t % w) / w, x1: ((t % w) + 1) / w, y0: Math.floor(t / w) / h, y1: (Math.floor(t / w) + 1) / h });
   const queries = Array.from({ length: tokens }, (_, q) => ({ q, row: Math.floor(q / w), col: q % w, ...place(q) }));
-  const rows = variants.flatMap((v) => Array.from({ length: tokens * tokens }, (_, i) => ({ variant: v.name, q: Math.floor(i / tokens), k: i % tokens, value: round(v.values[i], 3) })));
+  const rows = variants.flatMap((v) =>
+    Array.from({ length: tokens * tokens }, (_, i) => {
+      return { variant: v.name, q: Math.floor(i / tokens), k: i % tokens, value: round(v.values[i], 3) };
+    }),
+  );
   const picked = { param: HOVER_QUERY, empty: false };
   const outline = (stroke: string, width: number) => ({ type: 'rect' as const, fillOpacity: 0, stroke, strokeWidth: width });
 
@@ -74,7 +86,14 @@ export function attentionRowExplorer(image: ImageInput, variants: readonly Atten
         params: [{ name: HOVER_QUERY, select: { type: 'point', fields: ['q'], on: 'mouseover', clear: false }, value: [{ q: query }] }],
         // A nearly transparent fill, so the whole cell (not only its outline) takes the pointer.
         mark: { type: 'rect', fill: 'white', fillOpacity: 0.01, stroke: 'white', strokeOpacity: 0.25, strokeWidth: 0.5 },
-        encoding: { ...cellPosition(), tooltip: [{ field: 'q', type: 'quantitative', title: 'query' }, { field: 'row', type: 'quantitative' }, { field: 'col', type: 'quantitative', title: 'column' }] },
+        encoding: {
+          ...cellPosition(),
+          tooltip: [
+            { field: 'q', type: 'quantitative', title: 'query' },
+            { field: 'row', type: 'quantitative' },
+            { field: 'col', type: 'quantitative', title: 'column' },
+          ],
+        },
       },
       { data: { name: 'queries' }, transform: [{ filter: picked }], mark: outline(HIGHLIGHT_COLOUR, 2), encoding: cellPosition() },
     ],
@@ -96,7 +115,15 @@ export function attentionRowExplorer(image: ImageInput, variants: readonly Atten
           { calculate: `(floor(datum.k / ${w}) + 1) / ${h}`, as: 'y1' },
         ],
         mark: { type: 'rect' },
-        encoding: { ...cellPosition(), color: colour, tooltip: [{ field: 'q', type: 'quantitative', title: 'query' }, { field: 'k', type: 'quantitative', title: 'key' }, { field: 'value', type: 'quantitative', title: 'attention', format: '.3g' }] },
+        encoding: {
+          ...cellPosition(),
+          color: colour,
+          tooltip: [
+            { field: 'q', type: 'quantitative', title: 'query' },
+            { field: 'k', type: 'quantitative', title: 'key' },
+            { field: 'value', type: 'quantitative', title: 'attention', format: '.3g' },
+          ],
+        },
       },
       { data: { name: 'queries' }, transform: [{ filter: picked }], mark: outline(HIGHLIGHT_COLOUR, 1.5), encoding: cellPosition() },
     ],

@@ -93,7 +93,8 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
   }
   // x lives on the curves only: the unguided rule spans the whole width.
   const xScale = options.logX ? { type: 'log' as const, nice: false, padding: 12 } : { zero: true };
-  const layers: object[] = [{ encoding: { x: { field: 'gamma', type: 'quantitative', title: options.xTitle ?? 'guidance weight γ', scale: xScale } }, layer: curves }];
+  const x = { field: 'gamma', type: 'quantitative', title: options.xTitle ?? 'guidance weight γ', scale: xScale };
+  const layers: object[] = [{ encoding: { x }, layer: curves }];
   // The unguided value is named in the subtitle, not printed on the plot, where it would sit on the curves.
   if (options.unguided !== undefined) {
     layers.push({ data: { values: [{ unguided: options.unguided }] }, mark: { type: 'rule', strokeDash: [5, 4], color: '#555' }, encoding: { y: { field: 'unguided', type: 'quantitative' } } });

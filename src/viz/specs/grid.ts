@@ -68,18 +68,23 @@ export function sampleGrid(images: readonly ImageInput[], options: SampleGridOpt
     const columns = options.columns === undefined ? Math.ceil(Math.sqrt(images.length)) : check.positiveInt(WHERE, 'columns', options.columns);
     return themed({ ...title, ...wrappedCells(images.map((im) => ({ caption: caption(im), url: imageUrl(im, scale) })), columns, w, h) } as TopLevelSpec);
   }
-  if (layout !== 'methodByGamma' && layout !== 'methodByLabel') throw new Error(`${WHERE}: layout is "${String(layout)}"; allowed: "wrap", "methodByGamma", "methodByLabel"`);
+  if (layout !== 'methodByGamma' && layout !== 'methodByLabel') {
+    throw new Error(`${WHERE}: layout is "${String(layout)}"; allowed: "wrap", "methodByGamma", "methodByLabel"`);
+  }
   const byLabel = layout === 'methodByLabel';
   const column = byLabel ? 'label' : 'gamma';
 
   const seen = new Set<string>();
   const values = images.map((im, i) => {
     if (im.method === undefined || im[column] === undefined) {
-      throw new Error(`${WHERE}: images[${i}] has method ${String(im.method)} and ${column} ${String(im[column])}; layout "${layout}" needs both on every image`);
+      const has = `method ${String(im.method)} and ${column} ${String(im[column])}`;
+      throw new Error(`${WHERE}: images[${i}] has ${has}; layout "${layout}" needs both on every image`);
     }
     const key = `${im.method}\u0000${im[column]}`;
     const at = byLabel ? `label "${im.label}"` : `γ = ${im.gamma}`;
-    if (seen.has(key)) throw new Error(`${WHERE}: images[${i}] repeats method "${im.method}" at ${at}; give one image per (method, ${column}) or use layout "wrap"`);
+    if (seen.has(key)) {
+      throw new Error(`${WHERE}: images[${i}] repeats method "${im.method}" at ${at}; give one image per (method, ${column}) or use layout "wrap"`);
+    }
     seen.add(key);
     return { method: im.method, [column]: im[column], url: imageUrl(im, scale) };
   });

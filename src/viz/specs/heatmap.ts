@@ -145,7 +145,8 @@ export function variantBars(rows: readonly VariantRow[], options: VariantBarsOpt
   const layers: object[] = [{ encoding: { y: { field: 'variant', type: 'nominal', sort: values.map((v) => v.variant), title: null } }, layer: bars }];
   // The reference is named in the subtitle, not printed on the plot, where it would sit on a bar.
   if (options.reference !== undefined) {
-    layers.push({ data: { values: [{ value: options.reference.value }] }, mark: { type: 'rule', strokeDash: [5, 4], color: '#555' }, encoding: { x: { field: 'value', type: 'quantitative' } } });
+    const rule = { type: 'rule', strokeDash: [5, 4], color: '#555' };
+    layers.push({ data: { values: [{ value: options.reference.value }] }, mark: rule, encoding: { x: { field: 'value', type: 'quantitative' } } });
   }
   return themed({
     title: {

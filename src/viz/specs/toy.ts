@@ -192,7 +192,10 @@ export interface ToyGammaSliderOptions {
   title?: string;
 }
 
-/** Returns an interactive spec: one panel per method (wrapped to fit MAX_FIGURE_WIDTH), showing the samples of the γ picked by a range slider (a select on an uneven γ grid; a `gamma` param). */
+/**
+ * Returns an interactive spec: one panel per method (wrapped to fit MAX_FIGURE_WIDTH), showing the samples of the γ
+ * picked by a range slider (a select on an uneven γ grid; a `gamma` param).
+ */
 export function toyGammaSlider(rows: readonly ToySliderRow[], options: ToyGammaSliderOptions): TopLevelSpec {
   const where = 'toyGammaSlider';
   check.nonEmpty(where, 'rows', rows);
