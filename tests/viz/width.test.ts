@@ -29,7 +29,7 @@ const FIGURES: Record<string, () => TopLevelSpec> = {
   'spectra, 3 panels (02)': () =>
     viz.spectrumHeatmap([...spectra(), { ...spectra()[0], label: 'CFG γ=4' }]),
   'metric curves (03–09)': () =>
-    viz.metricCurves(metricRows(), { metric: 'class accuracy (%)', title: 'every method: class accuracy (%) vs γ (mean, min/max over seeds)' }),
+    viz.metricCurves(metricRows(), { metric: 'class accuracy (%)', title: 'every method: accuracy vs γ (mean, min/max over seeds)' }),
   'parameter heatmap (05, 06)': () =>
     viz.parameterHeatmap(gridRows(), { xTitle: 'positive EMA σ_rel', yTitle: 'guide', metric: 'KID ×10³' }),
   'variant bars (03, 04, 09)': () =>
