@@ -19,6 +19,18 @@ export { notebookSizes, mergeSizes, PRESET_SIZES } from './notebook/sizes';
 export { figureDir } from './notebook/figure-dir';
 export type { NotebookSizes, NotebookSizesOverride, CommonSizes, SizeName } from './notebook/sizes';
 export { toImages } from './notebook/images';
+export {
+  sampleAcrossGamma,
+  guidanceSteps,
+  disposeSteps,
+  directionsByMethod,
+  stepPanels,
+  signedImage,
+  attentionRows,
+  attentionMask,
+  heldOutDigits,
+} from './notebook/inside';
+export type { AcrossGammaOptions, GuidanceStep, StepColumn } from './notebook/inside';
 export { saveRows } from './notebook/rows';
 export { openStudy, Study, curveRows, kidRows, accRows, mean } from './notebook/study';
 export type { Row, Measured, MeasureOptions, OpenStudyOptions } from './notebook/study';

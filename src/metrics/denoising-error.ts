@@ -5,21 +5,32 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser } from '../model/denoiser';
+import { sampleNoise } from '../random';
 import { edmWeight } from '../train/loss';
 
 /**
  * Returns λ(σ)·MSE for each σ of `sigmas` (one number each): `model` denoises `images + σ·noise` (both `[n, h, w, c]`,
- * images in [−1, 1]) with `labels` (one per image), `chunk` images per forward pass.
+ * images in [−1, 1]) with `labels` (one per image), `chunk` images per forward pass. `noise` is a tensor, or a seed: image i
+ * then gets the sampler's noise of (seed, i), the same for every model and σ.
  */
 export function denoisingErrors(
   model: Denoiser,
   images: tf.Tensor4D,
   labels: readonly number[],
   sigmas: readonly number[],
-  noise: tf.Tensor4D,
+  noise: tf.Tensor4D | number,
   chunk = 50,
 ): number[] {
   const n = images.shape[0];
+  if (typeof noise === 'number') {
+    const [, h, w, c] = images.shape;
+    const seeded = sampleNoise([h, w, c], noise, Array.from({ length: n }, (_, i) => i)) as tf.Tensor4D;
+    try {
+      return denoisingErrors(model, images, labels, sigmas, seeded, chunk);
+    } finally {
+      seeded.dispose();
+    }
+  }
   if (noise.shape.join() !== images.shape.join()) {
     throw new Error(`denoisingErrors: noise [${noise.shape.join(', ')}] must have the images' shape [${images.shape.join(', ')}]`);
   }

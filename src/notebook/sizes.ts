@@ -44,6 +44,8 @@ export interface NotebookSizes extends CommonSizes {
    * them), the models, and γ per method (a method not named runs at its descriptor's default γ).
    */
   vectors: { samples: number; models: string[]; gammas: Record<string, number> };
+  /** The cheap views before each method's sweeps (03–09): γ rows × `classes` columns of samples, and its steps at `sigmas`. */
+  look: { gammas: number[]; classes: number; sigmas: number[] };
 }
 
 /** Partial overrides, one level deep for the per-notebook groups. */
@@ -69,6 +71,7 @@ const SMOKE: NotebookSizes = {
   sims: { omegas: [0, 1] },
   comparison: { seeds: [0], gammas: { cfg: [0, 2], sag: [0, 0.75], pag: [0, 3], seg: [0, 3], autoguidance: [0, 1], icg: [0, 2] } },
   vectors: { samples: 2, models: ['mnist-unet-main'], gammas: { cfg: 2, autoguidance: 1, icg: 2, tsg: 2, apg: 2, cfgpp: 0.6, 'cfg-zero': 2, fdg: 2, tcfg: 2, 'mambo-g': 2 } },
+  look: { gammas: [0, 1, 4], classes: 4, sigmas: [10, 2, 0.3] },
 };
 
 /**
@@ -112,6 +115,7 @@ const FULL: NotebookSizes = {
     },
   },
   vectors: { samples: 16, models: ['mnist-unet-main', 'mnist-dit-main'], gammas: { cfg: 2, autoguidance: 1, icg: 2, tsg: 2, apg: 2, cfgpp: 0.6, 'cfg-zero': 2, fdg: 2, tcfg: 2, 'mambo-g': 2 } },
+  look: { gammas: [0, 0.5, 1, 2, 4], classes: 10, sigmas: [10, 2, 0.3] },
 };
 
 export const PRESET_SIZES: Readonly<Record<SizeName, NotebookSizes>> = { smoke: SMOKE, full: FULL };

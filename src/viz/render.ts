@@ -15,7 +15,7 @@ import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { fontMeasure } from './font';
-import { FONT_FAMILY } from './theme';
+import { FONT_FAMILY, MAX_FIGURE_WIDTH } from './theme';
 
 /** Where the charts' font is looked for, in order (GUIDANCE_LAB_FONT overrides); Debian's fonts-dejavu-core installs the first. */
 export const FONT_CANDIDATES: readonly string[] = [
@@ -108,9 +108,23 @@ export interface SavedFigure {
   spec: string;
 }
 
-/** Writes `<base>.svg`, `<base>.png` and `<base>.vl.json` (creating folders) and returns their paths. */
+/** Returns the width of an SVG text at 1× (its root's `width` attribute, in SVG pixels). */
+export function svgWidth(svg: string): number {
+  const m = /<svg\b[^>]*?\swidth="([0-9.]+)"/.exec(svg);
+  if (!m) throw new Error(`svgWidth: no width attribute on the root <svg> of: ${svg.slice(0, 120)}`);
+  return Number(m[1]);
+}
+
+/**
+ * Writes `<base>.svg`, `<base>.png` and `<base>.vl.json` (creating folders) and returns their paths. Throws, writing
+ * nothing, when the figure is wider than MAX_FIGURE_WIDTH at 1× (wrap it into more rows).
+ */
 export async function saveFigure(spec: TopLevelSpec, base: string, scale = 2): Promise<SavedFigure> {
   const svg = await toSvg(spec);
+  const width = svgWidth(svg);
+  if (width > MAX_FIGURE_WIDTH) {
+    throw new Error(`saveFigure: ${base} is ${width} px wide at 1×; figures must be at most ${MAX_FIGURE_WIDTH} px (wrap it into rows)`);
+  }
   const paths = { svg: `${base}.svg`, png: `${base}.png`, spec: `${base}.vl.json` };
   mkdirSync(dirname(base), { recursive: true });
   writeFileSync(paths.svg, svg);

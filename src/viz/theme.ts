@@ -13,6 +13,8 @@ export const FONT_FAMILY = 'DejaVu Sans';
 export const SEQUENTIAL_SCHEME = 'viridis';
 /** Diverging scheme for signed differences, always centred on 0. */
 export const DIVERGING_SCHEME = 'redblue';
+/** The widest a figure may be at 1× (SVG pixels): wider ones overflow a notebook's output area; builders wrap to fit. */
+export const MAX_FIGURE_WIDTH = 1000;
 /** Colour of the SAG mask and of markers that must stand out on grayscale images. */
 export const HIGHLIGHT_COLOUR = '#ff3d00';
 

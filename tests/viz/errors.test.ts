@@ -54,3 +54,13 @@ test('values outside their domain are refused with what is allowed', () => {
   assert.throws(() => viz.attentionGrid([{ ...map8, layer: 'mid.attn', head: 0 }], { query: { row: 8, col: 0, height: 8, width: 8 } }), /query is at row 8, col 0; it must lie in its 8×8 grid/);
   assert.throws(() => viz.attentionOverlay(img, map8, { opacity: 2 }), /opacity is 2; allowed: \(0, 1\]/);
 });
+
+test('the method × label grid puts one image per (method, label) and names a repeat', async () => {
+  const img = { pixels: new Array(16).fill(0), height: 4, width: 4 };
+  const images = ['CFG', 'PAG'].flatMap((method) => ['σ=10', 'σ=2'].map((label) => ({ ...img, method, label })));
+  const svg = await viz.toSvg(viz.sampleGrid(images, { layout: 'methodByLabel' }));
+  for (const text of ['CFG', 'PAG', 'σ=10', 'σ=2']) assert.match(svg, new RegExp(`>${text}<`));
+  assert.ok(svg.indexOf('>σ=10<') < svg.indexOf('>σ=2<'), 'columns keep the labels’ order');
+  assert.throws(() => viz.sampleGrid([images[0], images[0]], { layout: 'methodByLabel' }), /repeats method "CFG" at label "σ=10"/);
+  assert.throws(() => viz.sampleGrid([img], { layout: 'methodByLabel' }), /has method undefined and label undefined; layout "methodByLabel" needs both/);
+});

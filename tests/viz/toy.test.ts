@@ -44,7 +44,7 @@ test('toyGammaSlider binds a γ range on an even grid, a select on an uneven one
   assert.deepEqual(spec.params[0], { name: 'gamma', value: 0.5, bind });
   assert.match(spec.spec.layer[1].transform[0].filter, /abs\(datum.gamma - gamma\) < 0.25/);
   assert.equal(spec.data.values.filter((v: any) => v.kind === 'data').length, 2);
-  assert.deepEqual(spec.facet.column.sort, ['cfg', 'ag']);
+  assert.deepEqual(spec.facet.sort, ['cfg', 'ag'], 'one panel per method, in order (wrapped: facet.field, not facet.column)');
 });
 
 test('bad toy chart input is refused, naming the value', () => {

@@ -50,7 +50,7 @@ function overImage(image: ImageInput, scale: number, top: object, title?: string
  * Returns a sequential colour encoding of the `value` field whose top is robust to outliers (robustTop): cells above it
  * take the brightest colour and the legend title says where it was clipped; tooltips keep the exact values.
  */
-function robustColour(values: ArrayLike<number>, title: string) {
+export function robustColour(values: ArrayLike<number>, title: string) {
   const all = Array.from(values);
   const { top, clipped } = robustTop(all);
   if (!clipped) return { field: 'value', type: 'quantitative' as const, title, scale: { scheme: SEQUENTIAL_SCHEME } };

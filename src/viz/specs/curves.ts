@@ -29,6 +29,10 @@ export interface MetricCurvesOptions {
   unguided?: number;
   /** Log-scale y (default false). */
   logY?: boolean;
+  /** Log-scale x (default false), e.g. for curves over the noise level σ. */
+  logX?: boolean;
+  /** Mark each method's best value with a diamond (default true; false for curves with no "best", e.g. an error per σ). */
+  markBest?: boolean;
   /** The x-axis title (default "guidance weight γ"), for curves over another parameter in the `gamma` field (e.g. a SIMS budget). */
   xTitle?: string;
   width?: number;
@@ -50,6 +54,7 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
     check.finite(where, `rows[${i}].gamma`, r.gamma);
     check.finite(where, `rows[${i}].value`, r.value);
     if (options.logY && r.value <= 0) throw new Error(`${where}: rows[${i}].value is ${r.value}; a log y axis needs values > 0`);
+    if (options.logX && r.gamma <= 0) throw new Error(`${where}: rows[${i}].gamma is ${r.gamma}; a log x axis needs values > 0`);
   });
   if (options.unguided !== undefined) check.finite(where, 'options.unguided', options.unguided);
   const summaries = summarise(rows, (r) => `${r.method}\u0000${r.gamma}`, (r) => ({ method: r.method, gamma: r.gamma }), (r) => r.value);
@@ -59,7 +64,8 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
     const mine = values.filter((v) => v.method === m);
     mine[bestIndex(mine.map((v) => v.mean), dir)].best = true;
   }
-  const yScale = options.logY ? { type: 'log' as const } : { zero: false };
+  // A log axis spans the data (nice would round it out to whole decades, squeezing FID 3…4 into a corner of 1…10).
+  const yScale = options.logY ? { type: 'log' as const, nice: false, padding: 12 } : { zero: false };
   const y = { field: 'mean', type: 'quantitative' as const, title: options.metric, scale: yScale };
   const colour = lineColour('method', 'method', methods);
   const tooltip = [
@@ -72,7 +78,7 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
   ];
   // Interaction: a click on a legend entry highlights that method (shift-click adds more); drag pans, wheel zooms.
   const picked = (on: number, off: number) => ({ condition: { param: PICK_METHOD, value: on }, value: off });
-  const curves = [
+  const curves: object[] = [
     { mark: { type: 'area' }, encoding: { y: { field: 'min', type: 'quantitative', scale: yScale }, y2: { field: 'max' }, color: colour, opacity: picked(0.18, 0.04) } },
     {
       params: [
@@ -82,14 +88,19 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
       mark: { type: 'line', point: { size: 25 }, strokeWidth: 1.5 },
       encoding: { y, color: colour, tooltip, opacity: picked(1, 0.15) },
     },
-    {
+  ];
+  const markBest = options.markBest ?? true;
+  if (markBest) {
+    curves.push({
       transform: [{ filter: 'datum.best' }],
       mark: { type: 'point', shape: 'diamond', size: 140, filled: true, stroke: 'black', strokeWidth: 1 },
       encoding: { y, color: colour, tooltip, opacity: picked(1, 0.15) },
-    },
-  ];
+    });
+  }
   // x lives on the curves only: the unguided rule spans the whole width.
-  const layers: object[] = [{ encoding: { x: { field: 'gamma', type: 'quantitative', title: options.xTitle ?? 'guidance weight γ', scale: { zero: true } } }, layer: curves }];
+  const xScale = options.logX ? { type: 'log' as const, nice: false, padding: 12 } : { zero: true };
+  const x = { field: 'gamma', type: 'quantitative', title: options.xTitle ?? 'guidance weight γ', scale: xScale };
+  const layers: object[] = [{ encoding: { x }, layer: curves }];
   // The unguided value is named in the subtitle, not printed on the plot, where it would sit on the curves.
   if (options.unguided !== undefined) {
     layers.push({ data: { values: [{ unguided: options.unguided }] }, mark: { type: 'rule', strokeDash: [5, 4], color: '#555' }, encoding: { y: { field: 'unguided', type: 'quantitative' } } });
@@ -98,7 +109,10 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
     title: {
       text: options.title ?? `${options.metric} vs ${options.xTitle ?? 'γ'}`,
       subtitle: [
-        `◆ best ${options.xTitle ? 'value' : 'γ'} per method (${dir === 'min' ? 'lowest' : 'highest'} mean)${values.some((v) => v.seeds > 1) ? '; band: min–max over seeds' : ''}`,
+        [
+          ...(markBest ? [`◆ best ${options.xTitle ? 'value' : 'γ'} per method (${dir === 'min' ? 'lowest' : 'highest'} mean)`] : []),
+          ...(values.some((v) => v.seeds > 1) ? ['band: min–max over seeds'] : []),
+        ].join('; '),
         ...(options.unguided === undefined ? [] : [`dashed: unguided (${round(options.unguided)})`]),
       ],
     },

@@ -5,8 +5,11 @@ import { themed } from '../theme';
 import type { ImageInput } from '../types';
 import { checkImage, imageLayer, imageUrl, pixelScale } from './image';
 
-/** How sampleGrid places images: in reading order with a caption each, or one row per method and one column per γ. */
-export type GridLayout = 'wrap' | 'methodByGamma';
+/**
+ * How sampleGrid places images: in reading order with a caption each, one row per method and one column per γ, or one
+ * row per method and one column per label (e.g. a class or a noise level).
+ */
+export type GridLayout = 'wrap' | 'methodByGamma' | 'methodByLabel';
 
 /** Options of sampleGrid. */
 export interface SampleGridOptions {
@@ -65,25 +68,36 @@ export function sampleGrid(images: readonly ImageInput[], options: SampleGridOpt
     const columns = options.columns === undefined ? Math.ceil(Math.sqrt(images.length)) : check.positiveInt(WHERE, 'columns', options.columns);
     return themed({ ...title, ...wrappedCells(images.map((im) => ({ caption: caption(im), url: imageUrl(im, scale) })), columns, w, h) } as TopLevelSpec);
   }
-  if (layout !== 'methodByGamma') throw new Error(`${WHERE}: layout is "${String(layout)}"; allowed: "wrap", "methodByGamma"`);
+  if (layout !== 'methodByGamma' && layout !== 'methodByLabel') {
+    throw new Error(`${WHERE}: layout is "${String(layout)}"; allowed: "wrap", "methodByGamma", "methodByLabel"`);
+  }
+  const byLabel = layout === 'methodByLabel';
+  const column = byLabel ? 'label' : 'gamma';
 
   const seen = new Set<string>();
   const values = images.map((im, i) => {
-    if (im.method === undefined || im.gamma === undefined) {
-      throw new Error(`${WHERE}: images[${i}] has method ${String(im.method)} and gamma ${String(im.gamma)}; layout "methodByGamma" needs both on every image`);
+    if (im.method === undefined || im[column] === undefined) {
+      const has = `method ${String(im.method)} and ${column} ${String(im[column])}`;
+      throw new Error(`${WHERE}: images[${i}] has ${has}; layout "${layout}" needs both on every image`);
     }
-    const key = `${im.method}\u0000${im.gamma}`;
-    if (seen.has(key)) throw new Error(`${WHERE}: images[${i}] repeats method "${im.method}" at γ = ${im.gamma}; give one image per (method, γ) or use layout "wrap"`);
+    const key = `${im.method}\u0000${im[column]}`;
+    const at = byLabel ? `label "${im.label}"` : `γ = ${im.gamma}`;
+    if (seen.has(key)) {
+      throw new Error(`${WHERE}: images[${i}] repeats method "${im.method}" at ${at}; give one image per (method, ${column}) or use layout "wrap"`);
+    }
     seen.add(key);
-    return { method: im.method, gamma: im.gamma, url: imageUrl(im, scale) };
+    return { method: im.method, [column]: im[column], url: imageUrl(im, scale) };
   });
   const methods = [...new Set(values.map((v) => v.method))];
+  const columnFacet = byLabel
+    ? { field: 'label', type: 'ordinal', sort: [...new Set(images.map((im) => im.label))], title: null }
+    : { field: 'gamma', type: 'ordinal', sort: 'ascending', title: null, header: { labelExpr: "'γ = ' + datum.value" } };
   return themed({
     ...title,
     data: { values },
     facet: {
       row: { field: 'method', type: 'nominal', sort: methods, title: null, header: { labelAngle: 0, labelAlign: 'left' } },
-      column: { field: 'gamma', type: 'ordinal', sort: 'ascending', title: null, header: { labelExpr: "'γ = ' + datum.value" } },
+      column: columnFacet,
     },
     spacing: 6,
     spec: { width: w, height: h, layer: [imageLayer(w, h)] },

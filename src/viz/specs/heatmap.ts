@@ -146,15 +146,19 @@ export function variantBars(rows: readonly VariantRow[], options: VariantBarsOpt
   ];
   // y lives on the bars only: the reference rule spans the whole height.
   const layers: object[] = [{ encoding: { y: { field: 'variant', type: 'nominal', sort: values.map((v) => v.variant), title: null } }, layer: bars }];
+  // The reference is named in the subtitle, not printed on the plot, where it would sit on a bar.
   if (options.reference !== undefined) {
-    const ref = { value: options.reference.value, text: `${options.reference.label} ${round(options.reference.value)}` };
-    layers.push(
-      { data: { values: [ref] }, mark: { type: 'rule', strokeDash: [5, 4], color: '#555' }, encoding: { x: { field: 'value', type: 'quantitative' } } },
-      { data: { values: [ref] }, mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, y: 0, color: '#555', fontSize: 10 }, encoding: { x: { field: 'value', type: 'quantitative' }, text: { field: 'text', type: 'nominal' } } },
-    );
+    const rule = { type: 'rule', strokeDash: [5, 4], color: '#555' };
+    layers.push({ data: { values: [{ value: options.reference.value }] }, mark: rule, encoding: { x: { field: 'value', type: 'quantitative' } } });
   }
   return themed({
-    title: { text: options.title ?? `${options.metric} per variant`, subtitle: `highlighted: best (${dir === 'min' ? 'lowest' : 'highest'} mean)${values.some((v) => v.seeds > 1) ? '; whisker: min–max over seeds' : ''}` },
+    title: {
+      text: options.title ?? `${options.metric} per variant`,
+      subtitle: [
+        `highlighted: best (${dir === 'min' ? 'lowest' : 'highest'} mean)${values.some((v) => v.seeds > 1) ? '; whisker: min–max over seeds' : ''}`,
+        ...(options.reference === undefined ? [] : [`dashed: ${options.reference.label} (${round(options.reference.value)})`]),
+      ],
+    },
     width: options.width ?? 320,
     height: { step: 22 },
     data: { values },

@@ -5,7 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import * as check from '../check';
 import { grayPngDataUrl } from '../png';
-import { themed } from '../theme';
+import { MAX_FIGURE_WIDTH, themed } from '../theme';
 import { round } from './image';
 
 /** A scalar map over the panel's extent, row 0 at the top, values in [0, 1] (1 = darkest). */
@@ -73,6 +73,17 @@ function checkExtent(where: string, extent: [number, number, number, number]): [
   return [x0, x1, y0, y1];
 }
 
+/** A panel's width beyond its plot (axis labels, spacing) and the colour legend's width, for the fit within MAX_FIGURE_WIDTH. */
+const PANEL_EXTRA = 50;
+const LEGEND = 90;
+
+/** Returns at most `wanted` columns, fewer when that many panels of `size` px would be wider than MAX_FIGURE_WIDTH. */
+function fitColumns(wanted: number, size: number): number {
+  let columns = wanted;
+  while (columns > 1 && columns * (size + PANEL_EXTRA) + LEGEND > MAX_FIGURE_WIDTH) columns--;
+  return columns;
+}
+
 /** Returns a quantitative position encoding of `field` over exactly [lo, hi], without axis title or grid. */
 function position(field: 'x' | 'y', lo: number, hi: number) {
   const scale = { domain: [lo, hi], nice: false, zero: false };
@@ -80,8 +91,8 @@ function position(field: 'x' | 'y', lo: number, hi: number) {
 }
 
 /**
- * Returns a spec of panels (wrapped into `columns`), each layering density image, trajectories,
- * points and arrows over one shared extent.
+ * Returns a spec of panels (wrapped into `columns`, fewer when that many would be wider than MAX_FIGURE_WIDTH), each
+ * layering density image, trajectories, points and arrows over one shared extent.
  */
 export function toyPanels(panels: readonly ToyPanel[], options: ToyPanelsOptions): TopLevelSpec {
   const where = 'toyPanels';
@@ -156,7 +167,7 @@ export function toyPanels(panels: readonly ToyPanel[], options: ToyPanelsOptions
     if (layer.length === 1) throw new Error(`${where}: panels[${i}] ("${p.title}") has nothing to draw`);
     return { title: { text: p.title, fontSize: 12 }, width: size, height, layer };
   });
-  const columns = options.columns ?? Math.min(specs.length, 4);
+  const columns = fitColumns(options.columns ?? Math.min(specs.length, 4), size);
   const datasets = Object.fromEntries([...images].map(([url, name]) => [name, [{ url }]]));
   return themed({ title: options.title, columns, datasets, concat: specs, resolve: { scale: { color: 'shared' } } } as TopLevelSpec);
 }
@@ -182,8 +193,8 @@ export interface ToyGammaSliderOptions {
 }
 
 /**
- * Returns an interactive spec: one panel per method, showing the samples of the γ picked by a range slider (a select on an uneven γ grid; a
- * `gamma` param).
+ * Returns an interactive spec: one panel per method (wrapped to fit MAX_FIGURE_WIDTH), showing the samples of the γ
+ * picked by a range slider (a select on an uneven γ grid; a `gamma` param).
  */
 export function toyGammaSlider(rows: readonly ToySliderRow[], options: ToyGammaSliderOptions): TopLevelSpec {
   const where = 'toyGammaSlider';
@@ -210,7 +221,8 @@ export function toyGammaSlider(rows: readonly ToySliderRow[], options: ToyGammaS
     title: options.title,
     data: { values },
     params: [{ name: 'gamma', value: options.initial ?? gammas[0], bind: slider }],
-    facet: { column: { field: 'method', type: 'nominal', title: null, sort: methods } },
+    facet: { field: 'method', type: 'nominal', title: null, sort: methods },
+    columns: fitColumns(methods.length, size),
     spec: {
       width: size,
       height: Math.round((size * (y1 - y0)) / (x1 - x0)),

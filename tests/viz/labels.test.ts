@@ -1,0 +1,40 @@
+/** Labels do not sit on data: reference values (unguided) are named in the subtitle, not printed on the plot. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as vega from 'vega';
+import { compile } from 'vega-lite';
+import * as viz from '../../src/viz';
+import * as f from './fixtures';
+import { assertValidVegaLite } from './helpers';
+
+/** Returns the texts of an SVG outside its title group (axis labels, legends, marks). */
+function plotTexts(svg: string): string[] {
+  const withoutTitle = svg.replace(/<g class="mark-group role-title"[\s\S]*?<\/g><\/g><\/g>/, '');
+  return [...withoutTitle.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+}
+
+test('variant bars name the reference in the subtitle, not on a bar', async () => {
+  const svg = await viz.toSvg(viz.variantBars(f.variantRows(), { metric: 'FID', reference: { label: 'unguided', value: 16.3 } }));
+  assert.match(svg, />dashed: unguided \(16.3\)</);
+  assert.deepEqual(plotTexts(svg).filter((t) => t.includes('unguided')), []);
+});
+
+test('metric curves name the unguided value in the subtitle, not on the curves', async () => {
+  const svg = await viz.toSvg(viz.metricCurves(f.metricRows(), { metric: 'FID', unguided: 40.5 }));
+  assert.match(svg, />dashed: unguided \(40.5\)</);
+  assert.deepEqual(plotTexts(svg).filter((t) => t.includes('unguided')), []);
+});
+
+test('log axes span the data: FID 3…6.5 is not drawn on a 1…10 axis, and the spec stays valid Vega-Lite', async () => {
+  const rows = [0, 1, 2, 3].flatMap((gamma) => [{ method: 'cfg', gamma: gamma + 0.5, value: 3 + gamma * 1.1 }]);
+  const spec = viz.metricCurves(rows, { metric: 'FID', logY: true, logX: true, markBest: false });
+  assertValidVegaLite(spec);
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  await view.runAsync();
+  const [lo, hi] = view.scale('y').domain() as number[];
+  view.finalize();
+  // The data span 3 … 6.3; a nice log domain would be 1 … 10. A few pixels of padding widen it a little.
+  assert.ok(lo > 2.5 && lo < 3 && hi > 6.3 && hi < 8, `y domain ${lo} … ${hi}`);
+  const svg = await viz.toSvg(spec);
+  assert.doesNotMatch(svg, /◆ best/, 'no best-value marker when markBest is false');
+});
