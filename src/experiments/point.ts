@@ -14,6 +14,7 @@ import { FeatureRows, Featurizer, featureRows, rowsNdarray } from './featurizer'
 import { SweepPoint, pointLabels } from './grid';
 import type { MetricName } from './spec';
 import { RowDigests, pointDigests, pointKey } from './key';
+import { type PointSamples, pointSamples } from './samples';
 
 /** Real images' features `[n, d]` and their statistics: what generated samples are measured against. */
 export interface MeasureReference {
@@ -48,6 +49,8 @@ export interface SweepRow {
   /** Seconds sampling and measuring, throughput, finish time, and the worker thread's id (0: main thread). */
   timing: { sampleSeconds: number; metricSeconds: number; samplesPerSecond: number; finishedAt: string; thread: number };
   digests: RowDigests;
+  /** Per-sample features and correctness (src/experiments/samples.ts), for bootstrap intervals and paired differences. */
+  samples?: PointSamples;
 }
 
 /** A point that could not be computed (its samples went non-finite): recorded, never cached as a row. */
@@ -84,8 +87,11 @@ export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<Po
   }
   const t1 = Date.now();
   let metrics: PointMetrics;
+  let samples: PointSamples;
   try {
     metrics = measureSamples(images, labels, point.metrics, ctx.featurizer, ctx.reference, point.model);
+    const indices = Array.from({ length: point.n }, (_, i) => i);
+    samples = pointSamples(images, labels.includes(NULL_LABEL) ? undefined : labels, ctx.featurizer, point.seed, indices);
   } finally {
     images.dispose();
   }
@@ -97,6 +103,7 @@ export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<Po
     metrics,
     timing: { sampleSeconds, metricSeconds: (t2 - t1) / 1000, samplesPerSecond: point.n / Math.max((t2 - t0) / 1000, 1e-9), finishedAt: new Date(t2).toISOString(), thread: threadId },
     digests: pointDigests(point, ctx.digests),
+    samples,
   };
   return { type: 'row', row };
 }

@@ -6,6 +6,7 @@ export { gammaSliderGrid, GAMMA_STEP, type GammaSliderOptions } from './specs/ga
 export { attentionOverlay, attentionGrid, sagMaskOverlay, type AttentionOverlayOptions, type AttentionGridOptions, type HeadMap, type OverlayOptions } from './specs/attention';
 export { spectrumHeatmap, radialSpectrum, type Spectrum2D, type SpectrumHeatmapOptions, type RadialCurve, type RadialSpectrumOptions } from './specs/spectrum';
 export { metricCurves, PICK_METHOD, type MetricRow, type MetricCurvesOptions } from './specs/curves';
+export { differenceChart, type DifferenceRow, type DifferenceChartOptions } from './specs/difference';
 export { parameterHeatmap, variantBars, type GridRow, type ParameterHeatmapOptions, type VariantRow, type VariantBarsOptions } from './specs/heatmap';
 export { toyPanels, toyGammaSlider, type ToyPanel, type ToyPanelsOptions, type ToyBackground, type ToyPoint, type ToyArrow, type ToyPathPoint, type ToySliderRow, type ToyGammaSliderOptions } from './specs/toy';
 export { toSvg, toPng, svgToPng, saveFigure, fontFile, FONT_CANDIDATES, type RenderedPng, type SavedFigure } from './render';

@@ -37,7 +37,7 @@ describe('bootstrapInterval', () => {
 
   it('covers a seed-level effect the within-seed scheme misses (clustered data: seed offsets of sd 1, sample noise sd 0.1)', () => {
     const runs = makeRuns([0, 1, 2, 3, 4, 5], 50, 1, (rng, seed) => [Math.sin(seed * 7.3) + 0.1 * rng.normal()]);
-    const seedMeans = runs.map((r) => r.rows.data.reduce((s, v) => s + v, 0) / r.rows.n);
+    const seedMeans = runs.map((r) => Array.from(r.rows.data).reduce((s, v) => s + v, 0) / r.rows.n);
     const half = (t975(seedMeans.length - 1) * sampleSd(seedMeans)) / Math.sqrt(seedMeans.length);
     const hier = bootstrapInterval(runs, mean, { resamples: 3000 });
     const within = bootstrapInterval(runs, mean, { resamples: 3000, scheme: 'within-seed' });
@@ -62,13 +62,15 @@ describe('bootstrapInterval', () => {
     const rows = Array.from({ length: pool.n }, (_, i) => Array.from(pool.data.subarray(i * 3, i * 3 + 3)));
     assert.ok(Math.abs(iv.estimate - fid(rows, reference, { warn: () => undefined }).fid) < 1e-9);
     assert.ok(iv.lo < 2 && 2 < iv.hi, `[${iv.lo}, ${iv.hi}] should cover 2`);
+    assert.ok(iv.lo < iv.estimate && iv.estimate < iv.hi, `estimate ${iv.estimate} in [${iv.lo}, ${iv.hi}] (bootstrap bias ${iv.bootstrapBias})`);
     assert.ok(iv.hi - iv.lo < 0.8);
   });
 
   it('FID with integer weights equals fid() of the rows repeated that many times', () => {
     const runs = makeRuns([0, 1], 30, 2, (rng) => [rng.normal(), 0.5 * rng.normal() + 1]);
     const pool = poolRuns(runs, 'test');
-    const reference = featureStats(makeRuns([9], 40, 2, (rng) => [rng.normal(), rng.normal()])[0].rows.data.reduce<number[][]>((acc, v, i) => (i % 2 ? acc[acc.length - 1].push(v) : acc.push([v]), acc), []));
+    const refRows = makeRuns([9], 40, 2, (rng) => [rng.normal(), rng.normal()])[0].rows.data;
+    const reference = featureStats(Array.from({ length: 40 }, (_, i) => [refRows[2 * i], refRows[2 * i + 1]]));
     const w = Float64Array.from({ length: pool.n }, (_, i) => i % 3);
     const repeated = Array.from({ length: pool.n }, (_, i) => Array.from({ length: w[i] }, () => Array.from(pool.data.subarray(i * 2, i * 2 + 2)))).flat();
     const f = fidStatistic({ stats: reference, space: 'test-space' }).prepare(pool);

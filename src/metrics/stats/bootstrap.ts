@@ -1,7 +1,10 @@
 /**
  * Bootstrap intervals over seeds and samples (hierarchical: seeds with replacement, then samples with
  * replacement within each drawn seed), for a metric at one point and for the paired difference of two
- * points that share their noise. Percentile intervals; deterministic given `seed`.
+ * points that share their noise. Percentile intervals re-centred by the bootstrap bias (the replicates' mean
+ * minus the estimate, subtracted from both ends): a resample repeats samples, so it holds fewer distinct ones,
+ * and FID, biased upward at small N, rises on every replicate (+5 FID at 1280 samples in 128 dims) — an
+ * uncorrected percentile interval would not even contain the estimate. Deterministic given `seed`.
  */
 import { resampleWeights, quantile } from './resample';
 import { checkPaired, poolRuns, type SampleRun } from './runs';
@@ -43,7 +46,7 @@ export interface Interval {
   seeds: number;
   samples: number;
   scheme: ResampleScheme;
-  /** Mean of the replicates minus the estimate (e.g. FID grows on resamples with repeated samples). */
+  /** Mean of the replicates minus the estimate (FID grows on resamples with repeated samples); lo and hi are already corrected by it. */
   bootstrapBias: number;
 }
 
@@ -100,7 +103,7 @@ function interval(metric: string, estimate: number, values: number[], design: De
   if (bad >= 0) throw new Error(`${metric}: bootstrap replicate ${bad} is ${values[bad]}; the metric must be finite on every resample`);
   const tail = (1 - design.level) / 2;
   const bootstrapBias = values.reduce((s, v) => s + v, 0) / values.length - estimate;
-  return { metric, estimate, lo: quantile(values, tail), hi: quantile(values, 1 - tail), ...design, bootstrapBias };
+  return { metric, estimate, lo: quantile(values, tail) - bootstrapBias, hi: quantile(values, 1 - tail) - bootstrapBias, ...design, bootstrapBias };
 }
 
 function resolve(options: BootstrapOptions): Required<BootstrapOptions> {
