@@ -61,3 +61,11 @@ export function correctnessRun(s: PointSamples): SampleRun {
   if (bytes.length !== s.n) throw new Error(`point samples at seed ${s.seed}: ${bytes.length} correctness bytes for ${s.n} samples`);
   return { seed: s.seed, indices: s.indices, rows: { data: Float64Array.from(bytes), n: s.n, d: 1 }, space: 'score' };
 }
+
+/** Returns the feature runs `[seeds]` of one point's rows (one row per seed); throws naming a row kept without samples. */
+export function pointRuns(rows: readonly { key: string; samples?: PointSamples }[], kind: 'features' | 'correctness' = 'features'): SampleRun[] {
+  return rows.map((r) => {
+    if (r.samples === undefined) throw new Error(`row ${r.key.slice(0, 12)}… has no per-sample record; recompute it (rows from before per-sample records cannot be bootstrapped)`);
+    return kind === 'features' ? featureRun(r.samples) : correctnessRun(r.samples);
+  });
+}
