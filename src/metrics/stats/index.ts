@@ -3,7 +3,7 @@ export type { SampleRows, SampleRun, RunPool } from './runs';
 export { poolRuns, checkPaired, checkSameSpace } from './runs';
 export { hierarchicalWeights, resampleWeights, quantile } from './resample';
 export type { MetricDirection, WeightedStatistic, TaggedStats, TaggedRows } from './statistics';
-export { meanStatistic, fidStatistic, kidStatistic, weightedStats } from './statistics';
+export { meanStatistic, fidStatistic, kidStatistic, weightedStats, METRIC_DIRECTIONS } from './statistics';
 export type { BootstrapOptions, Interval, PairedDifference, ResampleScheme, Verdict } from './bootstrap';
 export { bootstrapInterval, pairedDifference, verdict, DEFAULT_RESAMPLES } from './bootstrap';
 export type { Floor } from './floor';

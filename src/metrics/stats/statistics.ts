@@ -10,6 +10,15 @@ import { checkSameSpace, type RunPool, type SampleRows } from './runs';
 /** Which end of a metric is better: 'min' (FID, KID) or 'max' (class accuracy, precision, recall). */
 export type MetricDirection = 'min' | 'max';
 
+/** Which end is better for each metric a sweep row reports. */
+export const METRIC_DIRECTIONS: Readonly<Record<'fid' | 'kid' | 'precision' | 'recall' | 'classAccuracy', MetricDirection>> = {
+  fid: 'min',
+  kid: 'min',
+  precision: 'max',
+  recall: 'max',
+  classAccuracy: 'max',
+};
+
 /** A metric evaluable on reweighted pools: `prepare(pool)` returns the metric as a function of row weights `[pool.n]`. */
 export interface WeightedStatistic {
   /** The metric's name, e.g. "FID". */
