@@ -6,12 +6,14 @@ const U32 = new Uint32Array(F32.buffer);
 /** Largest finite half: values beyond it cannot be stored. */
 export const FLOAT16_MAX = 65504;
 
-/** Returns `values` rounded to half precision (round to nearest, ties to even) as raw bits; throws on a value outside ±65504 or non-finite. */
+/** Returns `values` rounded to half precision (nearest, ties to even) as raw bits; throws on a value outside ±65504 or non-finite. */
 export function toFloat16(values: ArrayLike<number>): Uint16Array {
   const out = new Uint16Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isFinite(v) || Math.abs(v) > FLOAT16_MAX) throw new Error(`toFloat16: value ${i} is ${v}; half precision holds finite values within ±${FLOAT16_MAX}`);
+    if (!Number.isFinite(v) || Math.abs(v) > FLOAT16_MAX) {
+      throw new Error(`toFloat16: value ${i} is ${v}; half precision holds finite values within ±${FLOAT16_MAX}`);
+    }
     out[i] = halfBits(v);
   }
   return out;

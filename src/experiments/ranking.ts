@@ -47,7 +47,10 @@ export function rankSweep(rows: readonly SweepRow[], statistics: RankingStatisti
   const against = (group: SweepRow[], base: { label: string; group: SweepRow[] }): Difference[] => [
     ...statistics.features.map((s) => ({ ...pairedDifference(pointRuns(group), pointRuns(base.group), s, options), baseline: base.label })),
     ...(statistics.correctness
-      ? [{ ...pairedDifference(pointRuns(group, 'correctness'), pointRuns(base.group, 'correctness'), statistics.correctness, options), baseline: base.label }]
+      ? [{
+          ...pairedDifference(pointRuns(group, 'correctness'), pointRuns(base.group, 'correctness'), statistics.correctness, options),
+          baseline: base.label,
+        }]
       : []),
   ];
   return points.map(({ label, group, intervals }) => {
@@ -68,12 +71,14 @@ export function groupPoints(rows: readonly SweepRow[]): Map<string, SweepRow[]> 
   const groups = new Map<string, SweepRow[]>();
   for (const r of rows) {
     const p = r.point;
-    const extra = [Object.keys(p.params ?? {}).length ? JSON.stringify(p.params) : '', p.guide ?? '', p.negative ?? ''].filter(Boolean).join(' ');
+    const params = Object.keys(p.params ?? {}).length ? JSON.stringify(p.params) : '';
+    const extra = [params, p.guide ?? '', p.negative ?? ''].filter(Boolean).join(' ');
     const label = p.gamma === 0 ? 'unguided' : `${p.method} γ = ${p.gamma}${extra ? ` ${extra}` : ''}`;
     const list = groups.get(label) ?? [];
     if (list.some((x) => x.point.seed === p.seed)) {
       if (p.gamma === 0) continue;
-      throw new Error(`two rows of "${label}" at seed ${p.seed} (keys ${list[0].key.slice(0, 12)}…, ${r.key.slice(0, 12)}…); points must differ in more than their key`);
+      const keys = `keys ${list[0].key.slice(0, 12)}…, ${r.key.slice(0, 12)}…`;
+      throw new Error(`two rows of "${label}" at seed ${p.seed} (${keys}); points must differ in more than their key`);
     }
     groups.set(label, [...list, r]);
   }

@@ -23,7 +23,13 @@ export interface PointSamples {
 }
 
 /** Returns the per-sample record of `images` `[n, h, w, c]` sampled at (seed, indices) for `labels` (null label: no correctness). */
-export function pointSamples(images: tf.Tensor4D, labels: readonly number[] | undefined, featurizer: Featurizer, seed: number, indices: readonly number[]): PointSamples {
+export function pointSamples(
+  images: tf.Tensor4D,
+  labels: readonly number[] | undefined,
+  featurizer: Featurizer,
+  seed: number,
+  indices: readonly number[],
+): PointSamples {
   const rows = featureRows(featurizer, images);
   if (rows.n !== indices.length) throw new Error(`pointSamples: ${rows.n} images but ${indices.length} sample indices`);
   const bits = toFloat16(rows.data);
@@ -48,7 +54,8 @@ export function pointSamples(images: tf.Tensor4D, labels: readonly number[] | un
 export function featureRun(s: PointSamples): SampleRun {
   const bytes = Buffer.from(s.features, 'base64');
   if (s.dtype !== 'float16' || bytes.length !== s.n * s.d * 2) {
-    throw new Error(`point samples at seed ${s.seed}: ${bytes.length} bytes of ${s.dtype} for [${s.n}, ${s.d}] (expected float16, ${s.n * s.d * 2} bytes)`);
+    const expected = `expected float16, ${s.n * s.d * 2} bytes`;
+    throw new Error(`point samples at seed ${s.seed}: ${bytes.length} bytes of ${s.dtype} for [${s.n}, ${s.d}] (${expected})`);
   }
   const bits = new Uint16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   return { seed: s.seed, indices: s.indices, rows: { data: fromFloat16(bits), n: s.n, d: s.d }, space: s.space };
@@ -63,9 +70,15 @@ export function correctnessRun(s: PointSamples): SampleRun {
 }
 
 /** Returns the feature runs `[seeds]` of one point's rows (one row per seed); throws naming a row kept without samples. */
-export function pointRuns(rows: readonly { key: string; samples?: PointSamples }[], kind: 'features' | 'correctness' = 'features'): SampleRun[] {
+export function pointRuns(
+  rows: readonly { key: string; samples?: PointSamples }[],
+  kind: 'features' | 'correctness' = 'features',
+): SampleRun[] {
   return rows.map((r) => {
-    if (r.samples === undefined) throw new Error(`row ${r.key.slice(0, 12)}… has no per-sample record; recompute it (rows from before per-sample records cannot be bootstrapped)`);
+    if (r.samples === undefined) {
+      const why = 'recompute it (rows from before per-sample records cannot be bootstrapped)';
+      throw new Error(`row ${r.key.slice(0, 12)}… has no per-sample record; ${why}`);
+    }
     return kind === 'features' ? featureRun(r.samples) : correctnessRun(r.samples);
   });
 }

@@ -18,17 +18,30 @@ export interface BalancedPrecisionRecall extends PrecisionRecall {
  * the larger set is subsampled `repeats` times (default 5, seeded) and the results averaged; equal counts
  * keep recall from being inflated by a denser real manifold.
  */
-export function balancedPrecisionRecall(real: TaggedRows, generated: TaggedRows, options: { k?: number; repeats?: number; seed?: number } = {}): BalancedPrecisionRecall {
+export function balancedPrecisionRecall(
+  real: TaggedRows,
+  generated: TaggedRows,
+  options: { k?: number; repeats?: number; seed?: number } = {},
+): BalancedPrecisionRecall {
   const { k = 3, repeats = 5, seed = 0 } = options;
   checkSameSpace(real.space, generated.space, 'balancedPrecisionRecall');
   checkCount('balancedPrecisionRecall: repeats', repeats, 1);
   const n = Math.min(real.rows.n, generated.rows.n);
   const draws = real.rows.n === generated.rows.n ? 1 : repeats;
   const results = Array.from({ length: draws }, (_, r) => {
-    const side = (t: TaggedRows) => pickRows(t.rows, t.rows.n === n ? Array.from({ length: n }, (_, i) => i) : disjointDraws(t.rows.n, [n], seed, r)[0]);
+    const take = (t: TaggedRows) => (t.rows.n === n ? Array.from({ length: n }, (_, i) => i) : disjointDraws(t.rows.n, [n], seed, r)[0]);
+    const side = (t: TaggedRows) => pickRows(t.rows, take(t));
     return precisionRecall(side(real), side(generated), k);
   });
   const avg = (f: (p: PrecisionRecall) => number) => results.reduce((s, p) => s + f(p), 0) / draws;
   const range = (f: (p: PrecisionRecall) => number): [number, number] => [Math.min(...results.map(f)), Math.max(...results.map(f))];
-  return { precision: avg((p) => p.precision), recall: avg((p) => p.recall), n, repeats: draws, precisionRange: range((p) => p.precision), recallRange: range((p) => p.recall) };
+  const [precision, recall] = [(p: PrecisionRecall) => p.precision, (p: PrecisionRecall) => p.recall];
+  return {
+    precision: avg(precision),
+    recall: avg(recall),
+    n,
+    repeats: draws,
+    precisionRange: range(precision),
+    recallRange: range(recall),
+  };
 }

@@ -10,7 +10,10 @@ import { resampleWeights, quantile } from './resample';
 import { checkPaired, poolRuns, type SampleRun } from './runs';
 import type { MetricDirection, WeightedStatistic } from './statistics';
 
-/** Resamples per interval unless told otherwise: 1000 (percentile endpoints of a 95% interval then move by ~1% of its width between bootstrap seeds). */
+/**
+ * Resamples per interval unless told otherwise: 1000 (the endpoints of a 95% percentile interval then move by
+ * about 1% of its width between bootstrap seeds).
+ */
 export const DEFAULT_RESAMPLES = 1000;
 
 /** Options of the bootstrap. */
@@ -75,7 +78,12 @@ export function bootstrapInterval(runs: readonly SampleRun[], statistic: Weighte
  * (same seeds, same indices in the same order) and ≥ 2 seeds. Verdict by the statistic's direction: for
  * 'min' metrics an interval wholly below 0 is 'better'.
  */
-export function pairedDifference(method: readonly SampleRun[], baseline: readonly SampleRun[], statistic: WeightedStatistic, options: BootstrapOptions = {}): PairedDifference {
+export function pairedDifference(
+  method: readonly SampleRun[],
+  baseline: readonly SampleRun[],
+  statistic: WeightedStatistic,
+  options: BootstrapOptions = {},
+): PairedDifference {
   const { resamples, seed, level, scheme } = resolve(options);
   checkPaired(method, baseline, ['method', 'baseline']);
   const [pa, pb] = [poolRuns(method, `${statistic.name} (method)`), poolRuns(baseline, `${statistic.name} (baseline)`)];
@@ -85,7 +93,8 @@ export function pairedDifference(method: readonly SampleRun[], baseline: readonl
     const w = resampleWeights(pa.groups, seed, b, scheme);
     return fa(w) - fb(w);
   });
-  const iv = interval(`${statistic.name} difference`, fa(ones) - fb(ones), values, { level, resamples, seeds: pa.seeds.length, samples: pa.n, scheme });
+  const design = { level, resamples, seeds: pa.seeds.length, samples: pa.n, scheme };
+  const iv = interval(`${statistic.name} difference`, fa(ones) - fb(ones), values, design);
   return { ...iv, direction: statistic.direction, verdict: verdict(iv, statistic.direction) };
 }
 
@@ -103,12 +112,15 @@ function interval(metric: string, estimate: number, values: number[], design: De
   if (bad >= 0) throw new Error(`${metric}: bootstrap replicate ${bad} is ${values[bad]}; the metric must be finite on every resample`);
   const tail = (1 - design.level) / 2;
   const bootstrapBias = values.reduce((s, v) => s + v, 0) / values.length - estimate;
-  return { metric, estimate, lo: quantile(values, tail) - bootstrapBias, hi: quantile(values, 1 - tail) - bootstrapBias, ...design, bootstrapBias };
+  const [lo, hi] = [quantile(values, tail) - bootstrapBias, quantile(values, 1 - tail) - bootstrapBias];
+  return { metric, estimate, lo, hi, ...design, bootstrapBias };
 }
 
 function resolve(options: BootstrapOptions): Required<BootstrapOptions> {
   const { resamples = DEFAULT_RESAMPLES, seed = 0, level = 0.95, scheme = 'hierarchical' } = options;
-  if (scheme !== 'hierarchical' && scheme !== 'within-seed') throw new Error(`scheme is "${scheme}"; allowed: "hierarchical", "within-seed"`);
+  if (scheme !== 'hierarchical' && scheme !== 'within-seed') {
+    throw new Error(`scheme is "${scheme}"; allowed: "hierarchical", "within-seed"`);
+  }
   if (!Number.isInteger(resamples) || resamples < 20) throw new Error(`resamples must be an integer ≥ 20; got ${resamples}`);
   if (!Number.isInteger(seed)) throw new Error(`the bootstrap seed must be an integer; got ${seed}`);
   if (!(level > 0 && level < 1)) throw new Error(`level must lie in (0, 1); got ${level}`);

@@ -28,7 +28,9 @@ export function extrapolateInverseN(points: readonly { n: number; value: number 
   const xs = points.map((p) => 1 / p.n);
   if (new Set(xs).size < 2) throw new Error(`extrapolation in 1/N needs points at ≥ 2 distinct N; got N = [${points.map((p) => p.n)}]`);
   points.forEach((p, i) => {
-    if (!(p.n > 0) || !Number.isFinite(p.value)) throw new Error(`point ${i}: N = ${p.n}, value = ${p.value}; need N > 0 and a finite value`);
+    if (!(p.n > 0) || !Number.isFinite(p.value)) {
+      throw new Error(`point ${i}: N = ${p.n}, value = ${p.value}; need N > 0 and a finite value`);
+    }
   });
   const mx = xs.reduce((s, v) => s + v, 0) / xs.length;
   const my = points.reduce((s, p) => s + p.value, 0) / points.length;
@@ -44,7 +46,11 @@ export function extrapolateInverseN(points: readonly { n: number; value: number 
  * Returns FID∞ of `generated` against `reference`: FID of random subsets of each size in `ns` (default 5 sizes
  * evenly spaced from half of the rows to all of them), averaged over `repeats` subsets (default 5), fitted in 1/N.
  */
-export function fidInfinity(generated: TaggedRows, reference: TaggedStats, options: { ns?: number[]; repeats?: number; seed?: number } = {}): FidInfinity {
+export function fidInfinity(
+  generated: TaggedRows,
+  reference: TaggedStats,
+  options: { ns?: number[]; repeats?: number; seed?: number } = {},
+): FidInfinity {
   checkSameSpace(generated.space, reference.space, 'fidInfinity');
   const total = generated.rows.n;
   const { ns = Array.from({ length: 5 }, (_, i) => Math.round(total / 2 + (i * total) / 8)), repeats = 5, seed = 0 } = options;
@@ -52,7 +58,9 @@ export function fidInfinity(generated: TaggedRows, reference: TaggedStats, optio
   ns.forEach((n) => checkCount(`fidInfinity: N (of ${total} rows)`, n, 2));
   const points = ns.map((n) => {
     const subsets = n === total ? 1 : repeats;
-    const values = Array.from({ length: subsets }, (_, r) => fid(pickRows(generated.rows, disjointDraws(total, [n], seed, r)[0]), reference.stats, { warn: () => undefined }).fid);
+    const subset = (r: number) => pickRows(generated.rows, disjointDraws(total, [n], seed, r)[0]);
+    const subsetFid = (r: number) => fid(subset(r), reference.stats, { warn: () => undefined }).fid;
+    const values = Array.from({ length: subsets }, (_, r) => subsetFid(r));
     return { n, fid: values.reduce((s, v) => s + v, 0) / subsets };
   });
   const fit = extrapolateInverseN(points.map((p) => ({ n: p.n, value: p.fid })));

@@ -25,7 +25,13 @@ export interface Floor {
  * Returns FID or KID between disjoint real subsets of n and m rows of `real`, for `repeats` (default 5) random
  * splits (deterministic in `seed`). Throws when n + m exceeds the real rows.
  */
-export function realVsReal(real: TaggedRows, metric: 'FID' | 'KID', n: number, m: number, options: { repeats?: number; seed?: number } = {}): Floor {
+export function realVsReal(
+  real: TaggedRows,
+  metric: 'FID' | 'KID',
+  n: number,
+  m: number,
+  options: { repeats?: number; seed?: number } = {},
+): Floor {
   const { repeats = 5, seed = 0 } = options;
   checkCount('realVsReal: n', n, 2);
   checkCount('realVsReal: m', m, 2);

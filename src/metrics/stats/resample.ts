@@ -17,8 +17,13 @@ export function hierarchicalWeights(groups: readonly number[], seed: number, rep
   return weights;
 }
 
-/** Returns one replicate's multiplicities `[Σ groups]`: hierarchical, or 'within-seed' (every group kept, its rows drawn with replacement). */
-export function resampleWeights(groups: readonly number[], seed: number, replicate: number, scheme: 'hierarchical' | 'within-seed'): Float64Array {
+/** Returns one replicate's multiplicities `[Σ groups]`: hierarchical, or 'within-seed' (every group kept, its rows drawn again). */
+export function resampleWeights(
+  groups: readonly number[],
+  seed: number,
+  replicate: number,
+  scheme: 'hierarchical' | 'within-seed',
+): Float64Array {
   if (scheme === 'hierarchical') return hierarchicalWeights(groups, seed, replicate);
   const rng = new Rng(seed, replicate);
   const weights = new Float64Array(groups.reduce((s, v) => s + v, 0));

@@ -40,12 +40,16 @@ export function poolRuns(runs: readonly SampleRun[], name: string): RunPool {
   sorted.forEach((r, i) => {
     if (!Number.isInteger(r.seed)) throw new Error(`${name}: run ${i} has seed ${r.seed}; seeds must be integers`);
     if (i > 0 && r.seed === sorted[i - 1].seed) throw new Error(`${name}: seed ${r.seed} appears twice; give one run per seed`);
-    if (r.rows.n !== r.indices.length) throw new Error(`${name}: seed ${r.seed} has ${r.rows.n} rows but ${r.indices.length} sample indices`);
+    if (r.rows.n !== r.indices.length) {
+      throw new Error(`${name}: seed ${r.seed} has ${r.rows.n} rows but ${r.indices.length} sample indices`);
+    }
     if (r.rows.n < 1 || r.rows.data.length !== r.rows.n * r.rows.d) {
       throw new Error(`${name}: seed ${r.seed} rows hold ${r.rows.data.length} values for [${r.rows.n}, ${r.rows.d}]`);
     }
     checkSameSpace(sorted[0].space, r.space, `${name}: seed ${sorted[0].seed} vs seed ${r.seed}`);
-    if (r.rows.d !== sorted[0].rows.d) throw new Error(`${name}: seed ${r.seed} rows have ${r.rows.d} columns, seed ${sorted[0].seed} has ${sorted[0].rows.d}`);
+    if (r.rows.d !== sorted[0].rows.d) {
+      throw new Error(`${name}: seed ${r.seed} rows have ${r.rows.d} columns, seed ${sorted[0].seed} has ${sorted[0].rows.d}`);
+    }
   });
   const d = sorted[0].rows.d;
   const n = sorted.reduce((s, r) => s + r.rows.n, 0);
@@ -62,7 +66,9 @@ export function poolRuns(runs: readonly SampleRun[], name: string): RunPool {
 
 /** Throws, naming both spaces, unless `a` and `b` are the same feature space. */
 export function checkSameSpace(a: string, b: string, what: string): void {
-  if (a !== b) throw new Error(`${what}: feature sets of different spaces ("${a}" and "${b}") cannot be compared; measure both with one extractor`);
+  if (a !== b) {
+    throw new Error(`${what}: feature sets of different spaces ("${a}" and "${b}") cannot be compared; measure both with one extractor`);
+  }
 }
 
 /**
@@ -73,13 +79,17 @@ export function checkPaired(a: readonly SampleRun[], b: readonly SampleRun[], na
   const seeds = (runs: readonly SampleRun[]) => [...runs].map((r) => r.seed).sort((x, y) => x - y);
   const [sa, sb] = [seeds(a), seeds(b)];
   if (sa.join(',') !== sb.join(',')) {
-    throw new Error(`unpaired runs: ${names[0]} has seeds [${sa}] but ${names[1]} has [${sb}]; a paired difference needs the same noise seeds on both sides`);
+    throw new Error(
+      `unpaired runs: ${names[0]} has seeds [${sa}] but ${names[1]} has [${sb}]; ` +
+        'a paired difference needs the same noise seeds on both sides',
+    );
   }
   for (const ra of a) {
     const rb = b.find((r) => r.seed === ra.seed) as SampleRun;
     const i = firstDifference(ra.indices, rb.indices);
     if (i >= 0) {
-      throw new Error(`unpaired runs at seed ${ra.seed}: ${names[0]} sample ${i} has index ${ra.indices[i]} but ${names[1]} has ${rb.indices[i]} ` +
+      const which = `${names[0]} sample ${i} has index ${ra.indices[i]} but ${names[1]} has ${rb.indices[i]}`;
+      throw new Error(`unpaired runs at seed ${ra.seed}: ${which} ` +
         `(${ra.indices.length} vs ${rb.indices.length} samples); a paired difference needs the same sample indices in the same order`);
     }
   }

@@ -47,7 +47,9 @@ export function meanStatistic(name: string, direction: MetricDirection, column =
     direction,
     prepare(pool) {
       checkSameSpace(space, pool.space, name);
-      if (!Number.isInteger(column) || column < 0 || column >= pool.d) throw new Error(`${name}: column ${column} is outside 0…${pool.d - 1}`);
+      if (!Number.isInteger(column) || column < 0 || column >= pool.d) {
+        throw new Error(`${name}: column ${column} is outside 0…${pool.d - 1}`);
+      }
       return (w) => {
         let s = 0;
         let total = 0;
@@ -126,7 +128,8 @@ export function weightedStats(pool: RunPool, w: Float64Array): FeatureStats {
     for (let k = 0; k < d; k++) columns[k * used.length + c] = s * (pool.data[i * d + k] - mu[k]);
   });
   const cov = multiplyTransposed(columns, d, columns, d, used.length, true);
-  return { mu: Array.from(mu), sigma: Array.from({ length: d }, (_, i) => Array.from(cov.subarray(i * d, (i + 1) * d), (v) => v / (total - 1))), n: total };
+  const sigma = Array.from({ length: d }, (_, i) => Array.from(cov.subarray(i * d, (i + 1) * d), (v) => v / (total - 1)));
+  return { mu: Array.from(mu), sigma, n: total };
 }
 
 /** Returns k(a_i, b_j) = (a_i·b_j/d + 1)³ as `[m, n]`. */

@@ -1,4 +1,4 @@
-/** The paired-difference chart: per method, metric(method) − metric(baseline) with its bootstrap interval, a zero line, the verdict as colour. */
+/** The paired-difference chart: per method, metric(method) − metric(baseline) with its interval, a zero line, the verdict as colour. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { Verdict } from '../../metrics/stats';
 import * as check from '../check';
@@ -38,12 +38,18 @@ export function differenceChart(rows: readonly DifferenceRow[], options: Differe
   check.nonEmpty(where, 'rows', rows);
   const dir = checkDirection(where, options.direction);
   rows.forEach((r, i) => {
-    if (typeof r.method !== 'string' || r.method === '') throw new Error(`${where}: rows[${i}].method is ${JSON.stringify(r.method)}; give each row a method name`);
+    if (typeof r.method !== 'string' || r.method === '') {
+      throw new Error(`${where}: rows[${i}].method is ${JSON.stringify(r.method)}; give each row a method name`);
+    }
     for (const k of ['estimate', 'lo', 'hi'] as const) check.finite(where, `rows[${i}].${k}`, r[k]);
-    if (!(r.lo <= r.estimate && r.estimate <= r.hi)) throw new Error(`${where}: rows[${i}] (${r.method}) has estimate ${r.estimate} outside [${r.lo}, ${r.hi}]`);
-    if (!(r.verdict in VERDICT_COLOURS)) throw new Error(`${where}: rows[${i}].verdict is ${JSON.stringify(r.verdict)}; allowed: better, worse, tie`);
+    if (!(r.lo <= r.estimate && r.estimate <= r.hi)) {
+      throw new Error(`${where}: rows[${i}] (${r.method}) has estimate ${r.estimate} outside [${r.lo}, ${r.hi}]`);
+    }
+    if (!(r.verdict in VERDICT_COLOURS)) {
+      throw new Error(`${where}: rows[${i}].verdict is ${JSON.stringify(r.verdict)}; allowed: better, worse, tie`);
+    }
   });
-  const values = rows.map((r) => ({ method: r.method, estimate: round(r.estimate, 6), lo: round(r.lo, 6), hi: round(r.hi, 6), verdict: r.verdict }));
+  const values = rows.map((r) => ({ ...r, estimate: round(r.estimate, 6), lo: round(r.lo, 6), hi: round(r.hi, 6) }));
   const verdicts = Object.keys(VERDICT_COLOURS) as Verdict[];
   const colour = {
     field: 'verdict',
@@ -64,15 +70,28 @@ export function differenceChart(rows: readonly DifferenceRow[], options: Differe
   return themed({
     title: {
       text: options.title ?? `${options.metric}: paired difference to ${options.baseline}`,
-      subtitle: [`bar: ${level}% bootstrap interval over the shared noise; ${dir === 'min' ? 'below' : 'above'} 0 is better (${dir === 'min' ? 'lower' : 'higher'} ${options.metric})`],
+      subtitle: [
+        `bar: ${level}% bootstrap interval over the shared noise; ` +
+          `${dir === 'min' ? 'below' : 'above'} 0 is better (${dir === 'min' ? 'lower' : 'higher'} ${options.metric})`,
+      ],
     },
     width: options.width ?? 360,
     height: { step: 26 },
     data: { values },
     layer: [
-      { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#333', strokeDash: [4, 3] }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
-      { mark: { type: 'rule', strokeWidth: 3 }, encoding: { y, x: { field: 'lo', type: 'quantitative', title: label }, x2: { field: 'hi' }, color: colour, tooltip } },
-      { mark: { type: 'point', filled: true, size: 80, stroke: 'black', strokeWidth: 0.8 }, encoding: { y, x: { field: 'estimate', type: 'quantitative' }, color: colour, tooltip } },
+      {
+        data: { values: [{ zero: 0 }] },
+        mark: { type: 'rule', color: '#333', strokeDash: [4, 3] },
+        encoding: { x: { field: 'zero', type: 'quantitative' } },
+      },
+      {
+        mark: { type: 'rule', strokeWidth: 3 },
+        encoding: { y, x: { field: 'lo', type: 'quantitative', title: label }, x2: { field: 'hi' }, color: colour, tooltip },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 80, stroke: 'black', strokeWidth: 0.8 },
+        encoding: { y, x: { field: 'estimate', type: 'quantitative' }, color: colour, tooltip },
+      },
     ],
   } as TopLevelSpec);
 }
