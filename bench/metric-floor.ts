@@ -11,6 +11,7 @@ import { initBackend } from '../src/backend';
 import { loadDataset, splitDataset, toTensor } from '../src/data';
 import { CLASSIFIER_SPLIT, balancedPrecisionRecall, featureStats, fid, fidInfinity, kid, loadClassifier, realVsReal } from '../src/metrics';
 import { disjointDraws, pickRows } from '../src/metrics/stats/subsets';
+import { Rng } from '../src/random';
 import { featureRows, rowsNdarray } from '../src/experiments/featurizer';
 import { fromFloat16, toFloat16 } from '../src/experiments/float16';
 
@@ -33,7 +34,9 @@ async function main(): Promise<void> {
     return { rows, space: classifier.digest };
   };
   const held = features(split.heldOut);
-  const train = features(split.train.subarray(0, Math.max(...ns) * 2));
+  // Split indices are sorted and the digits are stored grouped by class: take random ones, never a prefix.
+  const trainPick = new Rng(1).permutation(split.train.length).slice(0, Math.max(...ns) * 2).map((i) => split.train[i]);
+  const train = features(Int32Array.from(trainPick));
   const m = held.rows.n;
   const refStats = featureStats(rowsNdarray(held.rows));
   const quiet = { warn: () => undefined };
@@ -42,8 +45,8 @@ async function main(): Promise<void> {
     const f = realVsReal(held, 'FID', n, n, { repeats });
     const k = realVsReal(held, 'KID', n, n, { repeats });
     const fr = realVsReal(held, 'FID', n, m - n, { repeats });
-    const pr = balancedPrecisionRecall({ rows: { ...held.rows, data: held.rows.data.subarray(0, n * held.rows.d), n }, space: held.space },
-      { rows: { ...held.rows, data: held.rows.data.subarray(n * held.rows.d, 2 * n * held.rows.d), n }, space: held.space });
+    const [a, b] = disjointDraws(m, [n, n], 0, 0).map((take) => ({ rows: { data: pickRows(held.rows, take).data, n, d: held.rows.d }, space: held.space }));
+    const pr = balancedPrecisionRecall(a, b);
     console.log(`held-out ${n} vs ${n}: FID ${f.mean.toFixed(3)} (${f.min.toFixed(3)}…${f.max.toFixed(3)}), KID×10³ ${(k.mean * 1e3).toFixed(3)} (${(k.min * 1e3).toFixed(3)}…${(k.max * 1e3).toFixed(3)}), ` +
       `precision/recall ${pr.precision.toFixed(3)} / ${pr.recall.toFixed(3)}; ${n} vs the other ${m - n}: FID ${fr.mean.toFixed(3)} (${fr.min.toFixed(3)}…${fr.max.toFixed(3)})`);
   }

@@ -41,7 +41,9 @@ function option(name: string, fallback: string): string {
 
 function numbers(name: string, fallback: string): number[] {
   const list = option(name, fallback).split(',').map(Number);
-  if (list.some((v) => !Number.isFinite(v))) throw new Error(`--${name}: ${option(name, fallback)} is not a comma-separated list of numbers`);
+  if (list.some((v) => !Number.isFinite(v))) {
+    throw new Error(`--${name}: ${option(name, fallback)} is not a comma-separated list of numbers`);
+  }
   return list;
 }
 
@@ -102,8 +104,9 @@ async function main(): Promise<void> {
           };
           records.push(r);
           const pct = (v: number) => `${(v * 100).toFixed(0)}%`.padStart(5);
-          console.log(`${name.padEnd(15)} ${String(gamma).padStart(2)}  ${sampler.padEnd(7)} ${String(steps).padStart(5)} ${String(r.nfe).padStart(4)}  ` +
-            `${r.rmse.toFixed(4)}  ${r.rmseMax.toFixed(4)} ${pct(r.accuracy)}  ${pct(referenceAccuracy)}  ${pct(r.agreement)}  ${seconds.toFixed(0)}`);
+          const setting = `${name.padEnd(15)} ${String(gamma).padStart(2)}  ${sampler.padEnd(7)} ${String(steps).padStart(5)} ${String(r.nfe).padStart(4)}`;
+          const distance = `${r.rmse.toFixed(4)}  ${r.rmseMax.toFixed(4)}`;
+          console.log(`${setting}  ${distance} ${pct(r.accuracy)}  ${pct(referenceAccuracy)}  ${pct(r.agreement)}  ${seconds.toFixed(0)}`);
         }
       }
       reference.dispose();

@@ -9,13 +9,16 @@ import { testBackend } from '../test-backend';
 // exactly by x(σ) = μ + √(s² + σ²)/√(s² + σ₀²)·(x₀ − μ).
 const MU = -0.2;
 const S = 0.5;
-const denoiser: DenoiseFn = (x, sigma) => tf.tidy(() => tf.add(tf.mul(tf.sub(x, MU), (S * S) / (S * S + sigma * sigma)), MU) as tf.Tensor4D);
-const exact = (x0: number, sigma0: number, sigma: number) => MU + (Math.sqrt(S * S + sigma * sigma) / Math.sqrt(S * S + sigma0 * sigma0)) * (x0 - MU);
+const denoiser: DenoiseFn = (x, sigma) =>
+  tf.tidy(() => tf.add(tf.mul(tf.sub(x, MU), (S * S) / (S * S + sigma * sigma)), MU) as tf.Tensor4D);
+const exact = (x0: number, sigma0: number, sigma: number) =>
+  MU + (Math.sqrt(S * S + sigma * sigma) / Math.sqrt(S * S + sigma0 * sigma0)) * (x0 - MU);
 
-/** EDM Algorithm 1 (Karras et al. 2022; deterministic, σ(t) = t, s(t) = 1) in float64, written from the paper: the independent reference. */
+/** EDM Algorithm 1 (Karras et al. 2022; deterministic, σ(t) = t, s(t) = 1) in float64, from the paper: the independent reference. */
 function edmAlgorithm1(z: number, steps: number, heun: boolean): number {
   const [sMin, sMax, rho] = [0.002, 80, 7];
-  const t = Array.from({ length: steps }, (_, i) => (sMax ** (1 / rho) + (i / (steps - 1)) * (sMin ** (1 / rho) - sMax ** (1 / rho))) ** rho);
+  const [hi, lo] = [sMax ** (1 / rho), sMin ** (1 / rho)];
+  const t = Array.from({ length: steps }, (_, i) => (hi + (i / (steps - 1)) * (lo - hi)) ** rho);
   t.push(0);
   const d = (x: number, s: number) => (x - (MU + ((S * S) / (S * S + s * s)) * (x - MU))) / s;
   let x = z * t[0];
@@ -52,7 +55,7 @@ describe('Euler and Heun against the closed-form Gaussian ODE and EDM Algorithm 
   });
 
   for (const sampler of ['euler', 'heun'] as const) {
-    it(`${sampler} equals EDM Algorithm 1 (Karras schedule ρ = 7, σ ∈ [0.002, 80]) at 6, 8, 18 and 32 steps (float32 vs float64: 2e-4)`, () => {
+    it(`${sampler} equals EDM Algorithm 1 (Karras schedule ρ = 7, σ ∈ [0.002, 80]) at 6, 8, 18, 32 steps (float32 vs 64: 2e-4)`, () => {
       for (const steps of [6, 8, 18, 32]) {
         const { final } = run(sampler, steps);
         final.forEach((v, i) => {
@@ -66,7 +69,9 @@ describe('Euler and Heun against the closed-form Gaussian ODE and EDM Algorithm 
   it('converges at its order when the steps double: error ratio ≈ 2 for Euler, ≈ 4 for Heun (16 → 32 → 64 steps)', () => {
     for (const [sampler, lo, hi] of [['euler', 1.8, 2.2], ['heun', 3.4, 5.8]] as const) {
       const e = [16, 32, 64].map((n) => odeError(sampler, n));
-      for (let k = 0; k < 2; k++) assert.ok(e[k] / e[k + 1] > lo && e[k] / e[k + 1] < hi, `${sampler} error ratio ${e[k] / e[k + 1]} (errors ${e})`);
+      for (let k = 0; k < 2; k++) {
+        assert.ok(e[k] / e[k + 1] > lo && e[k] / e[k + 1] < hi, `${sampler} error ratio ${e[k] / e[k + 1]} (errors ${e})`);
+      }
     }
   });
 
