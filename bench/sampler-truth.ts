@@ -104,7 +104,8 @@ async function main(): Promise<void> {
           };
           records.push(r);
           const pct = (v: number) => `${(v * 100).toFixed(0)}%`.padStart(5);
-          const setting = `${name.padEnd(15)} ${String(gamma).padStart(2)}  ${sampler.padEnd(7)} ${String(steps).padStart(5)} ${String(r.nfe).padStart(4)}`;
+          const counts = `${String(steps).padStart(5)} ${String(r.nfe).padStart(4)}`;
+          const setting = `${name.padEnd(15)} ${String(gamma).padStart(2)}  ${sampler.padEnd(7)} ${counts}`;
           const distance = `${r.rmse.toFixed(4)}  ${r.rmseMax.toFixed(4)}`;
           console.log(`${setting}  ${distance} ${pct(r.accuracy)}  ${pct(referenceAccuracy)}  ${pct(r.agreement)}  ${seconds.toFixed(0)}`);
         }

@@ -31,9 +31,12 @@ test('a sweep\'s rows keep per-sample features that reproduce their KID, and ran
     assert.equal(run.space, 'projection-12-3');
     assert.deepEqual(run.indices, [0, 1, 2, 3, 4, 5]);
     const stored = kid(toRows(real.data, 16), toRows(run.rows.data, 6));
-    assert.ok(Math.abs(stored - row.metrics.kid!) <= 2e-3 * Math.max(1, Math.abs(row.metrics.kid!)), `KID from stored features ${stored} vs the row's ${row.metrics.kid}`);
+    const tolerance = 2e-3 * Math.max(1, Math.abs(row.metrics.kid!));
+    assert.ok(Math.abs(stored - row.metrics.kid!) <= tolerance, `KID from stored features ${stored} vs the row's ${row.metrics.kid}`);
   }
-  const ranked = rankSweep(rows, { features: [kidStatistic({ rows: real, space: 'projection-12-3' })], correctness: meanStatistic('class accuracy', 'max') }, { resamples: 50 });
+  const kidToReal = kidStatistic({ rows: real, space: 'projection-12-3' });
+  const statistics = { features: [kidToReal], correctness: meanStatistic('class accuracy', 'max') };
+  const ranked = rankSweep(rows, statistics, { resamples: 50 });
   assert.deepEqual(ranked.map((r) => r.label), ['unguided', 'cfg γ = 1', 'pag γ = 1 {"layers":["blocks.0.attn"]}']);
   const pag = ranked[2];
   assert.deepEqual(pag.differences.map((d) => d.baseline), ['unguided', 'unguided', 'cfg γ = 1', 'cfg γ = 1']);

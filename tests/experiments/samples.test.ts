@@ -15,7 +15,8 @@ describe('per-sample records of a point', () => {
   });
 
   const featurizer = projectionFeaturizer({ dims: 12, seed: 4 });
-  const images = (seed: number) => tf.tidy(() => tf.tanh(sampleNoise([32, 32, 1], seed, Array.from({ length: 40 }, (_, i) => i))) as tf.Tensor4D);
+  const indices = Array.from({ length: 40 }, (_, i) => i);
+  const images = (seed: number) => tf.tidy(() => tf.tanh(sampleNoise([32, 32, 1], seed, indices)) as tf.Tensor4D);
   const labels = Array.from({ length: 40 }, (_, i) => i % 10);
 
   it('features survive float16 storage (relative 2⁻¹¹), and their FID moves by < 1e-3 relative', () => {

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bootstrapInterval, fid, fidStatistic, kid, kidStatistic, meanStatistic, pairedDifference, poolRuns, featureStats, verdict } from '../../src/metrics';
+import { bootstrapInterval, fid, fidStatistic, kid, kidStatistic, meanStatistic } from '../../src/metrics';
+import { pairedDifference, poolRuns, featureStats, verdict } from '../../src/metrics';
 import { makeRuns, t975 } from './stats-helpers';
 
 const mean = meanStatistic('mean', 'min', 0, 'test-space');
@@ -62,7 +63,7 @@ describe('bootstrapInterval', () => {
     const rows = Array.from({ length: pool.n }, (_, i) => Array.from(pool.data.subarray(i * 3, i * 3 + 3)));
     assert.ok(Math.abs(iv.estimate - fid(rows, reference, { warn: () => undefined }).fid) < 1e-9);
     assert.ok(iv.lo < 2 && 2 < iv.hi, `[${iv.lo}, ${iv.hi}] should cover 2`);
-    assert.ok(iv.lo < iv.estimate && iv.estimate < iv.hi, `estimate ${iv.estimate} in [${iv.lo}, ${iv.hi}] (bootstrap bias ${iv.bootstrapBias})`);
+    assert.ok(iv.lo < iv.estimate && iv.estimate < iv.hi, `${iv.estimate} outside [${iv.lo}, ${iv.hi}] (bias ${iv.bootstrapBias})`);
     assert.ok(iv.hi - iv.lo < 0.8);
   });
 
@@ -72,7 +73,8 @@ describe('bootstrapInterval', () => {
     const refRows = makeRuns([9], 40, 2, (rng) => [rng.normal(), rng.normal()])[0].rows.data;
     const reference = featureStats(Array.from({ length: 40 }, (_, i) => [refRows[2 * i], refRows[2 * i + 1]]));
     const w = Float64Array.from({ length: pool.n }, (_, i) => i % 3);
-    const repeated = Array.from({ length: pool.n }, (_, i) => Array.from({ length: w[i] }, () => Array.from(pool.data.subarray(i * 2, i * 2 + 2)))).flat();
+    const row = (i: number) => Array.from(pool.data.subarray(i * 2, i * 2 + 2));
+    const repeated = Array.from({ length: pool.n }, (_, i) => Array.from({ length: w[i] }, () => row(i))).flat();
     const f = fidStatistic({ stats: reference, space: 'test-space' }).prepare(pool);
     assert.ok(Math.abs(f(w) - fid(repeated, reference, { warn: () => undefined }).fid) < 1e-9);
   });
@@ -81,7 +83,8 @@ describe('bootstrapInterval', () => {
     const runs = makeRuns([0, 1], 25, 4, (rng) => Array.from(rng.normals(4), (v) => v + 0.3));
     const real = makeRuns([5], 40, 4, (rng) => Array.from(rng.normals(4)))[0];
     const pool = poolRuns(runs, 'test');
-    const rowsOf = (data: Float64Array | Float32Array, n: number, d: number) => Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)));
+    const rowsOf = (data: Float64Array | Float32Array, n: number, d: number) =>
+      Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)));
     const f = kidStatistic({ rows: real.rows, space: 'test-space' }).prepare(pool);
     const realRows = rowsOf(real.rows.data, 40, 4);
     assert.ok(Math.abs(f(new Float64Array(pool.n).fill(1)) - kid(rowsOf(pool.data, pool.n, 4), realRows)) < 1e-9);
@@ -120,14 +123,17 @@ describe('pairedDifference', () => {
   it('refuses fewer than 2 seeds, unpaired runs and mixed feature spaces, naming the bad value', () => {
     assert.throws(() => bootstrapInterval(baseline.slice(0, 1), mean), /runs at ≥ 2 seeds.*got 1/);
     assert.throws(() => pairedDifference(method.slice(0, 1), baseline.slice(0, 1), mean), /≥ 2 seeds/);
-    assert.throws(() => pairedDifference(method.slice(0, 3), baseline.slice(1, 4), mean), /unpaired runs: method has seeds \[0,1,2\] but baseline has \[1,2,3\]/);
+    const seedsDiffer = /unpaired runs: method has seeds \[0,1,2\] but baseline has \[1,2,3\]/;
+    assert.throws(() => pairedDifference(method.slice(0, 3), baseline.slice(1, 4), mean), seedsDiffer);
     const shifted = baseline.map((r) => ({ ...r, indices: r.indices.map((i) => (r.seed === 2 && i === 5 ? 500 : i)) }));
-    assert.throws(() => pairedDifference(method, shifted, mean), /unpaired runs at seed 2: method sample 5 has index 5 but baseline has 500/);
+    const indicesDiffer = /unpaired runs at seed 2: method sample 5 has index 5 but baseline has 500/;
+    assert.throws(() => pairedDifference(method, shifted, mean), indicesDiffer);
     const other = baseline.map((r) => ({ ...r, space: 'other-extractor' }));
     assert.throws(() => pairedDifference(method, other, mean), /different spaces \("test-space" and "other-extractor"\)/);
     assert.throws(() => bootstrapInterval([baseline[0], other[1]], mean), /different spaces/);
     const reference = { stats: { mu: [0], sigma: [[1]], n: 10 }, space: 'classifier-abc' };
-    assert.throws(() => bootstrapInterval(baseline, fidStatistic(reference)), /FID: feature sets of different spaces \("classifier-abc" and "test-space"\)/);
+    const spaces = /FID: feature sets of different spaces \("classifier-abc" and "test-space"\)/;
+    assert.throws(() => bootstrapInterval(baseline, fidStatistic(reference)), spaces);
     assert.throws(() => bootstrapInterval([baseline[0], baseline[0]], mean), /seed 0 appears twice/);
   });
 });

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { balancedPrecisionRecall, extrapolateInverseN, fidInfinity, precisionRecall, realVsReal } from '../../src/metrics';
 import { makeRuns } from './stats-helpers';
 
-const gaussian = (n: number, d: number, shift = 0, seed = 3) => ({ rows: makeRuns([seed], n, d, (rng) => Array.from(rng.normals(d), (v) => v + shift))[0].rows, space: 'test-space' });
+const gaussian = (n: number, d: number, shift = 0, seed = 3) => ({
+  rows: makeRuns([seed], n, d, (rng) => Array.from(rng.normals(d), (v) => v + shift))[0].rows,
+  space: 'test-space',
+});
 
 describe('extrapolateInverseN', () => {
   it('is exact on values a + b/N (intercept a, slope b, zero residual)', () => {
@@ -20,7 +23,8 @@ describe('extrapolateInverseN', () => {
 describe('fidInfinity', () => {
   it('removes most of the small-N bias: samples of N(0, I) in 16 dims against the exact reference (true FID 0)', () => {
     const d = 16;
-    const reference = { stats: { mu: new Array(d).fill(0), sigma: Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0))), n: 1e9 }, space: 'test-space' };
+    const identity = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
+    const reference = { stats: { mu: new Array(d).fill(0), sigma: identity, n: 1e9 }, space: 'test-space' };
     const r = fidInfinity(gaussian(800, d), reference, { ns: [100, 150, 200, 400, 800], repeats: 8 });
     const atFull = r.points[r.points.length - 1].fid;
     assert.ok(r.points[0].fid > 2 * atFull, 'FID falls with N');

@@ -3,7 +3,13 @@ import { Rng } from '../../src/random';
 import type { SampleRun } from '../../src/metrics/stats';
 
 /** Returns one run per seed of `perSeed` rows `[perSeed, d]` from `draw(rng, seed, index)`. */
-export function makeRuns(seeds: number[], perSeed: number, d: number, draw: (rng: Rng, seed: number, index: number) => number[], space = 'test-space'): SampleRun[] {
+export function makeRuns(
+  seeds: number[],
+  perSeed: number,
+  d: number,
+  draw: (rng: Rng, seed: number, index: number) => number[],
+  space = 'test-space',
+): SampleRun[] {
   return seeds.map((seed) => {
     const data = new Float64Array(perSeed * d);
     for (let i = 0; i < perSeed; i++) data.set(draw(new Rng(1000 + seed, i), seed, i), i * d);

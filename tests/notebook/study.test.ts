@@ -75,7 +75,8 @@ test('a Study measures a tiny untrained model: finite KID, accuracy in [0, 1], N
     assert.equal(m.samples, undefined);
     const kept = await study.measure(model, [], 0, { keepSamples: true });
     const correct = correctnessRun(kept.samples!);
-    assert.equal(Array.from(correct.rows.data).reduce((x, y) => x + y, 0) / 4, kept.accuracy, 'stored correctness averages to the accuracy');
+    const share = Array.from(correct.rows.data).reduce((x, y) => x + y, 0) / 4;
+    assert.equal(share, kept.accuracy, 'stored correctness averages to the accuracy');
     assert.deepEqual([featureRun(kept.samples!).space, kept.samples!.n, kept.samples!.seed], [study.classifier.digest, 4, 0]);
     const unguided = await study.unguidedRows(model);
     assert.deepEqual(unguided.map((r) => [r.method, r.gamma, r.seed, r.kid]), [['unguided', 0, 0, m.kid]]);
