@@ -7,11 +7,12 @@ import { threadId } from 'node:worker_threads';
 import { guidanceTerm, modelParam } from '../guidance/registry';
 import type { GuidanceTerm } from '../guidance/term';
 import { NonFiniteSampleError, sample } from '../guidance/sample';
-import type { Denoiser } from '../model/denoiser';
+import { type Denoiser, NULL_LABEL } from '../model/denoiser';
 import type { Featurizer } from '../metrics/featurizer';
 import { type MeasureReference, type SampleMetrics, measureSamples } from '../metrics/measure';
 import { SweepPoint, pointLabels } from './grid';
 import { RowDigests, pointDigests, pointKey } from './key';
+import { type PointSamples, pointSamples } from './samples';
 
 /** What every point of a sweep shares: loaded models by name, the featurizer, the reference set. */
 export interface PointContext {
@@ -30,6 +31,8 @@ export interface SweepRow {
   /** Seconds sampling and measuring, throughput, finish time, and the worker thread's id (0: main thread). */
   timing: { sampleSeconds: number; metricSeconds: number; samplesPerSecond: number; finishedAt: string; thread: number };
   digests: RowDigests;
+  /** Per-sample features and correctness (src/experiments/samples.ts), for bootstrap intervals and paired differences. */
+  samples?: PointSamples;
 }
 
 /** A point that could not be computed (its samples went non-finite): recorded, never cached as a row. */
@@ -68,8 +71,11 @@ export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<Po
   }
   const t1 = Date.now();
   let metrics: SampleMetrics;
+  let samples: PointSamples;
   try {
     metrics = measureSamples(images, labels, point.metrics, ctx.featurizer, ctx.reference, point.model);
+    const indices = Array.from({ length: point.n }, (_, i) => i);
+    samples = pointSamples(images, labels.includes(NULL_LABEL) ? undefined : labels, ctx.featurizer, point.seed, indices);
   } finally {
     images.dispose();
   }
@@ -81,6 +87,7 @@ export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<Po
     metrics,
     timing: { sampleSeconds, metricSeconds: (t2 - t1) / 1000, samplesPerSecond: point.n / Math.max((t2 - t0) / 1000, 1e-9), finishedAt: new Date(t2).toISOString(), thread: threadId },
     digests: pointDigests(point, ctx.digests),
+    samples,
   };
   return { type: 'row', row };
 }

@@ -48,16 +48,31 @@ export const COVARIANCE_TOLERANCE = 1e-6;
  */
 export function frechetDistance(a: FeatureStats, b: FeatureStats): number {
   checkStats(a, 'first');
-  checkStats(b, 'second');
+  const toB = frechetTo(b, 'second');
   checkSameWidth({ d: a.mu.length }, { d: b.mu.length }, ['first', 'second']);
-  const d = a.mu.length;
-  const s1 = Float64Array.from(a.sigma.flat());
-  const s2 = Float64Array.from(b.sigma.flat());
-  const e1 = psdEigen(s1, d, 'first');
-  psdEigen(s2, d, 'second');
+  psdEigen(Float64Array.from(a.sigma.flat()), a.mu.length, 'first');
+  return toB(a);
+}
+
+/**
+ * Returns a function giving the Fréchet distance of statistics to `reference`, whose Σ is checked and
+ * decomposed once (for many evaluations against one reference, e.g. bootstrap replicates). The returned
+ * function checks shape, finiteness and symmetry of its argument, not positive semi-definiteness.
+ */
+export function frechetTo(reference: FeatureStats, name = 'reference'): (s: FeatureStats) => number {
+  checkStats(reference, name);
+  const d = reference.mu.length;
+  const sRef = Float64Array.from(reference.sigma.flat());
+  const eRef = psdEigen(sRef, d, name);
   const trace = (s: Float64Array) => Array.from({ length: d }, (_, i) => s[i * d + i]).reduce((x, y) => x + y, 0);
-  const meanTerm = a.mu.reduce((s, m, i) => s + (m - b.mu[i]) ** 2, 0);
-  return meanTerm + trace(s1) + trace(s2) - 2 * traceSqrtProduct(e1, s2, d);
+  const traceRef = trace(sRef);
+  return (a: FeatureStats): number => {
+    checkStats(a, 'first');
+    checkSameWidth({ d: a.mu.length }, { d }, ['first', name]);
+    const s1 = Float64Array.from(a.sigma.flat());
+    const meanTerm = a.mu.reduce((s, m, i) => s + (m - reference.mu[i]) ** 2, 0);
+    return meanTerm + trace(s1) + traceRef - 2 * traceSqrtProduct(eRef, s1, d);
+  };
 }
 
 /** Returns the FID between two feature sets `[n, d]` (or cached statistics), with warnings. */

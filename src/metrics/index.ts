@@ -1,5 +1,5 @@
 export type { FeatureInput } from './feature-matrix';
-export { featureStats, frechetDistance, fid } from './fid';
+export { featureStats, frechetDistance, frechetTo, fid } from './fid';
 export type { FeatureStats, FidResult, FidOptions } from './fid';
 export { kid } from './kid';
 export { precisionRecall } from './precision-recall';
@@ -11,3 +11,4 @@ export type { FeatureRows, Featurizer, FeaturizerSource } from './featurizer';
 export { METRICS, measureSamples } from './measure';
 export type { MeasureReference, MetricName, SampleMetrics } from './measure';
 export { denoisingErrors } from './denoising-error';
+export * from './stats';

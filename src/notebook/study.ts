@@ -14,6 +14,7 @@ import { NULL_LABEL, type Denoiser } from '../model';
 import { sample, type GuidanceTerm } from '../guidance';
 import { featureRows, rowsNdarray } from '../metrics/featurizer';
 import { type MeasureReference, type MetricName, measureSamples } from '../metrics/measure';
+import { pointSamples, type PointSamples } from '../experiments/samples';
 import type { MetricRow } from '../viz';
 import type { CommonSizes } from './sizes';
 
@@ -27,6 +28,8 @@ export interface Measured {
   recall: number;
   accuracy: number;
   fid?: number;
+  /** Per-sample features and correctness (when asked with `keepSamples`), for bootstrap intervals and paired differences. */
+  samples?: PointSamples;
 }
 
 /** A measured row: one per (method, γ, seed), for curves and tables. */
@@ -43,6 +46,8 @@ export interface MeasureOptions {
    * unconditional model); accuracy is then NaN. Models with 0 classes are always measured so.
    */
   unconditional?: boolean;
+  /** Also return the per-sample record (features in float16, correctness; ≈ 87 kB per 256 samples). */
+  keepSamples?: boolean;
 }
 
 /** Options of `openStudy`. */
@@ -104,7 +109,17 @@ export class Study {
     const images = await sample({ model, guidance, labels, seed, steps: sizes.steps, sampler: sizes.sampler, batchSize: sizes.batchSize });
     try {
       const m = measureSamples(images, labels, metrics, this.classifier, this.reference, `${model.config.arch} model`);
-      return { kid: m.kid as number, precision: m.precision as number, recall: m.recall as number, accuracy: m.classAccuracy ?? NaN, ...(m.fid === undefined ? {} : { fid: m.fid }) };
+      const measured: Measured = {
+        kid: m.kid as number,
+        precision: m.precision as number,
+        recall: m.recall as number,
+        accuracy: m.classAccuracy ?? NaN,
+      };
+      if (m.fid !== undefined) measured.fid = m.fid;
+      if (options.keepSamples) {
+        measured.samples = pointSamples(images, conditional ? labels : undefined, this.classifier, seed, labels.map((_, i) => i));
+      }
+      return measured;
     } finally {
       images.dispose();
     }

@@ -7,6 +7,7 @@ export { attentionOverlay, attentionGrid, sagMaskOverlay, type AttentionOverlayO
 export { attentionRowExplorer, HOVER_QUERY, type AttentionVariant, type AttentionRowExplorerOptions } from './specs/attention-rows';
 export { spectrumHeatmap, radialSpectrum, type Spectrum2D, type SpectrumHeatmapOptions, type RadialCurve, type RadialSpectrumOptions } from './specs/spectrum';
 export { metricCurves, PICK_METHOD, type MetricRow, type MetricCurvesOptions } from './specs/curves';
+export { differenceChart, type DifferenceRow, type DifferenceChartOptions } from './specs/difference';
 export { parameterHeatmap, variantBars, type GridRow, type ParameterHeatmapOptions, type VariantRow, type VariantBarsOptions } from './specs/heatmap';
 export {
   sigmaCurves,

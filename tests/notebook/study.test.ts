@@ -7,6 +7,7 @@ import { createDenoiser } from '../../src/model';
 import { toImages } from '../../src/notebook/images';
 import { PRESET_SIZES, mergeSizes } from '../../src/notebook/sizes';
 import { accRows, curveRows, kidRows, mean, openStudy, type Row } from '../../src/notebook/study';
+import { correctnessRun, featureRun } from '../../src/experiments/samples';
 
 const rows: Row[] = [
   { method: 'unguided', gamma: 0, seed: 0, kid: 0.004, precision: 0.5, recall: 0.25, accuracy: 0.5 },
@@ -71,6 +72,12 @@ test('a Study measures a tiny untrained model: finite KID, accuracy in [0, 1], N
     assert.equal(m.fid, undefined);
     const u = await study.measure(model, [], 0, { unconditional: true });
     assert.ok(Number.isFinite(u.kid) && Number.isNaN(u.accuracy));
+    assert.equal(m.samples, undefined);
+    const kept = await study.measure(model, [], 0, { keepSamples: true });
+    const correct = correctnessRun(kept.samples!);
+    const share = Array.from(correct.rows.data).reduce((x, y) => x + y, 0) / 4;
+    assert.equal(share, kept.accuracy, 'stored correctness averages to the accuracy');
+    assert.deepEqual([featureRun(kept.samples!).space, kept.samples!.n, kept.samples!.seed], [study.classifier.digest, 4, 0]);
     const unguided = await study.unguidedRows(model);
     assert.deepEqual(unguided.map((r) => [r.method, r.gamma, r.seed, r.kid]), [['unguided', 0, 0, m.kid]]);
     const swept = await study.sweep('none', model, [0], () => [], unguided);

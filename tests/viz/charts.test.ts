@@ -20,6 +20,8 @@ const charts: Record<string, () => TopLevelSpec> = {
   'fid-curves': () => viz.metricCurves(f.metricRows(), { metric: 'FID', unguided: 40.5 }),
   'accuracy-curves': () => viz.metricCurves(f.metricRows().map((r) => ({ ...r, value: 100 - r.value })), { metric: 'class accuracy (%)', direction: 'max' }),
   'parameter-heatmap': () => viz.parameterHeatmap(f.gridRows(), { xTitle: 'EMA of positive (σ_rel)', yTitle: 'EMA of guide (σ_rel)', metric: 'FID' }),
+  'fid-curves-floor': () => viz.metricCurves(f.metricRows(), { metric: 'FID', unguided: 40.5, floor: 12.25 }),
+  'difference': () => viz.differenceChart(f.differenceRows(), { metric: 'FID', baseline: 'unguided', direction: 'min' }),
   'variant-bars': () => viz.variantBars(f.variantRows(), { metric: 'FID', reference: { label: 'unguided', value: 16.3 } }),
 };
 

@@ -1,5 +1,5 @@
 /** Fixed, seeded data for the viz tests: every chart builder's input, small and deterministic. */
-import type { GridRow, HeadMap, ImageInput, MetricRow, RadialCurve, Spectrum2D, VariantRow } from '../../src/viz';
+import type { DifferenceRow, GridRow, HeadMap, ImageInput, MetricRow, RadialCurve, Spectrum2D, VariantRow } from '../../src/viz';
 
 /** Returns a deterministic uniform [0, 1) generator (mulberry32) for `seed`. */
 export function uniform(seed: number): () => number {
@@ -71,6 +71,15 @@ export function metricRows(): MetricRow[] {
   return methods.flatMap((method, m) =>
     gammas.flatMap((gamma) => [0, 1, 2].map((seed) => ({ method, gamma, seed, value: 40 - 12 * gamma + (3 + m) * gamma * gamma + 2 * rnd() }))),
   );
+}
+
+export function differenceRows(): DifferenceRow[] {
+  return [
+    { method: 'CFG γ = 1', estimate: -2.1, lo: -2.6, hi: -1.7, verdict: 'better' },
+    { method: 'PAG γ = 3', estimate: -0.21, lo: -0.35, hi: -0.08, verdict: 'better' },
+    { method: 'autoguidance γ = 2', estimate: 0.05, lo: -0.2, hi: 0.31, verdict: 'tie' },
+    { method: 'SEG γ = 10', estimate: 1.4, lo: 0.9, hi: 1.8, verdict: 'worse' },
+  ];
 }
 
 export function gridRows(): GridRow[] {

@@ -27,6 +27,8 @@ export interface MetricCurvesOptions {
   direction?: Direction;
   /** The unguided (γ = 0) value, drawn as a dashed horizontal rule. */
   unguided?: number;
+  /** The estimator's floor at the same sample counts (the metric between two disjoint real sets), drawn as a solid grey rule. */
+  floor?: number;
   /** Log-scale y (default false). */
   logY?: boolean;
   /** Log-scale x (default false), e.g. for curves over the noise level σ. */
@@ -57,6 +59,7 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
     if (options.logX && r.gamma <= 0) throw new Error(`${where}: rows[${i}].gamma is ${r.gamma}; a log x axis needs values > 0`);
   });
   if (options.unguided !== undefined) check.finite(where, 'options.unguided', options.unguided);
+  if (options.floor !== undefined) check.finite(where, 'options.floor', options.floor);
   const summaries = summarise(rows, (r) => `${r.method}\u0000${r.gamma}`, (r) => ({ method: r.method, gamma: r.gamma }), (r) => r.value);
   const methods = [...new Set(rows.map((r) => r.method))];
   const values = summaries.map((s) => ({ ...s.key, mean: round(s.mean, 6), min: round(s.min, 6), max: round(s.max, 6), seeds: s.n, best: false }));
@@ -105,6 +108,9 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
   if (options.unguided !== undefined) {
     layers.push({ data: { values: [{ unguided: options.unguided }] }, mark: { type: 'rule', strokeDash: [5, 4], color: '#555' }, encoding: { y: { field: 'unguided', type: 'quantitative' } } });
   }
+  if (options.floor !== undefined) {
+    layers.push({ data: { values: [{ floor: options.floor }] }, mark: { type: 'rule', strokeWidth: 2, color: '#9e9e9e' }, encoding: { y: { field: 'floor', type: 'quantitative' } } });
+  }
   return themed({
     title: {
       text: options.title ?? `${options.metric} vs ${options.xTitle ?? 'γ'}`,
@@ -114,6 +120,7 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
           ...(values.some((v) => v.seeds > 1) ? ['band: min–max over seeds'] : []),
         ].join('; '),
         ...(options.unguided === undefined ? [] : [`dashed: unguided (${round(options.unguided)})`]),
+        ...(options.floor === undefined ? [] : [`grey: real vs real at the same N (${round(options.floor)}), the estimator's floor`]),
       ],
     },
     width: options.width ?? 360,
