@@ -5,7 +5,7 @@ export type { IdxArray } from './idx';
 export { findIdxParts, loadIdxFolder } from './idx-folder';
 export { loadMnist, MNIST_CLASS_NAMES } from './mnist';
 export { loadDataset, DATASET_NAMES, FASHION_MNIST_DIR, FASHION_MNIST_CLASS_NAMES } from './load';
-export { splitDataset } from './split';
+export { splitDataset, spreadSubset } from './split';
 export type { DatasetSplit } from './split';
 export { toTensor, batchIterator } from './batches';
 export type { Batch } from './batches';

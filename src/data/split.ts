@@ -24,3 +24,13 @@ export function splitDataset(ds: { count: number }, options: { heldOut: number; 
   const sorted = (xs: number[]) => Int32Array.from(xs).sort();
   return { heldOut: sorted(order.slice(0, k)), train: sorted(order.slice(k)) };
 }
+
+/**
+ * Returns `n` of `indices` spread over the whole list (ascending): all of them when n is their count, else a subset drawn
+ * from `seed`. A prefix would not do: the data files group digits by class, so the first 200 held-out digits are 0s and 1s.
+ */
+export function spreadSubset(indices: Int32Array, n: number, seed = 0): Int32Array {
+  if (!(Number.isInteger(n) && n >= 0 && n <= indices.length)) throw new Error(`spreadSubset: n must be an integer in 0..${indices.length}; got ${n}`);
+  if (n === indices.length) return indices;
+  return Int32Array.from(new Rng(seed).permutation(indices.length).slice(0, n), (i) => indices[i]).sort();
+}

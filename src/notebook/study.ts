@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CLASSIFIER_SPLIT, featureStats, loadClassifier, type Classifier } from '../metrics';
-import { loadDataset, splitDataset, toTensor } from '../data';
+import { loadDataset, splitDataset, spreadSubset, toTensor } from '../data';
 import { NULL_LABEL, type Denoiser } from '../model';
 import { sample, type GuidanceTerm } from '../guidance';
 import { featureRows, rowsNdarray } from '../metrics/featurizer';
@@ -171,7 +171,7 @@ export async function openStudy(sizes: CommonSizes, options: OpenStudyOptions = 
   const classifier = await loadClassifier();
   const mnist = await loadDataset('mnist');
   const heldOut = splitDataset(mnist, CLASSIFIER_SPLIT).heldOut;
-  const realBatch = toTensor(mnist, heldOut.subarray(0, sizes.realSamples));
+  const realBatch = toTensor(mnist, spreadSubset(heldOut, sizes.realSamples));
   const rows = featureRows(classifier, realBatch.images);
   tf.dispose([realBatch.images, realBatch.labels]);
   const study = new Study(sizes, classifier, { rows, stats: featureStats(rowsNdarray(rows)) }, log);

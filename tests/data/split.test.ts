@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { splitDataset } from '../../src/data';
+import { loadDataset, splitDataset, spreadSubset } from '../../src/data';
 
 const ds = { count: 1000 };
 const sortedUnique = (a: Int32Array) => a.every((v, i) => i === 0 || v > a[i - 1]);
@@ -31,4 +31,20 @@ test('bad held-out sizes name the value and what is allowed', () => {
   for (const heldOut of [1.5, -1, 1001, Number.NaN]) {
     assert.throws(() => splitDataset(ds, { heldOut, seed: 0 }), new RegExp(`heldOut must be a fraction in \\(0, 1\\) or an integer count in 0..1000; got ${heldOut}`));
   }
+});
+
+test('spreadSubset: all indices when n is their count; otherwise a seeded ascending subset that reaches every MNIST class', async () => {
+  const ds = await loadDataset('mnist');
+  const { heldOut } = splitDataset(ds, { heldOut: 1000, seed: 0 });
+  assert.equal(spreadSubset(heldOut, heldOut.length), heldOut);
+  const prefixClasses = new Set(Array.from(heldOut.subarray(0, 200), (i) => ds.labels[i]));
+  const sub = spreadSubset(heldOut, 200);
+  const classes = new Set(Array.from(sub, (i) => ds.labels[i]));
+  assert.ok(prefixClasses.size < 10, `the prefix already reaches ${prefixClasses.size} classes; the test would not tell`);
+  assert.equal(classes.size, 10);
+  assert.deepEqual(Array.from(sub), Array.from(sub).sort((a, b) => a - b));
+  assert.equal(new Set(sub).size, 200);
+  assert.ok(Array.from(sub).every((i) => heldOut.includes(i)));
+  assert.deepEqual(spreadSubset(heldOut, 200), sub);
+  assert.throws(() => spreadSubset(heldOut, 1001), /n must be an integer in 0\.\.1000; got 1001/);
 });
