@@ -36,6 +36,7 @@ interface SampleCli {
   steps: number;
   sampler: SamplerName;
   seed: number;
+  workers?: number;
   out: string;
 }
 
@@ -118,6 +119,7 @@ export function sampleCommand(program: Command): void {
     .option('--steps <n>', 'sampler steps', integer('--steps', { min: 1 }), 18)
     .option('--sampler <name>', 'heun or euler', oneOf('--sampler', SAMPLERS), 'heun')
     .option('--seed <n>', 'noise seed', integer('--seed', { min: 0 }), 1)
+    .option('--workers <n>', 'worker threads the batches are split over (default: one per core; 1: this thread)', integer('--workers', { min: 1 }))
     .action(async (o: SampleCli, cmd: Command) => {
       const named = methodOptions(o);
       checkWritable(o.out, '--out');
@@ -133,7 +135,7 @@ export function sampleCommand(program: Command): void {
         }
         guidance.push(guidanceTerm(o.method, opts));
       }
-      const images = await sample({ model, guidance, labels, steps: o.steps, sampler: o.sampler, seed: o.seed });
+      const images = await sample({ model, guidance, labels, steps: o.steps, sampler: o.sampler, seed: o.seed, workers: o.workers });
       const pixels = images.dataSync();
       images.dispose();
       const title = `${o.model}: ${[o.cfg !== undefined ? `cfg γ=${o.cfg}` : '', o.method ? `${o.method} γ=${o.gamma ?? 'default'}` : ''].filter(Boolean).join(' + ') || 'unguided'}, ${o.steps} ${o.sampler} steps`;

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser } from '../model/denoiser';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions, rowRng } from './term';
+import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions, rowRng, recordOptions } from './term';
 
 export const ICG_VARIANTS = ['random-class', 'gaussian'] as const;
 export type IcgVariant = (typeof ICG_VARIANTS)[number];
@@ -44,7 +44,7 @@ export function icg(opts: IcgOptions): GuidanceTerm {
   const variant = opts.variant ?? 'random-class';
   if (!ICG_VARIANTS.includes(variant)) throw new Error(`icg: unknown variant "${variant}"; variants: ${ICG_VARIANTS.join(', ')}`);
   const seed = opts.seed ?? 0;
-  return {
+  return recordOptions(opts, {
     method: 'icg',
     gamma: checkGamma('icg', opts.gamma),
     interval: checkInterval('icg', opts.interval),
@@ -61,5 +61,5 @@ export function icg(opts: IcgOptions): GuidanceTerm {
       indices.forEach((i, r) => buf.set(rowRng(seed, i, sigma).normals(dim).map((v) => v * scale), r * dim));
       return { negative: { model, x, labels, classEmb: tf.tensor2d(buf, [indices.length, dim]) } };
     },
-  };
+  });
 }

@@ -2,7 +2,7 @@
  * Terms whose negative is another denoiser with the same condition (autoguidance, SIMS).
  */
 import type { Denoiser } from '../model/denoiser';
-import { GuidanceTerm, MethodName, TermOptions, checkGamma, checkInterval } from './term';
+import { GuidanceTerm, MethodName, TermOptions, checkGamma, checkInterval, recordOptions } from './term';
 
 /**
  * Returns a term with negative D_other(x; σ, c); `other` (option `option`, described as `role`) must share
@@ -15,7 +15,7 @@ export function otherModelTerm(
   other: Denoiser | undefined,
   opts: TermOptions,
 ): GuidanceTerm {
-  return {
+  return recordOptions(opts, {
     method,
     gamma: checkGamma(method, opts.gamma),
     interval: checkInterval(method, opts.interval),
@@ -28,5 +28,5 @@ export function otherModelTerm(
       }
     },
     plan: ({ x, labels }) => ({ negative: { model: other as Denoiser, x, labels } }),
-  };
+  });
 }

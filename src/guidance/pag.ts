@@ -3,7 +3,7 @@
  * self-attention of chosen layers replaced by the identity (output = V).
  */
 import { identityProcessor } from '../model/attention/processors';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions } from './term';
+import { GuidanceTerm, TERM_OPTIONS, TermOptions, recordOptions } from './term';
 import { checkGamma, checkInterval, checkLayers, checkOptions, onLayers, resolveLayers } from './term';
 
 /** The options `pag` accepts. */
@@ -17,11 +17,11 @@ export interface PagOptions extends Partial<TermOptions> {
 /** Returns the PAG term (γ default 3 = diffusers pag_scale 3). */
 export function pag(opts: PagOptions = {}): GuidanceTerm {
   checkOptions('pag', opts, PAG_OPTIONS);
-  return {
+  return recordOptions(opts, {
     method: 'pag',
     gamma: checkGamma('pag', opts.gamma ?? 3),
     interval: checkInterval('pag', opts.interval),
     check: (model) => checkLayers('pag', model, resolveLayers(model, opts.layers)),
     plan: ({ model, x, labels }) => ({ negative: { model, x, labels, processors: onLayers(resolveLayers(model, opts.layers), identityProcessor) } }),
-  };
+  });
 }

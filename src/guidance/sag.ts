@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { captureProcessor } from '../model/attention/processors';
 import { maskedBlur, randomResetMask, removeHighFrequencies, squareResetMask } from '../analysis/filters';
 import { sagMask } from '../analysis/sag-mask';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions } from './term';
+import { GuidanceTerm, TERM_OPTIONS, TermOptions, recordOptions } from './term';
 import { checkGamma, checkInterval, checkLayers, checkOptions, resolveLayers, rowRng } from './term';
 
 export const SAG_STRATEGIES = ['sag-mask', 'global-blur', 'high-frequency', 'random-reset', 'square-reset', 'external-mask'] as const;
@@ -57,7 +57,7 @@ export function sag(opts: SagOptions = {}): GuidanceTerm {
   if (!SAG_STRATEGIES.includes(strategy)) throw new Error(`sag: unknown strategy "${strategy}"; strategies: ${SAG_STRATEGIES.join(', ')}`);
   if (!(sigma > 0 && Number.isFinite(sigma))) throw new Error(`sag: blur σ must be a finite number > 0; got ${sigma}`);
   if (strategy === 'external-mask' && typeof opts.mask !== 'function') throw new Error('sag: strategy external-mask needs mask: (denoised) => mask');
-  return {
+  return recordOptions(opts, {
     method: 'sag',
     gamma: checkGamma('sag', opts.gamma ?? 0.75),
     interval: checkInterval('sag', opts.interval),
@@ -95,5 +95,5 @@ export function sag(opts: SagOptions = {}): GuidanceTerm {
         },
       };
     },
-  };
+  });
 }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { queryMapProcessor } from '../model/attention/processors';
 import type { AttentionLayerInfo } from '../model/attention/processors';
 import { gaussianBlur } from '../analysis/filters';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions } from './term';
+import { GuidanceTerm, TERM_OPTIONS, TermOptions, recordOptions } from './term';
 import { checkGamma, checkInterval, checkLayers, checkOptions, onLayers, resolveLayers } from './term';
 
 /** The options `seg` accepts. */
@@ -38,11 +38,11 @@ export function seg(opts: SegOptions = {}): GuidanceTerm {
   const sigma = opts.sigma ?? Infinity;
   if (typeof sigma !== 'number' || !(sigma > 0)) throw new Error(`seg: σ must be > 0 (Infinity or > ${SEG_INFINITE_SIGMA} for infinite blur); got ${sigma}`);
   const processor = queryMapProcessor((q, layer) => blurQueries(q, layer, sigma));
-  return {
+  return recordOptions(opts, {
     method: 'seg',
     gamma: checkGamma('seg', opts.gamma ?? 3),
     interval: checkInterval('seg', opts.interval),
     check: (model) => checkLayers('seg', model, resolveLayers(model, opts.layers)),
     plan: ({ model, x, labels }) => ({ negative: { model, x, labels, processors: onLayers(resolveLayers(model, opts.layers), processor) } }),
-  };
+  });
 }

@@ -59,6 +59,19 @@ export interface GuidanceTerm {
   plan(ctx: StepContext): TermPlan;
 }
 
+const BUILT_FROM = new WeakMap<GuidanceTerm, object>();
+
+/** Returns `term`, recorded as built from `options` by a builder, so a worker thread can rebuild it with guidanceTerm. */
+export function recordOptions(options: object, term: GuidanceTerm): GuidanceTerm {
+  BUILT_FROM.set(term, options);
+  return term;
+}
+
+/** Returns the options a builder made `term` from, or undefined for hand-made terms and copies (`{ ...term, plan }`). */
+export function builtFrom(term: GuidanceTerm): object | undefined {
+  return BUILT_FROM.get(term);
+}
+
 /** Options every term takes. */
 export interface TermOptions {
   gamma: number;

@@ -4,7 +4,7 @@
  * the quantity the sampler steps in; t_emb is the network's noise features (`noiseEmbOffset`).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions, rowRng } from './term';
+import { GuidanceTerm, TERM_OPTIONS, TermOptions, checkGamma, checkInterval, checkOptions, rowRng, recordOptions } from './term';
 
 /** The options `tsg` accepts. */
 export const TSG_OPTIONS = { ...TERM_OPTIONS, s: 'number', alpha: 'number', seed: 'integer' } as const;
@@ -24,7 +24,7 @@ export function tsg(opts: TsgOptions): GuidanceTerm {
   const { s, alpha, seed = 0 } = opts;
   if (!(s >= 0 && Number.isFinite(s))) throw new Error(`tsg: s must be a finite number ≥ 0; got ${s}`);
   if (!Number.isFinite(alpha)) throw new Error(`tsg: α must be finite; got ${alpha}`);
-  return {
+  return recordOptions(opts, {
     method: 'tsg',
     gamma: checkGamma('tsg', opts.gamma),
     interval: checkInterval('tsg', opts.interval),
@@ -36,5 +36,5 @@ export function tsg(opts: TsgOptions): GuidanceTerm {
       indices.forEach((i, r) => buf.set(rowRng(seed, i, sigma).normals(dim).map((v) => v * scale), r * dim));
       return { negative: { model, x, labels, noiseEmbOffset: tf.tensor2d(buf, [indices.length, dim]) } };
     },
-  };
+  });
 }
