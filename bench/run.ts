@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     { name: 'metrics', run: () => optional('./metrics', 'benchMetrics') },
     { name: 'guidance', run: () => optional('./guidance', 'benchGuidance') },
     { name: 'sweep', run: () => optional('./sweep', 'benchSweep') },
+    { name: 'sampling', run: () => optional('./sampling', 'benchSampling') },
     { name: 'peer', run: benchPeer },
   ];
   const results: Record<string, Row[]> = {};
