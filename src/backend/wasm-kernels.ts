@@ -11,9 +11,11 @@
  *   (the native kernel is a naive loop).
  * - `Slice`: the stock kernel copies the whole input out of the heap before slicing; this one
  *   reads a heap view.
+ * - the fused group normalisation, a copy-free Identity and a transpose-free Sum: wasm-fused.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerFusedWasmKernels } from './wasm-fused';
 
 type Info = tf.TensorInfo;
 type MatMulFn = (
@@ -273,4 +275,5 @@ export function registerWasmKernels(): void {
   replace('Conv2DBackpropFilter', () => conv2DBackpropFilter);
   replace('Conv2DBackpropInput', conv2DBackpropInput);
   replace('Slice', slice);
+  registerFusedWasmKernels(replace as Parameters<typeof registerFusedWasmKernels>[0]);
 }
