@@ -103,8 +103,8 @@ async function activate(choice: BackendChoice): Promise<string> {
       return 'cpu';
     case 'wasm':
       require('@tensorflow/tfjs-backend-wasm');
-      // GUIDANCE_LAB_WASM_KERNELS=stock keeps tfjs's own kernels (for before/after benchmarks).
-      if (process.env.GUIDANCE_LAB_WASM_KERNELS !== 'stock') registerWasmKernels();
+      // GUIDANCE_LAB_WASM_KERNELS=stock keeps tfjs's own kernels, =unfused leaves out the fused ones (before/after benchmarks).
+      if (process.env.GUIDANCE_LAB_WASM_KERNELS !== 'stock') registerWasmKernels(process.env.GUIDANCE_LAB_WASM_KERNELS !== 'unfused');
       if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
       return 'wasm';
     case 'auto':

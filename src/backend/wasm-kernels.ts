@@ -252,8 +252,11 @@ function slice(original: KernelFn): KernelFn {
 
 let registered = false;
 
-/** Registers the fast wasm kernels above (once per process); call before `tf.setBackend('wasm')`. */
-export function registerWasmKernels(): void {
+/**
+ * Registers the fast wasm kernels above and, unless `fused` is false, those of wasm-fused.ts (once per process);
+ * call before `tf.setBackend('wasm')`.
+ */
+export function registerWasmKernels(fused = true): void {
   if (registered) return;
   registered = true;
   const replace = (name: string, make: (original: KernelFn) => KernelFn, setup?: (b: BackendWasm) => void): void => {
@@ -275,5 +278,5 @@ export function registerWasmKernels(): void {
   replace('Conv2DBackpropFilter', () => conv2DBackpropFilter);
   replace('Conv2DBackpropInput', conv2DBackpropInput);
   replace('Slice', slice);
-  registerFusedWasmKernels(replace as Parameters<typeof registerFusedWasmKernels>[0]);
+  if (fused) registerFusedWasmKernels(replace as Parameters<typeof registerFusedWasmKernels>[0]);
 }
