@@ -36,7 +36,20 @@ function layout(x: Info, groups: number): [number, number, number, number] {
   return [b, tf.util.sizeFromShape(x.shape) / (b * c), c, c / groups];
 }
 
-/** y = (x − μ_g)/σ_g · γ + β per (image, group); also returns stats [batch, groups, 2] = (μ, 1/σ). */
+/** Returns per-channel copies of per-group values: out[c] = perGroup[c / channelsPerGroup]. */
+function perChannel(perGroup: Float64Array, C: number, Cg: number, out: Float64Array): Float64Array {
+  for (let c = 0; c < C; c++) out[c] = perGroup[(c / Cg) | 0];
+  return out;
+}
+
+/** Returns per-group sums of per-channel values. */
+function perGroup(perChannelValues: Float64Array, groups: number, Cg: number): Float64Array {
+  const out = new Float64Array(groups);
+  for (let c = 0; c < perChannelValues.length; c++) out[(c / Cg) | 0] += perChannelValues[c];
+  return out;
+}
+
+/** y = (x − μ_g)/σ_g · γ + β per (image, group), two passes for the moments; also returns stats [batch, groups, 2] = (μ, 1/σ). */
 function groupNorm(args: KernelArgs): Info[] {
   const backend = args.backend as BackendWasm;
   const { x, gamma, beta } = args.inputs as { x: Info; gamma: Info; beta: Info };
@@ -46,6 +59,7 @@ function groupNorm(args: KernelArgs): Info[] {
   const stats = backend.makeOutput([B, groups, 2], 'float32');
   const [xs, ys, st, gs, bs] = [view(backend, x), view(backend, y), view(backend, stats), view(backend, gamma), view(backend, beta)];
   const acc = new Float64Array(C);
+  const meanC = new Float64Array(C);
   const scale = new Float32Array(C);
   const shift = new Float32Array(C);
   const n = S * Cg;
@@ -53,19 +67,18 @@ function groupNorm(args: KernelArgs): Info[] {
     const base = b * S * C;
     acc.fill(0);
     for (let s = 0, o = base; s < S; s++, o += C) for (let c = 0; c < C; c++) acc[c] += xs[o + c];
-    const mean = new Float64Array(groups);
-    for (let c = 0; c < C; c++) mean[(c / Cg) | 0] += acc[c] / n;
+    const mean = perGroup(acc, groups, Cg).map((v) => v / n);
+    perChannel(mean, C, Cg, meanC);
     acc.fill(0);
     for (let s = 0, o = base; s < S; s++, o += C) {
       for (let c = 0; c < C; c++) {
-        const d = xs[o + c] - mean[(c / Cg) | 0];
+        const d = xs[o + c] - meanC[c];
         acc[c] += d * d;
       }
     }
-    const variance = new Float64Array(groups);
-    for (let c = 0; c < C; c++) variance[(c / Cg) | 0] += acc[c] / n;
+    const variance = perGroup(acc, groups, Cg);
     for (let g = 0; g < groups; g++) {
-      const rstd = 1 / Math.sqrt(variance[g] + eps);
+      const rstd = 1 / Math.sqrt(variance[g] / n + eps);
       st[(b * groups + g) * 2] = mean[g];
       st[(b * groups + g) * 2 + 1] = rstd;
       for (let c = g * Cg; c < (g + 1) * Cg; c++) {
@@ -80,8 +93,9 @@ function groupNorm(args: KernelArgs): Info[] {
 
 /**
  * The gradient of groupNorm with respect to x (attr wrt 'x') or γ (wrt 'gamma'); with x̂ = (x − μ)/σ per
- * (image, group): dγ = Σ dy·x̂ over images and positions, dx = (1/σ)(γ·dy − mean_g(γ·dy) − x̂·mean_g(γ·dy·x̂)).
- * (dβ = Σ dy is a plain Sum.) One kernel per gradient, so a gradient nobody asks for costs nothing.
+ * (image, group): dγ = Σ dy·x̂ over images and positions, dx = (1/σ)(γ·dy − mean_g(γ·dy) − x̂·mean_g(γ·dy·x̂)),
+ * evaluated as dx = a·dy + b·x + d per channel. (dβ = Σ dy is a plain Sum.) One kernel per gradient, so a
+ * gradient nobody asks for costs nothing; float64 sums Σ dy and Σ dy·x give Σ dy·x̂ = (Σ dy·x − μ Σ dy)/σ.
  */
 function groupNormGrad(args: KernelArgs): Info {
   const backend = args.backend as BackendWasm;
@@ -93,8 +107,7 @@ function groupNormGrad(args: KernelArgs): Info {
   const dg = new Float64Array(C);
   const sdy = new Float64Array(C);
   const sdyx = new Float64Array(C);
-  const mean = new Float64Array(C);
-  const rstd = new Float64Array(C);
+  const [mean, rstd, ka, kb, kd] = Array.from({ length: 5 }, () => new Float64Array(C));
   const n = S * Cg;
   for (let b = 0; b < B; b++) {
     const base = b * S * C;
@@ -109,26 +122,26 @@ function groupNormGrad(args: KernelArgs): Info {
       for (let c = 0; c < C; c++) {
         const d = dys[o + c];
         sdy[c] += d;
-        sdyx[c] += d * (xs[o + c] - mean[c]) * rstd[c];
+        sdyx[c] += d * xs[o + c];
       }
     }
+    for (let c = 0; c < C; c++) sdyx[c] = (sdyx[c] - mean[c] * sdy[c]) * rstd[c]; // Σ dy·x̂
     if (wrt === 'gamma') {
       for (let c = 0; c < C; c++) dg[c] += sdyx[c];
       continue;
     }
-    const m1 = new Float64Array(groups);
-    const m2 = new Float64Array(groups);
     for (let c = 0; c < C; c++) {
-      m1[(c / Cg) | 0] += (gs[c] * sdy[c]) / n;
-      m2[(c / Cg) | 0] += (gs[c] * sdyx[c]) / n;
+      sdy[c] *= gs[c] / n;
+      sdyx[c] *= gs[c] / n;
     }
-    for (let s = 0, o = base; s < S; s++, o += C) {
-      for (let c = 0; c < C; c++) {
-        const g = (c / Cg) | 0;
-        const xhat = (xs[o + c] - mean[c]) * rstd[c];
-        os[o + c] = rstd[c] * (gs[c] * dys[o + c] - m1[g] - xhat * m2[g]);
-      }
+    const m1 = perChannel(perGroup(sdy, groups, Cg), C, Cg, sdy); // mean_g(γ·dy)
+    const m2 = perChannel(perGroup(sdyx, groups, Cg), C, Cg, sdyx); // mean_g(γ·dy·x̂)
+    for (let c = 0; c < C; c++) {
+      ka[c] = rstd[c] * gs[c];
+      kb[c] = -rstd[c] * rstd[c] * m2[c];
+      kd[c] = -rstd[c] * m1[c] + mean[c] * rstd[c] * rstd[c] * m2[c];
     }
+    for (let s = 0, o = base; s < S; s++, o += C) for (let c = 0; c < C; c++) os[o + c] = ka[c] * dys[o + c] + kb[c] * xs[o + c] + kd[c];
   }
   if (wrt === 'gamma') os.set(dg);
   return out;
