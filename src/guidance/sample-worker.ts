@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     }
   };
   try {
+    process.env.GUIDANCE_LAB_QUIET ??= '1'; // the main thread has named the backend already (this env is the worker's copy)
     await initBackend((workerData as { backend: BackendChoice }).backend);
     port.on('message', (job: BatchJob) => {
       runBatch(job).then(post, (e: Error) => post({ type: 'error', message: e.stack ?? e.message }));
