@@ -6,6 +6,7 @@
  *   GUIDANCE_LAB_SAMPLING="<images>,<batch>,<steps>,<rounds>" (default 32,8,6,3); models: dit-main and unet-main.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { initBackend } from '../src/backend';
 import { cfg, sample } from '../src/guidance';
@@ -13,15 +14,36 @@ import { closeSamplePool } from '../src/guidance/sample-pool';
 import { loadShipped } from '../src/model/shipped';
 import type { Row } from './timing';
 
-/** Returns [wall ms, pixels, CPU ms of the whole process (all threads)] of one sample() call. */
-async function once(opts: Parameters<typeof sample>[0]): Promise<[number, Float32Array, number]> {
+/** Returns the CPU ticks (user + system) of each thread of this process by thread id (Linux; empty elsewhere). */
+function threadTicks(): Map<string, number> {
+  const dir = '/proc/self/task';
+  if (!existsSync(dir)) return new Map();
+  return new Map(readdirSync(dir).flatMap((tid) => {
+    try {
+      const f = readFileSync(`${dir}/${tid}/stat`, 'utf8').split(')').pop()!.trim().split(' ');
+      return [[tid, Number(f[11]) + Number(f[12])] as [string, number]];
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  }));
+}
+
+/**
+ * Returns [wall ms, pixels, CPU ms of the whole process, CPU balance] of one sample() call; the balance is all
+ * threads' CPU time ÷ the busiest thread's: the speed-up the split allows where each thread gets a core of its
+ * own (on a loaded machine the wall-time ratio cannot show it), NaN without per-thread times.
+ */
+async function once(opts: Parameters<typeof sample>[0]): Promise<[number, Float32Array, number, number]> {
   const t = performance.now();
   const c = process.cpuUsage();
+  const ticks = threadTicks();
   const x = await sample(opts);
   const data = x.dataSync() as Float32Array;
   x.dispose();
   const cpu = process.cpuUsage(c);
-  return [performance.now() - t, data, (cpu.user + cpu.system) / 1000];
+  const used = [...threadTicks()].map(([tid, n]) => n - (ticks.get(tid) ?? 0));
+  const balance = used.reduce((a, b) => a + b, 0) / Math.max(...used);
+  return [performance.now() - t, data, (cpu.user + cpu.system) / 1000, balance];
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -48,10 +70,14 @@ export async function benchSampling(): Promise<Row[]> {
       const one: number[] = [];
       const many: number[] = [];
       const cpuPerWall: [number[], number[]] = [[], []];
+      const balance: number[] = [];
+      const cpuSpeedup: number[] = [];
       let identical = true;
       for (let r = 0; r < rounds; r++) {
         const [t1, a, c1] = await once({ ...base, workers: 1 });
-        const [tn, b, cn] = await once({ ...base, workers: cores });
+        const [tn, b, cn, bal] = await once({ ...base, workers: cores });
+        balance.push(bal);
+        cpuSpeedup.push(c1 / (cn / bal)); // one thread's CPU time ÷ the busiest worker's: the wall speed-up with a free core each
         one.push(t1);
         many.push(tn);
         cpuPerWall[0].push(c1 / t1);
@@ -65,6 +91,8 @@ export async function benchSampling(): Promise<Row[]> {
       // On a loaded machine the wall-time ratio understates the split; CPU time per wall time shows how many cores it kept busy.
       rows.push({ name: `${what}: CPU time ÷ wall time, 1 thread`, value: median(cpuPerWall[0]), unit: '×' });
       rows.push({ name: `${what}: CPU time ÷ wall time, ${cores} workers`, value: median(cpuPerWall[1]), unit: '×' });
+      rows.push({ name: `${what}: CPU balance over threads, ${cores} workers (all threads' CPU ÷ the busiest's)`, value: median(balance), unit: '×' });
+      rows.push({ name: `${what}: CPU time of 1 thread ÷ the busiest worker's (the speed-up with a free core per worker)`, value: median(cpuSpeedup), unit: '×' });
       rows.push({ name: `${what}: first call on ${cores} workers (pool start and model transfer)`, value: cold / 1000, unit: 's' });
       if (!identical) throw new Error(`bench sampling: ${name}: ${cores} workers gave different pixels than one thread`);
     }
