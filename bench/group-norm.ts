@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   type Norm = (a: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D, groups: number) => tf.Tensor;
   const forward = (f: Norm) => () => void f(x, gamma, beta, 8).dataSync();
   const backward = (f: Norm) => () => {
-    const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, g as tf.Tensor1D, b as tf.Tensor1D, 8), w)))([x, gamma, beta]);
+    const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, g as tf.Tensor1D, b as tf.Tensor1D, 8), w));
+    const grads = tf.grads(loss)([x, gamma, beta]);
     grads.forEach((t) => t.dataSync());
   };
   const ms = (f: () => void): number => {
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
       fused.push(ms(make(groupNorm)));
     }
     const ratios = chain.map((c, i) => c / fused[i]);
-    console.log(`group norm [${x.shape}], 8 groups, ${what} on ${tf.getBackend()}: op chain ${median(chain).toFixed(1)} ms, fused ${median(fused).toFixed(1)} ms, `
+    console.log(`group norm [${x.shape}], 8 groups, ${what} on ${tf.getBackend()}: `
+      + `op chain ${median(chain).toFixed(1)} ms, fused ${median(fused).toFixed(1)} ms, `
       + `speed-up ${median(ratios).toFixed(2)}× (median of ${rounds} paired rounds)`);
   }
   tf.dispose([x, gamma, beta, w]);

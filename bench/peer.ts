@@ -29,7 +29,8 @@ interface PeerEntry {
 
 /** Returns the folder holding torch_mirror.py, or null. */
 function peerDir(): string | null {
-  const candidates = process.env.GUIDANCE_LAB_PEER ? [process.env.GUIDANCE_LAB_PEER] : [join(REPO, '..', 'shared', 'peer'), join(REPO, '..', '..', 'shared', 'peer')];
+  const given = process.env.GUIDANCE_LAB_PEER;
+  const candidates = given ? [given] : [join(REPO, '..', 'shared', 'peer'), join(REPO, '..', '..', 'shared', 'peer')];
   return candidates.find((d) => existsSync(join(d, 'torch_mirror.py'))) ?? null;
 }
 
@@ -37,7 +38,9 @@ function peerDir(): string | null {
 function torchMissing(): string | null {
   const r = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
   if (r.error) return `${PYTHON} cannot run (${r.error.message})`;
-  return r.status === 0 ? null : `PyTorch is not installed for ${PYTHON} (${r.stderr.trim().split('\n').pop()}); install it with "apt-get install python3-torch python3-numpy"`;
+  if (r.status === 0) return null;
+  const why = r.stderr.trim().split('\n').pop();
+  return `PyTorch is not installed for ${PYTHON} (${why}); install it with "apt-get install python3-torch python3-numpy"`;
 }
 
 /** Returns the backends to compare: GUIDANCE_LAB_PEER_BACKENDS, else wasm plus tensorflow when its addon is built. */
@@ -58,7 +61,9 @@ function runMirror(dir: string, backend: string): string {
       '--only', process.env.GUIDANCE_LAB_PEER_ONLY ?? 'matmul,fwd,train,sample'];
     const env = { ...process.env, GUIDANCE_LAB_BACKEND: backend, GUIDANCE_LAB_QUIET: '1' };
     const r = spawnSync(PYTHON, args, { cwd: REPO, env, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (r.error || r.status !== 0) throw new Error(`torch_mirror.py bench on ${backend} failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
+    if (r.error || r.status !== 0) {
+      throw new Error(`torch_mirror.py bench on ${backend} failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
+    }
     const summary = readdirSync(work).find((f) => f.endsWith('_summary.json'));
     if (!summary) throw new Error(`torch_mirror.py bench on ${backend} wrote no summary in ${work}`);
     mkdirSync(join(__dirname, 'results'), { recursive: true });
@@ -76,9 +81,13 @@ export function peerRows(backend: string, table: PeerEntry[]): Row[] {
     const what = e.metric === 'matmul' ? 'matmul 512³' : `${e.metric} ${e.arch}`;
     const rate = e.gl?.median_images_s ?? e.gl?.median_gflops;
     const rows: Row[] = [];
-    if (rate !== undefined) rows.push({ name: `${backend} ${what}: guidance-lab`, value: rate, unit: e.gl?.median_images_s !== undefined ? 'images/s' : 'GFLOP/s' });
-    if (e.ratio_gl_over_torch1) rows.push({ name: `${backend} ${what}: ÷ PyTorch 1 thread`, value: e.ratio_gl_over_torch1.median, unit: '×' });
-    if (e.ratio_gl_over_torch2) rows.push({ name: `${backend} ${what}: ÷ PyTorch 2 threads`, value: e.ratio_gl_over_torch2.median, unit: '×' });
+    const unit = e.gl?.median_images_s !== undefined ? 'images/s' : 'GFLOP/s';
+    if (rate !== undefined) rows.push({ name: `${backend} ${what}: guidance-lab`, value: rate, unit });
+    const ratio = (r: { median: number } | undefined, threads: string) => {
+      if (r) rows.push({ name: `${backend} ${what}: ÷ PyTorch ${threads}`, value: r.median, unit: '×' });
+    };
+    ratio(e.ratio_gl_over_torch1, '1 thread');
+    ratio(e.ratio_gl_over_torch2, '2 threads');
     return rows;
   });
 }
@@ -88,7 +97,7 @@ export function benchPeer(): Row[] {
   const notice = (m: string) => void process.stderr.write(`${m}\n`);
   const dir = peerDir();
   if (dir === null) {
-    notice(`bench peer: SKIPPED: torch_mirror.py not found (set GUIDANCE_LAB_PEER to its folder; looked beside the repo in ../shared/peer)`);
+    notice('bench peer: SKIPPED: torch_mirror.py not found (set GUIDANCE_LAB_PEER to its folder; looked in ../shared/peer)');
     return [];
   }
   const missing = torchMissing();

@@ -56,13 +56,15 @@ export async function benchSampling(): Promise<Row[]> {
   const rows: Row[] = [];
   for (const name of ['mnist-dit-main', 'mnist-unet-main']) {
     const { model } = await loadShipped(name);
-    const base = { model, guidance: [cfg({ gamma: 1 })], labels: Array.from({ length: n }, (_, i) => i % 10), batchSize, steps, sampler: 'euler' as const };
+    const labels = Array.from({ length: n }, (_, i) => i % 10);
+    const base = { model, guidance: [cfg({ gamma: 1 })], labels, batchSize, steps, sampler: 'euler' as const };
     const what = `${name} ${n} images, batch ${batchSize}, Euler ${steps} + CFG`;
     if (tf.getBackend() === 'tensorflow') {
       await once(base);
       const ms = [];
       for (let r = 0; r < rounds; r++) ms.push((await once(base))[0]);
-      rows.push({ name: `${what}, ${backend} (${process.env.TF_NUM_INTRAOP_THREADS ?? cores} TF threads)`, value: (n * 1000) / median(ms), unit: 'images/s' });
+      const threads = process.env.TF_NUM_INTRAOP_THREADS ?? cores;
+      rows.push({ name: `${what}, ${backend} (${threads} TF threads)`, value: (n * 1000) / median(ms), unit: 'images/s' });
     } else {
       await closeSamplePool();
       const [cold] = await once({ ...base, workers: cores });
@@ -87,12 +89,15 @@ export async function benchSampling(): Promise<Row[]> {
       const ratios = one.map((t, i) => t / many[i]);
       rows.push({ name: `${what}, ${backend}, 1 thread`, value: (n * 1000) / median(one), unit: 'images/s' });
       rows.push({ name: `${what}, ${backend}, ${cores} workers`, value: (n * 1000) / median(many), unit: 'images/s' });
-      rows.push({ name: `${what}: speed-up ${cores} workers ÷ 1 (median of ${rounds} paired rounds; bit-identical: ${identical})`, value: median(ratios), unit: '×' });
+      const speedup = `speed-up ${cores} workers ÷ 1 (median of ${rounds} paired rounds; bit-identical: ${identical})`;
+      rows.push({ name: `${what}: ${speedup}`, value: median(ratios), unit: '×' });
       // On a loaded machine the wall-time ratio understates the split; CPU time per wall time shows how many cores it kept busy.
       rows.push({ name: `${what}: CPU time ÷ wall time, 1 thread`, value: median(cpuPerWall[0]), unit: '×' });
       rows.push({ name: `${what}: CPU time ÷ wall time, ${cores} workers`, value: median(cpuPerWall[1]), unit: '×' });
-      rows.push({ name: `${what}: CPU balance over threads, ${cores} workers (all threads' CPU ÷ the busiest's)`, value: median(balance), unit: '×' });
-      rows.push({ name: `${what}: CPU time of 1 thread ÷ the busiest worker's (the speed-up with a free core per worker)`, value: median(cpuSpeedup), unit: '×' });
+      const balanceName = `CPU balance over threads, ${cores} workers (all threads' CPU ÷ the busiest's)`;
+      rows.push({ name: `${what}: ${balanceName}`, value: median(balance), unit: '×' });
+      const cpuName = "CPU time of 1 thread ÷ the busiest worker's (the speed-up with a free core per worker)";
+      rows.push({ name: `${what}: ${cpuName}`, value: median(cpuSpeedup), unit: '×' });
       rows.push({ name: `${what}: first call on ${cores} workers (pool start and model transfer)`, value: cold / 1000, unit: 's' });
       if (!identical) throw new Error(`bench sampling: ${name}: ${cores} workers gave different pixels than one thread`);
     }

@@ -67,7 +67,11 @@ export class WorkerPool<Job, Reply extends { type: string }> {
    * and every worker is idle. When `onReply` throws, no further job is handed out, the jobs in flight are
    * awaited (so no stale reply reaches a later run) and the call rejects with that error.
    */
-  async run(next: JobSource<Job>, message: (job: Job, worker: number) => unknown, onReply: (reply: Reply, job: Job, worker: number) => void): Promise<void> {
+  async run(
+    next: JobSource<Job>,
+    message: (job: Job, worker: number) => unknown,
+    onReply: (reply: Reply, job: Job, worker: number) => void,
+  ): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.handler) throw new Error(`${this.name}s: run() called while another run is in progress`);
     await this.ready;

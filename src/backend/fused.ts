@@ -17,13 +17,17 @@ function registerGroupNormGradient(): void {
     gradFunc: (dys, saved, attrs) => {
       const dy = (Array.isArray(dys) ? dys[0] : dys) as tf.Tensor;
       const [x, gamma, stats] = saved;
-      const grad = (wrt: 'x' | 'gamma') => () => tf.engine().runKernel(GROUP_NORM_GRAD, { dy, x, gamma, stats }, { ...attrs, wrt }) as tf.Tensor;
+      const grad = (wrt: 'x' | 'gamma') => () =>
+        tf.engine().runKernel(GROUP_NORM_GRAD, { dy, x, gamma, stats }, { ...attrs, wrt }) as tf.Tensor;
       return { x: grad('x'), gamma: grad('gamma'), beta: () => tf.sum(dy, Array.from({ length: dy.rank - 1 }, (_, i) => i)) };
     },
   });
 }
 
-/** Returns group normalisation of x `[batch, …, channels]` over each image's groups of channels, times γ plus β (`[channels]` each), by tfjs ops. */
+/**
+ * Returns group normalisation of x `[batch, …, channels]` (same shape) over each image's groups of channels, times γ
+ * plus β (`[channels]` each), by tfjs ops.
+ */
 export function groupNormOps(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, groups: number, eps = 1e-5): tf.Tensor {
   return tf.tidy(() => {
     const c = x.shape[x.shape.length - 1];
@@ -34,7 +38,10 @@ export function groupNormOps(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D
   });
 }
 
-/** Returns group normalisation of x `[batch, …, channels]` (same shape): the fused kernel where the active backend has one, else groupNormOps. */
+/**
+ * Returns group normalisation of x `[batch, …, channels]` (same shape): the fused kernel where the active backend has
+ * one, else groupNormOps.
+ */
 export function groupNorm<T extends tf.Tensor>(x: T, gamma: tf.Tensor1D, beta: tf.Tensor1D, groups: number, eps = 1e-5): T {
   if (!tf.getKernel(GROUP_NORM, tf.getBackend())) return groupNormOps(x, gamma, beta, groups, eps) as T;
   registerGroupNormGradient();

@@ -32,7 +32,9 @@ function view(backend: BackendWasm, info: Info): Float32Array {
 function layout(x: Info, groups: number): [number, number, number, number] {
   const c = x.shape[x.shape.length - 1];
   const b = x.shape[0];
-  if (!(Number.isInteger(groups) && groups >= 1 && c % groups === 0)) throw new Error(`GlGroupNorm: ${c} channels do not split into ${groups} groups`);
+  if (!(Number.isInteger(groups) && groups >= 1 && c % groups === 0)) {
+    throw new Error(`GlGroupNorm: ${c} channels do not split into ${groups} groups`);
+  }
   return [b, tf.util.sizeFromShape(x.shape) / (b * c), c, c / groups];
 }
 

@@ -119,7 +119,7 @@ export function sampleCommand(program: Command): void {
     .option('--steps <n>', 'sampler steps', integer('--steps', { min: 1 }), 18)
     .option('--sampler <name>', 'heun or euler', oneOf('--sampler', SAMPLERS), 'heun')
     .option('--seed <n>', 'noise seed', integer('--seed', { min: 0 }), 1)
-    .option('--workers <n>', 'worker threads the batches are split over (default: one per core; 1: this thread)', integer('--workers', { min: 1 }))
+    .option('--workers <n>', 'threads the batches are split over (default: one per core; 1: this thread)', integer('--workers', { min: 1 }))
     .action(async (o: SampleCli, cmd: Command) => {
       const named = methodOptions(o);
       checkWritable(o.out, '--out');

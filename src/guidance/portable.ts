@@ -47,13 +47,17 @@ export function payloadModel(p: ModelPayload): Denoiser {
  */
 export function termSpec(term: GuidanceTerm, digestOf: (m: Denoiser) => string): TermSpec | string {
   const built = builtFrom(term);
-  if (built === undefined) return `a ${term.method} term was not made by a guidance-lab builder (hand-made or copied: no options to rebuild it from)`;
+  if (built === undefined) {
+    return `a ${term.method} term was not made by a guidance-lab builder (hand-made or copied: no options to rebuild it from)`;
+  }
   const table = METHOD_OPTIONS[term.method];
   const options: Record<string, unknown> = {};
   const models: Record<string, string> = {};
   for (const [key, value] of Object.entries(built)) {
     if (value === undefined) continue;
-    if (table[key] === 'function' || typeof value === 'function') return `${term.method} option ${key} is a function, which cannot cross threads`;
+    if (table[key] === 'function' || typeof value === 'function') {
+      return `${term.method} option ${key} is a function, which cannot cross threads`;
+    }
     if (table[key] === 'model') models[key] = digestOf(value as Denoiser);
     else options[key] = value;
   }

@@ -107,7 +107,8 @@ export async function sampleBatches(
   let nextBatch = 0;
   const message = (b: number, w: number): BatchJob => {
     const missing = use.filter((d) => held[w].use(d).added);
-    return { task: call.task, rows: batches[b].rows, labels: batches[b].labels, use, payloads: missing.map((d) => call.payloads.get(d) as ModelPayload) };
+    const payloads = missing.map((d) => call.payloads.get(d) as ModelPayload);
+    return { task: call.task, rows: batches[b].rows, labels: batches[b].labels, use, payloads };
   };
   await pool.run(
     async () => (nextBatch < batches.length ? nextBatch++ : undefined),

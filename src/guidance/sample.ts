@@ -123,7 +123,7 @@ function workerCount(opts: SampleOptions, batches: number): number {
   if (want <= 1 || !isMainThread) return 1; // one batch, or already inside a worker (a sweep's): never nested pools
   const backend = tf.getBackend();
   if (backend !== 'wasm' && backend !== 'cpu') {
-    if (workers !== undefined) notice(opts, `workers: ${workers} ignored on the ${backend} backend, which runs on its own threads in this one`);
+    if (workers !== undefined) notice(opts, `workers: ${workers} ignored on the ${backend} backend, which uses its own threads`);
     return 1;
   }
   const needsMain = opts.processors ? 'processors (attention recorders) run' : opts.onStep ? 'onStep runs' : null;
@@ -166,7 +166,9 @@ async function sampleOnWorkers(
     parts = await sampleBatches(call, batches, tf.getBackend(), workers, (reply, b) => {
       const terms = (opts.guidance ?? []).map((t) => ({ method: t.method, gamma: t.gamma }));
       const state = reply.type === 'nonfinite' && new NonFiniteStateError(reply.step, reply.steps, reply.sigma, reply.sigmaNext);
-      const error = state ? new NonFiniteSampleError(terms, state, b, batches.length, opts.seed ?? 0) : new Error((reply as { message: string }).message);
+      const error = state
+        ? new NonFiniteSampleError(terms, state, b, batches.length, opts.seed ?? 0)
+        : new Error((reply as { message: string }).message);
       failures.push({ batch: b, error });
       throw error;
     });

@@ -35,6 +35,18 @@ function groupNorm64(x: Float32Array, shape: number[], gamma: Float32Array, beta
   return out;
 }
 
+/** Returns the float64 sum of row-major `data` of `shape` over `axes`, the kept axes in order. */
+function sum64(data: Float32Array, shape: number[], axes: number[]): Float64Array {
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const out = new Float64Array(kept.reduce((n, i) => n * shape[i], 1));
+  const index = new Array<number>(shape.length).fill(0);
+  for (let flat = 0; flat < data.length; flat++) {
+    out[kept.reduce((o, i) => o * shape[i] + index[i], 0)] += data[flat];
+    for (let d = shape.length - 1; d >= 0 && ++index[d] === shape[d]; d--) index[d] = 0;
+  }
+  return out;
+}
+
 describe('fused wasm kernels (group norm, Sum over outer axes, copy-free Identity)', () => {
   let fused = false;
   before(async () => {
@@ -68,7 +80,8 @@ describe('fused wasm kernels (group norm, Sum over outer axes, copy-free Identit
     const gamma = tf.tensor1d(normals(32, 0.5, 1));
     const beta = tf.tensor1d(normals(32, 0.5));
     const w = tf.tensor(normals(size), shape); // a random cotangent, so no gradient is trivially zero
-    const loss = (f: (x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D, groups: number) => tf.Tensor) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, g as tf.Tensor1D, b as tf.Tensor1D, 8), w));
+    type Norm = (x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D, groups: number) => tf.Tensor;
+    const loss = (f: Norm) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, g as tf.Tensor1D, b as tf.Tensor1D, 8), w));
     const before = tf.memory().numTensors;
     const got = tf.grads(loss(groupNorm))([x, gamma, beta]);
     assert.equal(tf.memory().numTensors, before + 3, 'only the three gradients are left');
@@ -84,21 +97,11 @@ describe('fused wasm kernels (group norm, Sum over outer axes, copy-free Identit
     const shape = [4, 5, 6, 3];
     const data = normals(4 * 5 * 6 * 3, 1, 0.5);
     const x = tf.tensor(data, shape);
-    const at = (i: number, j: number, k: number, l: number) => data[((i * 5 + j) * 6 + k) * 3 + l];
-    const cases: { axes: number[]; keep: boolean; truth: number[]; shape: number[] }[] = [];
-    const t01: number[] = [];
-    for (let k = 0; k < 6; k++) for (let l = 0; l < 3; l++) { let s = 0; for (let i = 0; i < 4; i++) for (let j = 0; j < 5; j++) s += at(i, j, k, l); t01.push(s); }
-    cases.push({ axes: [0, 1], keep: false, truth: t01, shape: [6, 3] });
-    const t12: number[] = [];
-    for (let i = 0; i < 4; i++) for (let l = 0; l < 3; l++) { let s = 0; for (let j = 0; j < 5; j++) for (let k = 0; k < 6; k++) s += at(i, j, k, l); t12.push(s); }
-    cases.push({ axes: [1, 2], keep: true, truth: t12, shape: [4, 1, 1, 3] });
-    const t012: number[] = [];
-    for (let l = 0; l < 3; l++) { let s = 0; for (let i = 0; i < 4; i++) for (let j = 0; j < 5; j++) for (let k = 0; k < 6; k++) s += at(i, j, k, l); t012.push(s); }
-    cases.push({ axes: [0, 1, 2], keep: false, truth: t012, shape: [3] });
-    for (const c of cases) {
-      const s = tf.sum(x, c.axes, c.keep);
-      assert.deepEqual(s.shape, c.shape);
-      assert.ok(maxAbs(s.dataSync(), c.truth) <= 1e-4, `axes ${c.axes}: ${maxAbs(s.dataSync(), c.truth)}`);
+    for (const [axes, keep, outShape] of [[[0, 1], false, [6, 3]], [[1, 2], true, [4, 1, 1, 3]], [[0, 1, 2], false, [3]]] as const) {
+      const s = tf.sum(x, [...axes], keep);
+      assert.deepEqual(s.shape, outShape);
+      const truth = sum64(data, shape, [...axes]);
+      assert.ok(maxAbs(s.dataSync(), truth) <= 1e-4, `axes ${axes}: ${maxAbs(s.dataSync(), truth)}`);
       s.dispose();
     }
     x.dispose();

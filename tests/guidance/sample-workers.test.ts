@@ -41,7 +41,9 @@ describe('sample() on worker threads', () => {
 
   it('gives bit-identical samples on 1 and 2 workers (5 uneven batches; CFG + PAG + SAG + TSG + ICG), leaking no tensor', async () => {
     const before = tf.memory().numTensors;
-    const guidance = [cfg({ gamma: 1 }), pag({ gamma: 1 }), sag({ gamma: 0.5 }), tsg({ gamma: 0.5, s: 0.1, alpha: 0 }), icg({ gamma: 0.5, seed: 3 })];
+    const guidance = [
+      cfg({ gamma: 1 }), pag({ gamma: 1 }), sag({ gamma: 0.5 }), tsg({ gamma: 0.5, s: 0.1, alpha: 0 }), icg({ gamma: 0.5, seed: 3 }),
+    ];
     const [one, two] = await both({ model: dit, guidance, labels: [0, 1, 2, 3, 4, 5, 6, 7, 8], batchSize: 2, steps: 3, seed: 4 });
     // Each batch is the same rows with the same per-(seed, index) noise, sampled by the same code: equal to the bit, on any backend.
     assert.deepEqual(two, one);
@@ -88,7 +90,9 @@ describe('sample() on worker threads', () => {
   it('reports the first diverging batch as one thread does, and a worker-side error by its message; leaks nothing', async (t) => {
     if (!splits()) return t.skip(`the ${tf.getBackend()} backend always samples in this thread`);
     const before = tf.memory().numTensors;
-    const diverging: SampleOptions = { model: dit, guidance: [cfg({ gamma: 1e38 })], labels: [1, 2, 3, 4], batchSize: 1, steps: 3, sampler: 'euler' };
+    const diverging: SampleOptions = {
+      model: dit, guidance: [cfg({ gamma: 1e38 })], labels: [1, 2, 3, 4], batchSize: 1, steps: 3, sampler: 'euler',
+    };
     const errors: string[] = [];
     for (const workers of [1, 2]) {
       await assert.rejects(sample({ ...diverging, workers }), (e: unknown) => {
@@ -108,7 +112,8 @@ describe('sample() on worker threads', () => {
 
   it('rejects a bad worker count naming it', async () => {
     for (const workers of [0, 1.5, -1]) {
-      await assert.rejects(sample({ model: dit, labels: [1], workers }), new RegExp(`sample: workers must be an integer ≥ 1 \\(1 = this thread\\); got ${workers}`));
+      const message = new RegExp(`sample: workers must be an integer ≥ 1 \\(1 = this thread\\); got ${workers}`);
+      await assert.rejects(sample({ model: dit, labels: [1], workers }), message);
     }
   });
 
