@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark, printed as a table and written to bench/results/<date>.json.
- * The backend section also runs in a child process with tfjs's stock wasm kernels, for before/after.
+ * The backend section also runs in a child process with tfjs's stock wasm kernels, for before/after; the peer
+ * section compares with a PyTorch mirror of the shipped models (bench/peer.ts). `npm run bench peer` runs one section.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { initBackend } from '../src/backend';
 import { benchBackend } from './backend';
 import { benchDenoisers } from './denoisers';
+import { benchPeer } from './peer';
 import type { Row } from './timing';
 
 type Section = { name: string; run: () => Row[] | Promise<Row[]> };
@@ -42,6 +44,8 @@ async function main(): Promise<void> {
     { name: 'metrics', run: () => optional('./metrics', 'benchMetrics') },
     { name: 'guidance', run: () => optional('./guidance', 'benchGuidance') },
     { name: 'sweep', run: () => optional('./sweep', 'benchSweep') },
+    { name: 'sampling', run: () => optional('./sampling', 'benchSampling') },
+    { name: 'peer', run: benchPeer },
   ];
   const results: Record<string, Row[]> = {};
   for (const s of sections) {

@@ -15,7 +15,8 @@ import { registerWasmKernels } from './wasm-kernels';
 export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
-type NativeChoice = 'tensorflow' | 'tensorflow-gpu';
+/** The backends of the native (tfjs-node) packages. */
+export type NativeChoice = 'tensorflow' | 'tensorflow-gpu';
 const NATIVE_PACKAGES: Record<NativeChoice, string> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
   tensorflow: '@tensorflow/tfjs-node',
@@ -42,15 +43,23 @@ function remedy(choice: NativeChoice): string {
     : 'install @tensorflow/tfjs-node-gpu where its install can download libtensorflow with CUDA ("npm run native" builds only the CPU one)';
 }
 
+/** Returns null when the native package's addon file exists (without loading it), else what is missing and the command that builds it. */
+export function nativeAddonMissing(choice: NativeChoice): string | null {
+  const pkg = NATIVE_PACKAGES[choice];
+  const addon = addonFile(pkg);
+  if (addon === null) return `${pkg} is not installed (an optional dependency whose install downloads libtensorflow); ${remedy(choice)}`;
+  return existsSync(addon) ? null : `${pkg} has no addon: ${addon} is missing; ${remedy(choice)}`;
+}
+
 /**
  * Loads a native package; returns null when it loaded, else why not (the missing file or the load error, and
  * the command that builds it). TensorFlow's C++ logging is quietened first unless TF_CPP_MIN_LOG_LEVEL is set.
  */
 function loadNative(choice: NativeChoice): string | null {
   const pkg = NATIVE_PACKAGES[choice];
-  const addon = addonFile(pkg);
-  if (addon === null) return `${pkg} is not installed (an optional dependency whose install downloads libtensorflow); ${remedy(choice)}`;
-  if (!existsSync(addon)) return `${pkg} has no addon: ${addon} is missing; ${remedy(choice)}`;
+  const missing = nativeAddonMissing(choice);
+  if (missing !== null) return missing;
+  const addon = addonFile(pkg) as string;
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   // The package registers its kernels before it loads the addon: load the addon first, so that one whose libraries are
   // missing (libtensorflow, CUDA) fails here and leaves no kernels behind for the next package to register again.
@@ -94,8 +103,8 @@ async function activate(choice: BackendChoice): Promise<string> {
       return 'cpu';
     case 'wasm':
       require('@tensorflow/tfjs-backend-wasm');
-      // GUIDANCE_LAB_WASM_KERNELS=stock keeps tfjs's own kernels (for before/after benchmarks).
-      if (process.env.GUIDANCE_LAB_WASM_KERNELS !== 'stock') registerWasmKernels();
+      // GUIDANCE_LAB_WASM_KERNELS=stock keeps tfjs's own kernels, =unfused leaves out the fused ones (before/after benchmarks).
+      if (process.env.GUIDANCE_LAB_WASM_KERNELS !== 'stock') registerWasmKernels(process.env.GUIDANCE_LAB_WASM_KERNELS !== 'unfused');
       if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
       return 'wasm';
     case 'auto':

@@ -11,9 +11,11 @@
  *   (the native kernel is a naive loop).
  * - `Slice`: the stock kernel copies the whole input out of the heap before slicing; this one
  *   reads a heap view.
+ * - the fused group normalisation, a copy-free Identity and a transpose-free Sum: wasm-fused.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerFusedWasmKernels } from './wasm-fused';
 
 type Info = tf.TensorInfo;
 type MatMulFn = (
@@ -250,8 +252,11 @@ function slice(original: KernelFn): KernelFn {
 
 let registered = false;
 
-/** Registers the fast wasm kernels above (once per process); call before `tf.setBackend('wasm')`. */
-export function registerWasmKernels(): void {
+/**
+ * Registers the fast wasm kernels above and, unless `fused` is false, those of wasm-fused.ts (once per process);
+ * call before `tf.setBackend('wasm')`.
+ */
+export function registerWasmKernels(fused = true): void {
   if (registered) return;
   registered = true;
   const replace = (name: string, make: (original: KernelFn) => KernelFn, setup?: (b: BackendWasm) => void): void => {
@@ -273,4 +278,5 @@ export function registerWasmKernels(): void {
   replace('Conv2DBackpropFilter', () => conv2DBackpropFilter);
   replace('Conv2DBackpropInput', conv2DBackpropInput);
   replace('Slice', slice);
+  if (fused) registerFusedWasmKernels(replace as Parameters<typeof registerFusedWasmKernels>[0]);
 }

@@ -8,7 +8,7 @@ import { loadShipped } from '../model/shipped';
 import { NULL_LABEL } from '../model/denoiser';
 import { methodNames, guidanceTerm, modelParam } from '../guidance/registry';
 import { SAMPLERS, type SamplerName } from '../diffusion';
-import { cfg } from '../guidance/methods/cfg';
+import { cfg } from '../guidance/builders';
 import { sample } from '../guidance/sample';
 import type { GuidanceTerm } from '../guidance/term';
 import { sampleGrid } from '../viz/specs/grid';
@@ -28,6 +28,7 @@ type SampleCli = MethodFlagValues & {
   steps: number;
   sampler: SamplerName;
   seed: number;
+  workers?: number;
   out: string;
 };
 
@@ -58,6 +59,7 @@ export function sampleCommand(program: Command): void {
     .option('--steps <n>', 'sampler steps', integer('--steps', { min: 1 }), 18)
     .option('--sampler <name>', 'heun or euler', oneOf('--sampler', SAMPLERS), 'heun')
     .option('--seed <n>', 'noise seed', integer('--seed', { min: 0 }), 1)
+    .option('--workers <n>', 'threads the batches are split over (default: one per core; 1: this thread)', integer('--workers', { min: 1 }))
     .action(async (o: SampleCli, cmd: Command) => {
       const named = methodOptions(o);
       checkWritable(o.out, '--out');
@@ -72,7 +74,7 @@ export function sampleCommand(program: Command): void {
         if (role !== undefined) opts[role] = (await loadShipped(opts[role] as string)).model;
         guidance.push(guidanceTerm(o.method, opts));
       }
-      const images = await sample({ model, guidance, labels, steps: o.steps, sampler: o.sampler, seed: o.seed });
+      const images = await sample({ model, guidance, labels, steps: o.steps, sampler: o.sampler, seed: o.seed, workers: o.workers });
       const pixels = images.dataSync();
       images.dispose();
       const title = `${o.model}: ${[o.cfg !== undefined ? `cfg γ=${o.cfg}` : '', o.method ? `${o.method} γ=${named.gamma ?? 'default'}` : ''].filter(Boolean).join(' + ') || 'unguided'}, ${o.steps} ${o.sampler} steps`;

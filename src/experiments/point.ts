@@ -64,7 +64,8 @@ export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<Po
   let images: tf.Tensor4D;
   try {
     const { steps, sampler, seed, n } = point;
-    images = await sample({ model: positive, guidance: [term], steps, sampler, seed, n, labels, batchSize: ctx.batchSize });
+    // workers: 1: a sweep spreads its points over the cores already.
+    images = await sample({ model: positive, guidance: [term], steps, sampler, seed, n, labels, batchSize: ctx.batchSize, workers: 1 });
   } catch (e) {
     if (!(e instanceof NonFiniteSampleError)) throw e;
     return { type: 'failed', failure: { key: pointKey(point, ctx.digests), point, reason: e.message, failedAt: new Date().toISOString() } };

@@ -4,7 +4,7 @@
  * the sweep spec, the CLI's `sample` flags and `methods` table, the README's table — reads them here.
  */
 import { BUILT_IN_METHODS } from './methods/index';
-import { type GuidanceTerm, type MethodName, type ParamTable, checkOptions } from './term';
+import { type GuidanceTerm, type MethodName, type ParamTable, checkOptions, recordingBuilder } from './term';
 
 /** A guidance method: its name, what it does, where it comes from, its parameters and its builder. */
 export interface MethodDescriptor {
@@ -33,7 +33,7 @@ export function registerMethod(d: MethodDescriptor): () => void {
   if (d.params.gamma?.kind !== 'number') throw new Error(`method ${d.name}: params must include gamma (use termParams)`);
   const models = Object.keys(d.params).filter((k) => d.params[k].kind === 'model');
   if (models.length > 1) throw new Error(`method ${d.name}: at most one model parameter; got ${models.join(', ')}`);
-  registered.set(d.name, d);
+  registered.set(d.name, { ...d, build: recordingBuilder(d.build) }); // its terms record their options (workers rebuild them)
   return () => {
     registered.delete(d.name);
   };

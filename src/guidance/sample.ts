@@ -3,11 +3,14 @@
  * depends only on (seed, sample index).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { Denoiser, NULL_LABEL } from '../model/denoiser';
 import type { ProcessorMap } from '../model/attention/processors';
 import { NonFiniteStateError, SamplerName, StepInfo, karrasSigmas, solve } from '../diffusion';
 import { sampleNoise } from '../random';
 import { guidedDenoiser, type GuidanceUpdate } from './guided';
+import { portableCall, sampleBatches } from './sample-pool';
 import type { GuidanceTerm } from './term';
 
 export interface SampleOptions {
@@ -34,8 +37,21 @@ export interface SampleOptions {
   processors?: (sigma: number, call: number) => ProcessorMap | undefined;
   /** Called after every step of every batch (tensors live only during the call). */
   onStep?: (info: StepInfo & { batch: number; batches: number }) => void;
-  /** Called with each active term's update Δ_i at every evaluation of every batch (the tensor lives only during the call). */
+  /**
+   * Called with each active term's update Δ_i at every evaluation of every batch (the tensor lives only during the
+   * call); it runs on the main thread, so such a call samples in this thread.
+   */
   onGuidance?: (update: GuidanceUpdate) => void;
+  /**
+   * Worker threads the batches are split over on wasm and cpu (default: one per core, at most one per batch);
+   * 1 samples in this thread. Results are bit-identical either way: each batch is the same rows, sampled
+   * alike (a combiner's state, e.g. APG's momentum, lives per batch). `processors`, `onStep`, `onGuidance`, terms
+   * with function options and methods registered in this thread need this thread: they sample here, with a notice.
+   * The native backend always samples in this thread, on TensorFlow's own threads.
+   */
+  workers?: number;
+  /** Receives the notice of why a call that could use workers samples in this thread (default: stderr, once per reason). */
+  warn?: (message: string) => void;
 }
 
 /** Thrown by `sample` when the samples stop being finite: under which guidance (methods, γ), where (batch, step, σ) and the seed. */
@@ -66,9 +82,16 @@ export async function sample(opts: SampleOptions): Promise<tf.Tensor4D> {
   const labels = resolveLabels(model, opts.labels, indices.length);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`sample: batchSize must be an integer ≥ 1; got ${batchSize}`);
   checkSamplers(guidance, sampler);
+  const batches = Math.ceil(indices.length / batchSize);
+  const workers = workerCount(opts, batches);
+  if (workers > 1) {
+    for (const t of guidance) t.check(model); // the errors a one-thread call gives, before any worker starts
+    const call = portableCall(model, guidance, steps, sampler, seed);
+    if ('task' in call) return sampleOnWorkers(call, indices, labels, batchSize, workers, opts);
+    notice(opts, `the ${batches} batches sample in this thread: ${call.reason}`);
+  }
   const sigmas = karrasSigmas(steps);
   const { imageSize, channels } = model.config;
-  const batches = Math.ceil(indices.length / batchSize);
   const parts: tf.Tensor4D[] = [];
   let ok = false;
   try {
@@ -106,6 +129,80 @@ function checkSamplers(terms: GuidanceTerm[], sampler: SamplerName): void {
     const which = `sampler${t.samplers.length > 1 ? 's' : ''} ${t.samplers.join(', ')}`;
     throw new Error(`sample: ${t.method} supports the ${which}; got "${sampler}"`);
   }
+}
+
+/** Returns the workers a call uses (1: this thread), after checking `workers`; gives the notice when a call that could split must not. */
+function workerCount(opts: SampleOptions, batches: number): number {
+  const { workers } = opts;
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
+    throw new Error(`sample: workers must be an integer ≥ 1 (1 = this thread); got ${workers}`);
+  }
+  const want = Math.min(workers ?? availableParallelism(), batches);
+  if (want <= 1 || !isMainThread) return 1; // one batch, or already inside a worker (a sweep's): never nested pools
+  const backend = tf.getBackend();
+  if (backend !== 'wasm' && backend !== 'cpu') {
+    if (workers !== undefined) notice(opts, `workers: ${workers} ignored on the ${backend} backend, which uses its own threads`);
+    return 1;
+  }
+  const needsMain = opts.processors
+    ? 'processors (attention recorders) run'
+    : opts.onStep
+      ? 'onStep runs'
+      : opts.onGuidance
+        ? 'onGuidance runs'
+        : null;
+  if (needsMain) {
+    notice(opts, `the ${batches} batches sample in this thread: ${needsMain} on the main thread (workers: 1 silences this)`);
+    return 1;
+  }
+  return want;
+}
+
+const noticed = new Set<string>();
+
+/** Passes a notice to opts.warn, or writes it to stderr once per process. */
+function notice(opts: SampleOptions, message: string): void {
+  if (opts.warn) return opts.warn(`sample: ${message}`);
+  if (noticed.has(message)) return;
+  noticed.add(message);
+  process.stderr.write(`sample: ${message}\n`);
+}
+
+/** Samples the batches on worker threads and returns them as one tensor `[n, h, w, c]`, bit-identical to one thread. */
+async function sampleOnWorkers(
+  call: Extract<ReturnType<typeof portableCall>, { task: unknown }>,
+  indices: number[],
+  labels: number[],
+  batchSize: number,
+  workers: number,
+  opts: SampleOptions,
+): Promise<tf.Tensor4D> {
+  const { imageSize, channels } = opts.model.config;
+  const batches = Array.from({ length: Math.ceil(indices.length / batchSize) }, (_, b) => ({
+    rows: indices.slice(b * batchSize, (b + 1) * batchSize),
+    labels: labels.slice(b * batchSize, (b + 1) * batchSize),
+  }));
+  // A failed batch stops the hand-out; the batches before it were handed out already and finish, so the error
+  // reported is that of the first failing batch, as in one thread.
+  const failures: { batch: number; error: Error }[] = [];
+  let parts: Float32Array[];
+  try {
+    parts = await sampleBatches(call, batches, tf.getBackend(), workers, (reply, b) => {
+      const terms = (opts.guidance ?? []).map((t) => ({ method: t.method, gamma: t.gamma }));
+      const state = reply.type === 'nonfinite' && new NonFiniteStateError(reply.step, reply.steps, reply.sigma, reply.sigmaNext);
+      const error = state
+        ? new NonFiniteSampleError(terms, state, b, batches.length, opts.seed ?? 0)
+        : new Error((reply as { message: string }).message);
+      failures.push({ batch: b, error });
+      throw error;
+    });
+  } catch (e) {
+    throw failures.length ? failures.reduce((a, f) => (f.batch < a.batch ? f : a)).error : e;
+  }
+  const pixels = imageSize * imageSize * channels;
+  const out = new Float32Array(indices.length * pixels);
+  parts.forEach((p, b) => out.set(p, b * batchSize * pixels));
+  return tf.tensor4d(out, [indices.length, imageSize, imageSize, channels]);
 }
 
 function resolveLabels(model: Denoiser, labels: SampleOptions['labels'], n: number): number[] {

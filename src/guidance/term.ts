@@ -105,6 +105,27 @@ export interface GuidanceTerm {
   combiner?(): TermCombiner;
 }
 
+const BUILT_FROM = new WeakMap<GuidanceTerm, Readonly<Record<string, unknown>>>();
+
+/**
+ * Returns `build` (a method's builder) wrapped so that every term it returns is recorded with a copy of the options it was
+ * built from, which a worker thread rebuilds it with (`guidanceTerm(term.method, options)`). The registry wraps every
+ * descriptor's builder this way, and the public builders (`cfg`, `pag`, … in `index.ts`) are wrapped ones.
+ */
+export function recordingBuilder<F extends (options: never) => GuidanceTerm>(build: F): F {
+  const wrapped = (options?: Record<string, unknown>): GuidanceTerm => {
+    const term = build(options as never);
+    BUILT_FROM.set(term, { ...options });
+    return term;
+  };
+  return wrapped as unknown as F;
+}
+
+/** Returns the options a builder made `term` from, or undefined for hand-made terms and copies (`{ ...term, plan }`). */
+export function builtFrom(term: GuidanceTerm): Readonly<Record<string, unknown>> | undefined {
+  return BUILT_FROM.get(term);
+}
+
 /** Options every term takes. */
 export interface TermOptions {
   gamma: number;

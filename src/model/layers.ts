@@ -3,6 +3,7 @@
  * `apply`. Images are NHWC; token sequences are [batch, tokens, channels].
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { groupNorm } from '../backend/fused';
 import type { Scope } from './params';
 
 /** y = x·W + b over the last axis. */
@@ -72,13 +73,9 @@ export class GroupNorm {
     this.beta = s.create('bias', [channels], 'zeros');
   }
 
-  /** Returns the normalised map, `[batch, h, w, channels]`. */
+  /** Returns the normalised map, `[batch, h, w, channels]` (one fused kernel on wasm). */
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    const [b, h, w, c] = x.shape;
-    const g = x.reshape([b, h * w, this.groups, c / this.groups]);
-    const { mean, variance } = tf.moments(g, [1, 3], true);
-    const n = tf.mul(tf.sub(g, mean), tf.rsqrt(tf.add(variance, 1e-5))).reshape([b, h, w, c]);
-    return tf.add(tf.mul(n, this.gamma), this.beta) as tf.Tensor4D;
+    return groupNorm(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.groups);
   }
 }
 
