@@ -14,23 +14,58 @@ export function benchBackend(): Row[] {
   const n = 512;
   const a = tf.randomNormal([n, n]);
   const b = tf.randomNormal([n, n]);
-  for (const [label, ta, tb] of [['plain', false, false], ['transposeA', true, false], ['transposeB', false, true]] as const) {
-    rows.push({ name: `matmul 512³ ${label}`, value: gflops(2 * n ** 3, timeMs(() => tf.matMul(a, b, ta, tb))), unit: 'GFLOP/s' });
+  for (const [label, ta, tb] of [
+    ['plain', false, false],
+    ['transposeA', true, false],
+    ['transposeB', false, true],
+  ] as const) {
+    rows.push({
+      name: `matmul 512³ ${label}`,
+      value: gflops(
+        2 * n ** 3,
+        timeMs(() => tf.matMul(a, b, ta, tb)),
+      ),
+      unit: 'GFLOP/s',
+    });
   }
   const q = tf.randomNormal([256, 64, 32]);
   const k = tf.randomNormal([256, 64, 32]);
-  rows.push({ name: 'batched matmul 256×(64×32·32×64) (q·kᵀ)', value: gflops(2 * 256 * 64 * 64 * 32, timeMs(() => tf.matMul(q, k, false, true))), unit: 'GFLOP/s' });
+  rows.push({
+    name: 'batched matmul 256×(64×32·32×64) (q·kᵀ)',
+    value: gflops(
+      2 * 256 * 64 * 64 * 32,
+      timeMs(() => tf.matMul(q, k, false, true)),
+    ),
+    unit: 'GFLOP/s',
+  });
 
   const x = tf.randomNormal([32, 32, 32, 32]) as tf.Tensor4D;
   const w = tf.randomNormal([3, 3, 32, 32]) as tf.Tensor4D;
   const dy = tf.randomNormal([32, 32, 32, 32]) as tf.Tensor4D;
   const convFlops = 2 * 32 * 32 * 32 * 9 * 32 * 32;
-  rows.push({ name: 'conv2d 3×3 32→32 on 32×[32×32] forward', value: gflops(convFlops, timeMs(() => tf.conv2d(x, w, 1, 'same'))), unit: 'GFLOP/s' });
-  rows.push({ name: 'conv2d backprop input', value: gflops(convFlops, timeMs(() => tf.conv2dTranspose(dy, w, [32, 32, 32, 32], 1, 'same'))), unit: 'GFLOP/s' });
+  rows.push({
+    name: 'conv2d 3×3 32→32 on 32×[32×32] forward',
+    value: gflops(
+      convFlops,
+      timeMs(() => tf.conv2d(x, w, 1, 'same')),
+    ),
+    unit: 'GFLOP/s',
+  });
+  rows.push({
+    name: 'conv2d backprop input',
+    value: gflops(
+      convFlops,
+      timeMs(() => tf.conv2dTranspose(dy, w, [32, 32, 32, 32], 1, 'same')),
+    ),
+    unit: 'GFLOP/s',
+  });
   let filterRate = NaN;
   try {
     const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, 32, 32] };
-    filterRate = gflops(convFlops, timeMs(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap)));
+    filterRate = gflops(
+      convFlops,
+      timeMs(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap)),
+    );
   } catch {
     // not registered on this backend (stock wasm)
   }

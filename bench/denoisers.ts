@@ -14,7 +14,8 @@ export function benchDenoisers(): Row[] {
   const rows: Row[] = [];
   for (const name of ['dit-main', 'unet-main']) {
     const model = createDenoiser(preset(name), 1);
-    for (const [pname, v] of model.net.params.vars) if (v.size > 1 && pname.endsWith('weight')) tf.tidy(() => v.assign(tf.randomNormal(v.shape, 0, 0.05)));
+    for (const [pname, v] of model.net.params.vars)
+      if (v.size > 1 && pname.endsWith('weight')) tf.tidy(() => v.assign(tf.randomNormal(v.shape, 0, 0.05)));
     const fb = 64;
     const x = tf.randomNormal([fb, 32, 32, 1]) as tf.Tensor4D;
     const labels = Array.from({ length: fb }, (_, i) => i % 10);

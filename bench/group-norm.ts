@@ -27,7 +27,10 @@ async function main(): Promise<void> {
     return performance.now() - t;
   };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  for (const [what, make] of [['forward', forward], ['forward + gradients', backward]] as const) {
+  for (const [what, make] of [
+    ['forward', forward],
+    ['forward + gradients', backward],
+  ] as const) {
     const chain: number[] = [];
     const fused: number[] = [];
     ms(make(groupNormOps));
@@ -37,9 +40,11 @@ async function main(): Promise<void> {
       fused.push(ms(make(groupNorm)));
     }
     const ratios = chain.map((c, i) => c / fused[i]);
-    console.log(`group norm [${x.shape}], 8 groups, ${what} on ${tf.getBackend()}: `
-      + `op chain ${median(chain).toFixed(1)} ms, fused ${median(fused).toFixed(1)} ms, `
-      + `speed-up ${median(ratios).toFixed(2)}× (median of ${rounds} paired rounds)`);
+    console.log(
+      `group norm [${x.shape}], 8 groups, ${what} on ${tf.getBackend()}: ` +
+        `op chain ${median(chain).toFixed(1)} ms, fused ${median(fused).toFixed(1)} ms, ` +
+        `speed-up ${median(ratios).toFixed(2)}× (median of ${rounds} paired rounds)`,
+    );
   }
   tf.dispose([x, gamma, beta, w]);
 }

@@ -39,16 +39,29 @@ export async function benchGuidance(): Promise<{ name: string; value: number; un
     const layer = model.attentionLayers.some((a) => a.name === 'mid.attn') ? 'mid.attn' : 'blocks.1.attn';
     for (const batch of BATCHES) {
       const labels = Array.from({ length: batch }, (_, i) => i % 10);
-      const x = sampleNoise([32, 32, 1], 0, labels.map((_, i) => i)) as tf.Tensor4D;
+      const x = sampleNoise(
+        [32, 32, 1],
+        0,
+        labels.map((_, i) => i),
+      ) as tf.Tensor4D;
       const x3 = tf.concat([x, x, x]) as tf.Tensor4D;
-      const guided = guidedDenoiser(model, [cfg({ gamma: 1 }), pag({ gamma: 3, layers: [layer] })], labels, labels.map((_, i) => i));
+      const guided = guidedDenoiser(
+        model,
+        [cfg({ gamma: 1 }), pag({ gamma: 3, layers: [layer] })],
+        labels,
+        labels.map((_, i) => i),
+      );
       const tGuided = await time(() => guided(x, 1));
       const tBatch = await time(() => model.denoise(x3, 1, { labels: [...labels, ...labels, ...labels] }));
-      const tSeparate = await time(() => tf.tidy(() => tf.stack([
-        model.denoise(x, 1, { labels }),
-        model.denoise(x, 1, { labels: labels.map(() => NULL_LABEL) }),
-        model.denoise(x, 1, { labels }, { processors: { [layer]: identityProcessor } }),
-      ])));
+      const tSeparate = await time(() =>
+        tf.tidy(() =>
+          tf.stack([
+            model.denoise(x, 1, { labels }),
+            model.denoise(x, 1, { labels: labels.map(() => NULL_LABEL) }),
+            model.denoise(x, 1, { labels }, { processors: { [layer]: identityProcessor } }),
+          ]),
+        ),
+      );
       rows.push(
         { name: `${name} CFG+PAG guided step (batch ${batch})`, value: tGuided, unit: 'ms' },
         { name: `${name} one forward of batch ${3 * batch}`, value: tBatch, unit: 'ms' },

@@ -46,7 +46,11 @@ function torchMissing(): string | null {
 /** Returns the backends to compare: GUIDANCE_LAB_PEER_BACKENDS, else wasm plus tensorflow when its addon is built. */
 function backends(notice: (m: string) => void): string[] {
   const given = process.env.GUIDANCE_LAB_PEER_BACKENDS;
-  if (given) return given.split(',').map((b) => b.trim()).filter(Boolean);
+  if (given)
+    return given
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean);
   const missing = nativeAddonMissing('tensorflow');
   if (missing !== null) notice(`bench peer: no tensorflow backend (${missing}); comparing wasm only`);
   return missing === null ? ['wasm', 'tensorflow'] : ['wasm'];
@@ -56,9 +60,20 @@ function backends(notice: (m: string) => void): string[] {
 function runMirror(dir: string, backend: string): string {
   const work = mkdtempSync(join(tmpdir(), 'guidance-lab-peer-'));
   try {
-    const args = [join(dir, 'torch_mirror.py'), 'bench', '--repo', REPO, '--work', work,
-      '--rounds', process.env.GUIDANCE_LAB_PEER_ROUNDS ?? '3', '--sample-rounds', process.env.GUIDANCE_LAB_PEER_SAMPLE_ROUNDS ?? '1',
-      '--only', process.env.GUIDANCE_LAB_PEER_ONLY ?? 'matmul,fwd,train,sample'];
+    const args = [
+      join(dir, 'torch_mirror.py'),
+      'bench',
+      '--repo',
+      REPO,
+      '--work',
+      work,
+      '--rounds',
+      process.env.GUIDANCE_LAB_PEER_ROUNDS ?? '3',
+      '--sample-rounds',
+      process.env.GUIDANCE_LAB_PEER_SAMPLE_ROUNDS ?? '1',
+      '--only',
+      process.env.GUIDANCE_LAB_PEER_ONLY ?? 'matmul,fwd,train,sample',
+    ];
     const env = { ...process.env, GUIDANCE_LAB_BACKEND: backend, GUIDANCE_LAB_QUIET: '1' };
     const r = spawnSync(PYTHON, args, { cwd: REPO, env, stdio: ['ignore', 'inherit', 'inherit'] });
     if (r.error || r.status !== 0) {

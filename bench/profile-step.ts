@@ -39,7 +39,9 @@ async function main(): Promise<void> {
   const total = [...byName.values()].reduce((a, e) => a + e.ms, 0);
   console.log(`kernel time ${total.toFixed(0)} ms`);
   for (const [k, e] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
-    console.log(`${k.padEnd(24)} ${e.ms.toFixed(1).padStart(8)} ms ${String(e.calls).padStart(5)} calls ${((100 * e.ms) / total).toFixed(1).padStart(5)}%`);
+    console.log(
+      `${k.padEnd(24)} ${e.ms.toFixed(1).padStart(8)} ms ${String(e.calls).padStart(5)} calls ${((100 * e.ms) / total).toFixed(1).padStart(5)}%`,
+    );
   }
 }
 

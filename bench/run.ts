@@ -33,8 +33,15 @@ async function main(): Promise<void> {
   const backend = await initBackend();
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const stock = (): Row[] => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--backend-only'], { env: { ...process.env, GUIDANCE_LAB_WASM_KERNELS: 'stock', GUIDANCE_LAB_BACKEND: 'wasm', GUIDANCE_LAB_QUIET: '1' }, encoding: 'utf8' });
-    return (JSON.parse(out) as Array<{ name: string; value: number | null; unit: string }>).map((r) => ({ ...r, value: r.value ?? NaN, name: `${r.name} [stock tfjs wasm]` }));
+    const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--backend-only'], {
+      env: { ...process.env, GUIDANCE_LAB_WASM_KERNELS: 'stock', GUIDANCE_LAB_BACKEND: 'wasm', GUIDANCE_LAB_QUIET: '1' },
+      encoding: 'utf8',
+    });
+    return (JSON.parse(out) as Array<{ name: string; value: number | null; unit: string }>).map((r) => ({
+      ...r,
+      value: r.value ?? NaN,
+      name: `${r.name} [stock tfjs wasm]`,
+    }));
   };
   const sections: Section[] = [
     { name: 'backend', run: benchBackend },
@@ -52,7 +59,10 @@ async function main(): Promise<void> {
     if (only.length && !only.includes(s.name)) continue;
     process.stderr.write(`bench: ${s.name}…\n`);
     results[s.name] = await s.run();
-    for (const r of results[s.name]) console.log(`${s.name.padEnd(14)} ${r.name.padEnd(64)} ${Number.isNaN(r.value) ? 'n/a (not registered)' : r.value.toFixed(2).padStart(10)} ${r.unit}`);
+    for (const r of results[s.name])
+      console.log(
+        `${s.name.padEnd(14)} ${r.name.padEnd(64)} ${Number.isNaN(r.value) ? 'n/a (not registered)' : r.value.toFixed(2).padStart(10)} ${r.unit}`,
+      );
   }
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   const file = join(__dirname, 'results', `${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.json`);

@@ -18,14 +18,16 @@ import type { Row } from './timing';
 function threadTicks(): Map<string, number> {
   const dir = '/proc/self/task';
   if (!existsSync(dir)) return new Map();
-  return new Map(readdirSync(dir).flatMap((tid) => {
-    try {
-      const f = readFileSync(`${dir}/${tid}/stat`, 'utf8').split(')').pop()!.trim().split(' ');
-      return [[tid, Number(f[11]) + Number(f[12])] as [string, number]];
-    } catch {
-      return []; // the thread ended meanwhile
-    }
-  }));
+  return new Map(
+    readdirSync(dir).flatMap((tid) => {
+      try {
+        const f = readFileSync(`${dir}/${tid}/stat`, 'utf8').split(')').pop()!.trim().split(' ');
+        return [[tid, Number(f[11]) + Number(f[12])] as [string, number]];
+      } catch {
+        return []; // the thread ended meanwhile
+      }
+    }),
+  );
 }
 
 /**

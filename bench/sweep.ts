@@ -21,12 +21,15 @@ const CONFIG: ModelConfig = { arch: 'dit', imageSize: 32, channels: 1, classes: 
 
 /** Returns the images/s of `threads` threads each running `reps` forwards of batch 16 of CONFIG at the same time. */
 async function forwardLoops(threads: number, reps: number): Promise<number> {
-  const workers = Array.from({ length: threads }, () => startTsWorker(join(__dirname, 'forward-worker.ts'), { config: CONFIG, batch: 16, reps }));
+  const workers = Array.from({ length: threads }, () =>
+    startTsWorker(join(__dirname, 'forward-worker.ts'), { config: CONFIG, batch: 16, reps }),
+  );
   try {
-    const next = (w: Worker) => new Promise<{ type: string; seconds: number }>((resolve, reject) => {
-      w.once('message', resolve);
-      w.once('error', reject);
-    });
+    const next = (w: Worker) =>
+      new Promise<{ type: string; seconds: number }>((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
     await Promise.all(workers.map(next));
     const done = workers.map(next);
     for (const w of workers) w.postMessage('go');
@@ -60,7 +63,13 @@ export async function benchSweep(): Promise<{ name: string; value: number; unit:
     const rate: Record<number, number> = {};
     const startup: Record<number, number> = {};
     for (const workers of [1, 2]) {
-      const r = await runSweep(spec, { out: join(dir, `w${workers}`), workers, featurizer: classifierSource(), referenceImages: () => referenceImages(spec.reference), progress: false });
+      const r = await runSweep(spec, {
+        out: join(dir, `w${workers}`),
+        workers,
+        featurizer: classifierSource(),
+        referenceImages: () => referenceImages(spec.reference),
+        progress: false,
+      });
       rate[workers] = (r.computed * spec.n) / (r.computeSeconds - r.startupSeconds);
       startup[workers] = r.startupSeconds;
     }
@@ -70,7 +79,11 @@ export async function benchSweep(): Promise<{ name: string; value: number; unit:
       { name: 'sweep worker start-up, 1 worker', value: startup[1], unit: 's' },
       { name: 'sweep worker start-up, 2 workers', value: startup[2], unit: 's' },
       { name: 'sweep speed-up, 2 workers / 1 worker (target ≥ 1.7)', value: rate[2] / rate[1], unit: '×' },
-      { name: 'ceiling: 2 threads of bare forward loops / 1 thread', value: (await forwardLoops(2, 150)) / (await forwardLoops(1, 150)), unit: '×' },
+      {
+        name: 'ceiling: 2 threads of bare forward loops / 1 thread',
+        value: (await forwardLoops(2, 150)) / (await forwardLoops(1, 150)),
+        unit: '×',
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

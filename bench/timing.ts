@@ -25,7 +25,9 @@ export function timeMs(f: () => unknown, reps = 5, warmup = 1): number {
 
 /** Returns the multiply-add FLOPs (2 per MAC) of the matmuls and convolutions `f` runs, counted at the kernel level. */
 export function countFlops(f: () => unknown): number {
-  const engine = tf.engine() as unknown as { runKernel: (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) => unknown };
+  const engine = tf.engine() as unknown as {
+    runKernel: (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) => unknown;
+  };
   const original = engine.runKernel.bind(engine);
   let flops = 0;
   engine.runKernel = (name, inputs, attrs) => {
@@ -35,7 +37,10 @@ export function countFlops(f: () => unknown): number {
       const m = attrs.transposeA ? a[a.length - 1] : a[a.length - 2];
       const k = attrs.transposeA ? a[a.length - 2] : a[a.length - 1];
       const n = attrs.transposeB ? b[b.length - 2] : b[b.length - 1];
-      const batch = Math.max(a.slice(0, -2).reduce((x, y) => x * y, 1), b.slice(0, -2).reduce((x, y) => x * y, 1));
+      const batch = Math.max(
+        a.slice(0, -2).reduce((x, y) => x * y, 1),
+        b.slice(0, -2).reduce((x, y) => x * y, 1),
+      );
       flops += 2 * batch * m * k * n;
     } else if (name === 'Conv2D') {
       const out = original(name, inputs, attrs) as tf.Tensor;

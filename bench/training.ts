@@ -18,7 +18,16 @@ async function imagesPerSecond(ds: Dataset, trainIdx: Int32Array, name: string, 
   const out = mkdtempSync(join(tmpdir(), 'gl-bench-train-'));
   try {
     const r = await train(ds, trainIdx, {
-      ...DEFAULT_TRAIN, out, config: preset(name), images: 1e7, batch: 16, snapshots: [], saveEverySeconds: 1e9, maxSeconds: SECONDS, workers, command: 'bench/training.ts',
+      ...DEFAULT_TRAIN,
+      out,
+      config: preset(name),
+      images: 1e7,
+      batch: 16,
+      snapshots: [],
+      saveEverySeconds: 1e9,
+      maxSeconds: SECONDS,
+      workers,
+      command: 'bench/training.ts',
     });
     return (r.steps * 16) / r.seconds;
   } finally {

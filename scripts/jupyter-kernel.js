@@ -17,8 +17,12 @@ const pythonArg = args.find((a) => a.startsWith('--python='));
 const python = pythonArg ? pythonArg.slice('--python='.length) : 'python3';
 const probe = spawnSync(python, ['-c', 'import jupyter_client'], { encoding: 'utf8' });
 if (probe.error || probe.status !== 0) {
-  console.error(`${python} cannot import jupyter_client: install JupyterLab first (\`pip install jupyterlab\`), or pass --python=<the python that has it>`);
+  console.error(
+    `${python} cannot import jupyter_client: install JupyterLab first (\`pip install jupyterlab\`), or pass --python=<the python that has it>`,
+  );
   process.exit(1);
 }
-const r = spawnSync(process.execPath, [tslab, 'install', `--binary=${tslab}`, ...(pythonArg ? [] : [`--python=${python}`]), ...args], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, [tslab, 'install', `--binary=${tslab}`, ...(pythonArg ? [] : [`--python=${python}`]), ...args], {
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

@@ -22,8 +22,9 @@ const GPU_PKG = join(ROOT, 'node_modules', '@tensorflow/tfjs-node-gpu');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'guidance-lab-native');
 /** Headers the binding includes, as paths under the wheel's tensorflow/include/. */
 const HEADERS = [
-  ...['c_api', 'c_api_macros', 'tf_attrtype', 'tf_buffer', 'tf_datatype', 'tf_status', 'tf_tensor', 'tf_tstring']
-    .map((h) => `tensorflow/c/${h}.h`),
+  ...['c_api', 'c_api_macros', 'tf_attrtype', 'tf_buffer', 'tf_datatype', 'tf_status', 'tf_tensor', 'tf_tstring'].map(
+    (h) => `tensorflow/c/${h}.h`,
+  ),
   'tensorflow/c/eager/c_api.h',
   'tensorflow/core/platform/ctstring.h',
   'tensorflow/core/platform/ctstring_internal.h',
@@ -83,7 +84,11 @@ function preflight() {
     fail(`the wheel is for linux x64, this is ${process.platform} ${process.arch}; use the normal optional install of ${PKG_NAME}`);
   }
   const python = findPython();
-  for (const [tool, pkg] of [['g++', 'g++'], ['make', 'make'], ['strip', 'binutils']]) {
+  for (const [tool, pkg] of [
+    ['g++', 'g++'],
+    ['make', 'make'],
+    ['strip', 'binutils'],
+  ]) {
     if (!works(tool, ['--version'])) fail(`${tool} is missing; install a compiler toolchain (e.g. apt-get install ${pkg})`);
   }
   const nodedir = resolve(dirname(process.execPath), '..');
@@ -115,8 +120,10 @@ function fetchWheel(python) {
     step(`pip download --no-deps ${WHEEL}`);
     const r = spawnSync(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', WHEEL, '-d', CACHE], { stdio: 'inherit' });
     if (r.status !== 0) {
-      process.stderr.write(`npm run native: pip cannot fetch ${WHEEL} from its configured index (pip config list); ` +
-        `elsewhere the normal optional install of ${PKG_NAME} downloads its own libtensorflow\n`);
+      process.stderr.write(
+        `npm run native: pip cannot fetch ${WHEEL} from its configured index (pip config list); ` +
+          `elsewhere the normal optional install of ${PKG_NAME} downloads its own libtensorflow\n`,
+      );
       process.exit(WHEEL_UNAVAILABLE);
     }
   }
@@ -160,10 +167,20 @@ function unpack(python, wheel) {
 function compile(nodeGyp, nodedir) {
   const modulePath = join(PKG, 'lib', `napi-v${NAPI}`);
   step(`node-gyp rebuild (nodedir ${nodedir}) -> ${modulePath}`);
-  run('node-gyp', process.execPath, [
-    nodeGyp, 'rebuild', `--nodedir=${nodedir}`, `--jobs=${Math.max(1, require('node:os').availableParallelism())}`,
-    `--napi_build_version=${NAPI}`, '--module_name=tfjs_binding', `--module_path=${modulePath}`,
-  ], { cwd: PKG });
+  run(
+    'node-gyp',
+    process.execPath,
+    [
+      nodeGyp,
+      'rebuild',
+      `--nodedir=${nodedir}`,
+      `--jobs=${Math.max(1, require('node:os').availableParallelism())}`,
+      `--napi_build_version=${NAPI}`,
+      '--module_name=tfjs_binding',
+      `--module_path=${modulePath}`,
+    ],
+    { cwd: PKG },
+  );
   const addon = addonFile(PKG);
   if (!existsSync(addon)) fail(`node-gyp finished but ${addon}, where ${PKG_NAME} looks for its addon, is missing`);
   rmSync(join(PKG, 'build'), { recursive: true, force: true });
@@ -199,11 +216,11 @@ function loads() {
 function verify() {
   const probe = [
     "const tf = require('@tensorflow/tfjs-node');",
-    "const y = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]])).dataSync();",
+    'const y = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]])).dataSync();',
     "if (tf.getBackend() !== 'tensorflow' || y[0] !== 17 || y[1] !== 39) {",
     "  console.error('unexpected', tf.getBackend(), y);",
-    "  process.exit(1);",
-    "}",
+    '  process.exit(1);',
+    '}',
     "const versions = 'tfjs-node ' + tf.version['tfjs-node'] + ' on TensorFlow ' + tf.backend().binding.TF_Version;",
     "console.log('::: native: ' + versions + ': [[1,2],[3,4]]·[5,6] = ' + Array.from(y));",
   ].join('\n');

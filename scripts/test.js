@@ -13,6 +13,8 @@ function find(dir) {
   });
 }
 const filter = process.argv.slice(2);
-const files = find('tests').sort().filter((f) => filter.length === 0 || filter.some((s) => f.includes(s)));
+const files = find('tests')
+  .sort()
+  .filter((f) => filter.length === 0 || filter.some((s) => f.includes(s)));
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -51,7 +51,9 @@ function stage(file: string): string {
 
 /** The stage order, lowest first, as ARCHITECTURE.md states it (the line starting "Stages, lowest first:"). */
 function documentedOrder(): string[] {
-  const line = readFileSync(join(ROOT, 'ARCHITECTURE.md'), 'utf8').split('\n').find((l) => l.startsWith('Stages, lowest first:'));
+  const line = readFileSync(join(ROOT, 'ARCHITECTURE.md'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('Stages, lowest first:'));
   assert.ok(line, 'ARCHITECTURE.md has a line "Stages, lowest first: `a` → `b` → …"');
   return [...line.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]);
 }

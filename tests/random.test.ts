@@ -22,7 +22,9 @@ test('same seed and keys give the same numbers, also after other generators were
 });
 
 test('different seeds and keys give different streams', () => {
-  const streams = [new Rng(0), new Rng(1), new Rng(0, 0), new Rng(0, 1), new Rng(1, 0), new Rng(0, 0, 0), new Rng(-1)].map((r) => draw(r, 8).join(','));
+  const streams = [new Rng(0), new Rng(1), new Rng(0, 0), new Rng(0, 1), new Rng(1, 0), new Rng(0, 0, 0), new Rng(-1)].map((r) =>
+    draw(r, 8).join(','),
+  );
   assert.equal(new Set(streams).size, streams.length, 'seeds and keys differ');
   assert.throws(() => new Rng(1.5), /seed and keys must be integers; got 1.5/);
 });

@@ -8,7 +8,19 @@
  * A run folder (of `guidance-lab train`, finished or not) is read from its saved state's σ_rel 0.10 EMA.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, classAccuracy, denoisingErrors, initBackend, loadClassifier, loadDataset, loadModel, sample, splitDataset, stateDenoiser, toTensor } from '../src';
+import {
+  Rng,
+  classAccuracy,
+  denoisingErrors,
+  initBackend,
+  loadClassifier,
+  loadDataset,
+  loadModel,
+  sample,
+  splitDataset,
+  stateDenoiser,
+  toTensor,
+} from '../src';
 import type { Denoiser } from '../src';
 import { statSync } from 'node:fs';
 
@@ -28,7 +40,9 @@ async function main(): Promise<void> {
   const [samplesArg, seedArg, ...paths] = process.argv.slice(2);
   const [samples, seed] = [Number(samplesArg), Number(seedArg)];
   if (!(Number.isInteger(samples) && samples >= 0 && Number.isInteger(seed)) || paths.length === 0) {
-    throw new Error(`usage: denoiser-quality.ts <samples> <seed> <model.safetensors | run folder>...; got ${JSON.stringify(process.argv.slice(2))}`);
+    throw new Error(
+      `usage: denoiser-quality.ts <samples> <seed> <model.safetensors | run folder>...; got ${JSON.stringify(process.argv.slice(2))}`,
+    );
   }
   await initBackend('wasm');
   const ds = await loadDataset('mnist');

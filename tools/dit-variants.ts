@@ -10,7 +10,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { DEFAULT_TRAIN, PRESETS, classAccuracy, initBackend, loadClassifier, loadDataset, sample, sampleGrid, splitDataset, stateDenoiser } from '../src';
+import {
+  DEFAULT_TRAIN,
+  PRESETS,
+  classAccuracy,
+  initBackend,
+  loadClassifier,
+  loadDataset,
+  sample,
+  sampleGrid,
+  splitDataset,
+  stateDenoiser,
+} from '../src';
 import { toImages, toPng, train, type DitConfig } from '../src';
 
 /** The plain transformer the variants add to: dit-main without its convolutions, local MLPs and skips. */
@@ -33,14 +44,25 @@ async function main(): Promise<void> {
   const [name, secondsArg, outDir] = process.argv.slice(2);
   const variant = VARIANTS[name];
   if (!variant || !(Number(secondsArg) > 0) || !outDir) {
-    throw new Error(`usage: dit-variants.ts <variant> <seconds> <out-dir>; variants: ${Object.keys(VARIANTS).join(', ')}; got ${JSON.stringify([name, secondsArg, outDir])}`);
+    throw new Error(
+      `usage: dit-variants.ts <variant> <seconds> <out-dir>; variants: ${Object.keys(VARIANTS).join(', ')}; got ${JSON.stringify([name, secondsArg, outDir])}`,
+    );
   }
   await initBackend('wasm');
   const ds = await loadDataset('mnist');
   const split = splitDataset(ds, { heldOut: 0.1, seed: 0 });
   const run = join(outDir, name);
   const r = await train(ds, split.train, {
-    ...DEFAULT_TRAIN, out: run, config: variant.config, images: 10_000_000, lr: variant.lr, batch: variant.batch, snapshots: [], saveEverySeconds: 1e9, maxSeconds: Number(secondsArg), command: `tools/dit-variants.ts ${name}`,
+    ...DEFAULT_TRAIN,
+    out: run,
+    config: variant.config,
+    images: 10_000_000,
+    lr: variant.lr,
+    batch: variant.batch,
+    snapshots: [],
+    saveEverySeconds: 1e9,
+    maxSeconds: Number(secondsArg),
+    command: `tools/dit-variants.ts ${name}`,
   });
   const { model, images } = await stateDenoiser(run, 0.1);
   const labels = Array.from({ length: 100 }, (_, i) => i % 10);
@@ -53,11 +75,24 @@ async function main(): Promise<void> {
   x.dispose();
   const grid = sampleGrid(shown, { columns: 10, title: `${name}: ${images} images, ${(accuracy * 100).toFixed(0)}%` });
   writeFileSync(join(outDir, `${name}.png`), (await toPng(grid)).png);
-  const log = readFileSync(join(run, 'loss.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+  const log = readFileSync(join(run, 'loss.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',').map(Number));
   const last = log.slice(-5);
   const row = {
-    variant: name, lr: variant.lr, batch: variant.batch, config: variant.config, parameters: model.net.params.count(), images, trainSeconds: Math.round(r.seconds),
-    imagesPerSecond: images / r.seconds, loss: last.reduce((a, l) => a + l[2], 0) / last.length, accuracy, sampleSeconds,
+    variant: name,
+    lr: variant.lr,
+    batch: variant.batch,
+    config: variant.config,
+    parameters: model.net.params.count(),
+    images,
+    trainSeconds: Math.round(r.seconds),
+    imagesPerSecond: images / r.seconds,
+    loss: last.reduce((a, l) => a + l[2], 0) / last.length,
+    accuracy,
+    sampleSeconds,
   };
   console.log(JSON.stringify(row));
   writeFileSync(join(outDir, `${name}.json`), JSON.stringify(row, null, 1));

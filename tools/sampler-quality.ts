@@ -17,7 +17,9 @@ async function main(): Promise<void> {
     for (const gamma of [0, 1, 3]) {
       const started = Date.now();
       const m = await study.measure(model, gamma ? [cfg({ gamma })] : [], 0);
-      console.log(`${sampler} ${steps} steps, CFG γ=${gamma}: class accuracy ${(m.accuracy * 100).toFixed(0)}%, KID×10³ ${(m.kid * 1e3).toFixed(0)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      console.log(
+        `${sampler} ${steps} steps, CFG γ=${gamma}: class accuracy ${(m.accuracy * 100).toFixed(0)}%, KID×10³ ${(m.kid * 1e3).toFixed(0)} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      );
     }
     study.dispose();
   }

@@ -56,7 +56,8 @@ export function createAttentionRecorder(options: AttentionRecorderOptions): Atte
   const layers = pickLayers(model.attentionLayers, options.layers);
   if (typeof heads === 'number') {
     for (const l of layers) {
-      if (!Number.isInteger(heads) || heads < 0 || heads >= l.heads) throw new Error(`head ${heads} does not exist in layer ${l.name}; heads: 0…${l.heads - 1}, 'mean' or 'all'`);
+      if (!Number.isInteger(heads) || heads < 0 || heads >= l.heads)
+        throw new Error(`head ${heads} does not exist in layer ${l.name}; heads: 0…${l.heads - 1}, 'mean' or 'all'`);
     }
   } else if (heads !== 'all' && heads !== 'mean') {
     throw new Error(`unknown head reduction "${heads}"; use 'mean', 'all' or a head index`);
@@ -64,10 +65,17 @@ export function createAttentionRecorder(options: AttentionRecorderOptions): Atte
   const sums = new Map<string, tf.Tensor4D>();
   const counts = new Map<string, number>();
   const sink = (probs: tf.Tensor4D, layer: AttentionLayerInfo): void => {
-    const reduced = heads === 'all' ? probs : heads === 'mean' ? (probs.mean(1, true) as tf.Tensor4D) : (probs.slice([0, heads, 0, 0], [-1, 1, -1, -1]) as tf.Tensor4D);
+    const reduced =
+      heads === 'all'
+        ? probs
+        : heads === 'mean'
+          ? (probs.mean(1, true) as tf.Tensor4D)
+          : (probs.slice([0, heads, 0, 0], [-1, 1, -1, -1]) as tf.Tensor4D);
     const old = sums.get(layer.name);
     if (old && old.shape[0] !== reduced.shape[0]) {
-      throw new Error(`layer ${layer.name}: captured a batch of ${reduced.shape[0]} rows after batches of ${old.shape[0]}; a recorder averages one batch`);
+      throw new Error(
+        `layer ${layer.name}: captured a batch of ${reduced.shape[0]} rows after batches of ${old.shape[0]}; a recorder averages one batch`,
+      );
     }
     sums.set(layer.name, tf.keep(old ? (tf.add(old, reduced) as tf.Tensor4D) : reduced.clone()));
     old?.dispose();
@@ -81,7 +89,10 @@ export function createAttentionRecorder(options: AttentionRecorderOptions): Atte
     },
     maps() {
       const missing = layers.filter((l) => !sums.has(l.name)).map((l) => l.name);
-      if (missing.length) throw new Error(`no attention captured for ${missing.join(', ')}: no call matched ${JSON.stringify(at)} or the model never ran these layers`);
+      if (missing.length)
+        throw new Error(
+          `no attention captured for ${missing.join(', ')}: no call matched ${JSON.stringify(at)} or the model never ran these layers`,
+        );
       return layers.map((l) => {
         const captures = counts.get(l.name) as number;
         return { layer: l, probs: tf.tidy(() => tf.div(sums.get(l.name) as tf.Tensor4D, captures) as tf.Tensor4D), captures };
@@ -101,7 +112,9 @@ export function meanOverLayers(captures: LayerAttention[]): tf.Tensor4D {
   const first = captures[0];
   for (const c of captures) {
     if (c.probs.shape.join() !== first.probs.shape.join()) {
-      throw new Error(`cannot average layers ${first.layer.name} [${first.probs.shape}] and ${c.layer.name} [${c.probs.shape}]: shapes differ (grids ${first.layer.grid.join('×')} and ${c.layer.grid.join('×')})`);
+      throw new Error(
+        `cannot average layers ${first.layer.name} [${first.probs.shape}] and ${c.layer.name} [${c.probs.shape}]: shapes differ (grids ${first.layer.grid.join('×')} and ${c.layer.grid.join('×')})`,
+      );
     }
   }
   return tf.tidy(() => tf.div(tf.addN(captures.map((c) => c.probs)), captures.length) as tf.Tensor4D);
@@ -125,7 +138,8 @@ export function receivedAttention(probs: tf.Tensor4D, grid?: [number, number]): 
  * the attention each key receives summed over queries.
  */
 export function headMaps(probs: tf.Tensor4D, options: { query?: QueryToken; grid?: [number, number] } = {}): tf.Tensor4D {
-  if (probs.rank !== 4) throw new Error(`attention maps take probabilities [batch, heads, queries, keys]; got shape [${probs.shape.join(', ')}]`);
+  if (probs.rank !== 4)
+    throw new Error(`attention maps take probabilities [batch, heads, queries, keys]; got shape [${probs.shape.join(', ')}]`);
   const [batch, heads, queries, keys] = probs.shape;
   if (queries !== keys) throw new Error(`attention maps need self-attention (queries = keys); got ${queries} queries and ${keys} keys`);
   const [h, w] = checkGrid(options.grid, keys);
@@ -136,9 +150,14 @@ export function headMaps(probs: tf.Tensor4D, options: { query?: QueryToken; grid
 }
 
 /** Returns grid maps `[batch, h, w]` or `[batch, heads, h, w]` resized to `size` (`[H, W]` or a square side) with `method`. */
-export function mapsToImageSize<T extends tf.Tensor3D | tf.Tensor4D>(maps: T, size: number | [number, number], method: ResampleMethod = 'bilinear'): T {
+export function mapsToImageSize<T extends tf.Tensor3D | tf.Tensor4D>(
+  maps: T,
+  size: number | [number, number],
+  method: ResampleMethod = 'bilinear',
+): T {
   if (maps.rank === 3) return resizeMaps(maps, size, method) as T;
-  if (maps.rank !== 4) throw new Error(`mapsToImageSize takes [batch, h, w] or [batch, heads, h, w]; got shape [${(maps as tf.Tensor).shape.join(', ')}]`);
+  if (maps.rank !== 4)
+    throw new Error(`mapsToImageSize takes [batch, h, w] or [batch, heads, h, w]; got shape [${(maps as tf.Tensor).shape.join(', ')}]`);
   const [b, heads, h, w] = maps.shape as [number, number, number, number];
   return tf.tidy(() => {
     const out = resizeMaps(maps.reshape([b * heads, h, w]), size, method);
@@ -166,7 +185,8 @@ function matches(at: CaptureSchedule, sigma: number, step: number): boolean {
 function checkGrid(grid: [number, number] | undefined, tokens: number): [number, number] {
   if (grid === undefined) {
     const side = Math.round(Math.sqrt(tokens));
-    if (side * side !== tokens) throw new Error(`${tokens} tokens do not form a square grid; pass the layer's grid [h, w] (h·w = ${tokens})`);
+    if (side * side !== tokens)
+      throw new Error(`${tokens} tokens do not form a square grid; pass the layer's grid [h, w] (h·w = ${tokens})`);
     return [side, side];
   }
   const [h, w] = grid;

@@ -60,7 +60,12 @@ export function logMagnitudeSpectrum(image: ArrayInput): ndarray.NdArray<Float64
  */
 export function radialPowerSpectrum(image: ArrayInput): Float64Array {
   const { re, im } = fft2(image);
-  const power = fftshift(ndarray(re.data.map((r, i) => r * r + im.data[i] * im.data[i]), re.shape.slice()));
+  const power = fftshift(
+    ndarray(
+      re.data.map((r, i) => r * r + im.data[i] * im.data[i]),
+      re.shape.slice(),
+    ),
+  );
   const [h, w] = power.shape;
   const bins = Math.min(h, w) / 2 + 1;
   const sum = new Float64Array(bins);
@@ -90,7 +95,7 @@ export function radialMask(shape: [number, number], cutoff: number, band: PassBa
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const r2 = ((y - h / 2) / (h / 2)) ** 2 + ((x - w / 2) / (w / 2)) ** 2;
-      out[y * w + x] = (r2 > cutoff * cutoff) === (band === 'high') ? 1 : 0;
+      out[y * w + x] = r2 > cutoff * cutoff === (band === 'high') ? 1 : 0;
     }
   }
   return ndarray(out, [h, w]);
@@ -104,7 +109,16 @@ export function filterWithMask(image: ArrayInput, mask: ArrayInput): ndarray.NdA
     throw new Error(`mask [${m.shape.join(', ')}] does not match image [${re.shape.join(', ')}]`);
   }
   const shape = re.shape.slice();
-  const masked = { re: ndarray(re.data.map((v, i) => v * m.data[i]), shape), im: ndarray(im.data.map((v, i) => v * m.data[i]), shape) };
+  const masked = {
+    re: ndarray(
+      re.data.map((v, i) => v * m.data[i]),
+      shape,
+    ),
+    im: ndarray(
+      im.data.map((v, i) => v * m.data[i]),
+      shape,
+    ),
+  };
   return ifft2(masked).re;
 }
 

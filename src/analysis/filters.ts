@@ -43,7 +43,9 @@ export function gaussianBlur(images: tf.Tensor4D, sigma: number, kernelSize?: nu
   const [, h, w] = checkImages(images, 'gaussianBlur');
   const limit = 2 * Math.min(h, w) - 1;
   if (kernelSize !== undefined && !(Number.isInteger(kernelSize) && kernelSize >= 1 && kernelSize % 2 === 1 && kernelSize <= limit)) {
-    throw new Error(`Gaussian kernel size must be an odd integer in [1, ${limit}] for ${h}×${w} images (reflect padding); got ${kernelSize}`);
+    throw new Error(
+      `Gaussian kernel size must be an odd integer in [1, ${limit}] for ${h}×${w} images (reflect padding); got ${kernelSize}`,
+    );
   }
   const kernel = gaussianKernel(sigma, kernelSize ?? blurKernelSize(sigma, h, w));
   return applySeparable(images, blurAxis(kernel, h), blurAxis(kernel, w));
@@ -57,7 +59,9 @@ export function maskedBlur(images: tf.Tensor4D, mask: tf.Tensor, sigma: number, 
   const [n, h, w] = checkImages(images, 'maskedBlur');
   const m = mask.rank === 3 ? [...mask.shape, 1] : mask.shape;
   if (m.length !== 4 || m[0] !== n || m[1] !== h || m[2] !== w || m[3] !== 1) {
-    throw new Error(`maskedBlur needs a mask [${n}, ${h}, ${w}] or [${n}, ${h}, ${w}, 1] for images [${images.shape.join(', ')}]; got [${mask.shape.join(', ')}]`);
+    throw new Error(
+      `maskedBlur needs a mask [${n}, ${h}, ${w}] or [${n}, ${h}, ${w}, 1] for images [${images.shape.join(', ')}]; got [${mask.shape.join(', ')}]`,
+    );
   }
   return tf.tidy(() => {
     const m4 = mask.reshape(m).toFloat();
@@ -87,7 +91,10 @@ export function randomResetMask(shape: [number, number, number], fraction: numbe
   const count = Math.round(fraction * h * w);
   const data = new Float32Array(n * h * w);
   for (let i = 0; i < n; i++) {
-    new Rng(seed, i).permutation(h * w).slice(0, count).forEach((p) => (data[i * h * w + p] = 1));
+    new Rng(seed, i)
+      .permutation(h * w)
+      .slice(0, count)
+      .forEach((p) => (data[i * h * w + p] = 1));
   }
   return tf.tensor3d(data, shape);
 }
@@ -131,7 +138,8 @@ export function degrade(images: tf.Tensor4D, d: Degradation): tf.Tensor4D {
     case 'random-reset':
     case 'square-reset':
       return tf.tidy(() => {
-        const mask = d.kind === 'random-reset' ? randomResetMask([n, h, w], d.fraction, d.seed) : squareResetMask([n, h, w], d.side, d.seed);
+        const mask =
+          d.kind === 'random-reset' ? randomResetMask([n, h, w], d.fraction, d.seed) : squareResetMask([n, h, w], d.side, d.seed);
         return maskedBlur(images, mask, d.sigma);
       });
     default:

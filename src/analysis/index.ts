@@ -1,4 +1,11 @@
-export { tensorToNdarray, ndarrayToTensor, ndarrayToFloat32Array, ndarrayToFloat64Array, float32ArrayToNdarray, toFloat64Ndarray } from './ndarray';
+export {
+  tensorToNdarray,
+  ndarrayToTensor,
+  ndarrayToFloat32Array,
+  ndarrayToFloat64Array,
+  float32ArrayToNdarray,
+  toFloat64Ndarray,
+} from './ndarray';
 export type { ArrayInput } from './ndarray';
 export { applySeparable, axisMap, clampIndex, reflectIndex } from './separable';
 export type { AxisMap, Tap } from './separable';

@@ -56,7 +56,9 @@ function nestedToNdarray(x: number[] | number[][]): ndarray.NdArray<Float64Array
   const data = new Float64Array(rows.length * cols);
   rows.forEach((row, i) => {
     if (!Array.isArray(row) || row.length !== cols) {
-      throw new Error(`nested array is not rectangular: row ${i} has length ${Array.isArray(row) ? row.length : typeof row}, row 0 has ${cols}`);
+      throw new Error(
+        `nested array is not rectangular: row ${i} has length ${Array.isArray(row) ? row.length : typeof row}, row 0 has ${cols}`,
+      );
     }
     data.set(row, i * cols);
   });

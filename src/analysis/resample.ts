@@ -19,7 +19,10 @@ const CUBIC_A = -0.75;
 /** Returns the `[outSize, inSize]` interpolation matrix PyTorch's `interpolate` applies along one axis. */
 export function interpolationMatrix(inSize: number, outSize: number, method: ResampleMethod): AxisMap {
   checkMethod(method);
-  for (const [name, v] of [['inSize', inSize], ['outSize', outSize]] as const) {
+  for (const [name, v] of [
+    ['inSize', inSize],
+    ['outSize', outSize],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer; got ${v}`);
   }
   const scale = inSize / outSize;
@@ -30,7 +33,12 @@ export function interpolationMatrix(inSize: number, outSize: number, method: Res
  * Returns `maps` resized to `size`: `[n, h, w]` → `[n, H, W]`, or `[h, w]` → `[H, W]`;
  * `size` is `[H, W]` or one number for a square.
  */
-export function resizeMaps(maps: tf.Tensor, size: number | [number, number], method: ResampleMethod, options: ResampleOptions = {}): tf.Tensor {
+export function resizeMaps(
+  maps: tf.Tensor,
+  size: number | [number, number],
+  method: ResampleMethod,
+  options: ResampleOptions = {},
+): tf.Tensor {
   if (maps.rank !== 2 && maps.rank !== 3) {
     throw new Error(`resizeMaps takes [n, h, w] or [h, w]; got shape [${maps.shape.join(', ')}]`);
   }
@@ -42,7 +50,12 @@ export function resizeMaps(maps: tf.Tensor, size: number | [number, number], met
 }
 
 /** Returns NHWC `images` `[n, h, w, c]` resized to `[n, H, W, c]`; `size` is `[H, W]` or one number. */
-export function resizeImages(images: tf.Tensor4D, size: number | [number, number], method: ResampleMethod, options: ResampleOptions = {}): tf.Tensor4D {
+export function resizeImages(
+  images: tf.Tensor4D,
+  size: number | [number, number],
+  method: ResampleMethod,
+  options: ResampleOptions = {},
+): tf.Tensor4D {
   if (images.rank !== 4) throw new Error(`resizeImages takes NHWC [n, h, w, c]; got shape [${images.shape.join(', ')}]`);
   const [H, W] = typeof size === 'number' ? [size, size] : size;
   const [, h, w] = images.shape;
@@ -65,8 +78,17 @@ function taps(method: ResampleMethod, i: number, scale: number): Tap[] {
   const src = (i + 0.5) * scale - 0.5;
   const j = Math.floor(src);
   const t = src - j;
-  if (method === 'bilinear') return [[j, 1 - t], [j + 1, t]];
-  return [[j - 1, cubicFar(t + 1)], [j, cubicNear(t)], [j + 1, cubicNear(1 - t)], [j + 2, cubicFar(2 - t)]];
+  if (method === 'bilinear')
+    return [
+      [j, 1 - t],
+      [j + 1, t],
+    ];
+  return [
+    [j - 1, cubicFar(t + 1)],
+    [j, cubicNear(t)],
+    [j + 1, cubicNear(1 - t)],
+    [j + 2, cubicFar(2 - t)],
+  ];
 }
 
 /** Cubic convolution weight for |x| ≤ 1. */

@@ -16,7 +16,9 @@ export function sagMask(probs: tf.Tensor, imageSize: number | [number, number], 
   }
   const [batch, , queries, keys] = probs.shape;
   if (queries !== keys) {
-    throw new Error(`sagMask needs self-attention (queries = keys, so the average attention per key is 1); got ${queries} queries and ${keys} keys`);
+    throw new Error(
+      `sagMask needs self-attention (queries = keys, so the average attention per key is 1); got ${queries} queries and ${keys} keys`,
+    );
   }
   const [h, w] = grid ?? squareGrid(keys);
   if (h * w !== keys) throw new Error(`token grid [${h}, ${w}] holds ${h * w} tokens but the attention has ${keys} keys`);

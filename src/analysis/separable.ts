@@ -49,7 +49,10 @@ export function applySeparable(images: tf.Tensor4D, rows: AxisMap, cols: AxisMap
   return tf.tidy(() => {
     const planes = c === 1 ? images.reshape([n * h, w]) : images.transpose([0, 3, 1, 2]).reshape([n * c * h, w]);
     const alongW = tf.matMul(planes, transposedTensor(cols)); // [n·c·h, W]
-    const hFirst = alongW.reshape([n * c, h, W]).transpose([1, 0, 2]).reshape([h, n * c * W]);
+    const hFirst = alongW
+      .reshape([n * c, h, W])
+      .transpose([1, 0, 2])
+      .reshape([h, n * c * W]);
     const alongH = tf.matMul(tf.tensor2d(Float32Array.from(rows.weights), [H, h]), hFirst); // [H, n·c·W]
     const nc = alongH.reshape([H, n * c, W]).transpose([1, 0, 2]); // [n·c, H, W]
     return (c === 1 ? nc.reshape([n, H, W, 1]) : nc.reshape([n, c, H, W]).transpose([0, 2, 3, 1])) as tf.Tensor4D;

@@ -19,7 +19,15 @@ function registerGroupNormGradient(): void {
       const [x, gamma, stats] = saved;
       const grad = (wrt: 'x' | 'gamma') => () =>
         tf.engine().runKernel(GROUP_NORM_GRAD, { dy, x, gamma, stats }, { ...attrs, wrt }) as tf.Tensor;
-      return { x: grad('x'), gamma: grad('gamma'), beta: () => tf.sum(dy, Array.from({ length: dy.rank - 1 }, (_, i) => i)) };
+      return {
+        x: grad('x'),
+        gamma: grad('gamma'),
+        beta: () =>
+          tf.sum(
+            dy,
+            Array.from({ length: dy.rank - 1 }, (_, i) => i),
+          ),
+      };
     },
   });
 }

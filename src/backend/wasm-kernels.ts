@@ -19,12 +19,22 @@ import { registerFusedWasmKernels } from './wasm-fused';
 
 type Info = tf.TensorInfo;
 type MatMulFn = (
-  aId: number, aShape: Uint8Array, aRank: number, bId: number, bShape: Uint8Array, bRank: number,
-  transposeA: boolean, transposeB: boolean, outId: number,
+  aId: number,
+  aShape: Uint8Array,
+  aRank: number,
+  bId: number,
+  bShape: Uint8Array,
+  bRank: number,
+  transposeA: boolean,
+  transposeB: boolean,
+  outId: number,
 ) => void;
 
 interface WasmInternals {
-  wasm: { cwrap(name: string, ret: null, args: string[]): MatMulFn; tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void } };
+  wasm: {
+    cwrap(name: string, ret: null, args: string[]): MatMulFn;
+    tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
+  };
   dataIdNextNumber: number;
 }
 
@@ -67,7 +77,18 @@ function swapLast(backend: BackendWasm, x: Info): Info {
  * (batchA, batchB ∈ {1, batch}; b may start `bByteOffset` bytes into its tensor), each product one
  * XNNPACK fully-connected call on heap views.
  */
-function matmulInto(backend: BackendWasm, a: Info, b: Info, out: Info, batchA: number, batchB: number, m: number, k: number, n: number, bByteOffset = 0): void {
+function matmulInto(
+  backend: BackendWasm,
+  a: Info,
+  b: Info,
+  out: Info,
+  batchA: number,
+  batchB: number,
+  m: number,
+  k: number,
+  n: number,
+  bByteOffset = 0,
+): void {
   const w = internals(backend);
   const fn = wasmMatMul!;
   const aOff = offsetOf(backend, a);
@@ -106,7 +127,9 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   const [k2, n] = [b.shape[rb - 2], b.shape[rb - 1]];
   if (k !== k2) {
     free(backend, ...temps);
-    throw new Error(`matMul: inner dimensions differ: a ${a.shape} and b ${b.shape} (after transposeA=${transposeA}, transposeB=${transposeB})`);
+    throw new Error(
+      `matMul: inner dimensions differ: a ${a.shape} and b ${b.shape} (after transposeA=${transposeA}, transposeB=${transposeB})`,
+    );
   }
   const outerA = a.shape.slice(0, -2);
   const outerB = b.shape.slice(0, -2);
@@ -133,7 +156,14 @@ const FILTER_GRAD_CHUNK = 1024;
  * r0 … r0+count−1 (row-major over [N, Ho, Wo]): colsT[tap·C + c, r] = x[n, y·sh + ty·dh − top, x·sw + tx·dw − left, c],
  * zero outside the image.
  */
-function im2colTransposed(src: Float32Array, dst: Float32Array, info: tf.backend_util.Conv2DInfo, r0: number, count: number, at: Int32Array): void {
+function im2colTransposed(
+  src: Float32Array,
+  dst: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+  r0: number,
+  count: number,
+  at: Int32Array,
+): void {
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo, filterHeight: fh, filterWidth: fw } = info;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const { top, left } = info.padInfo;
@@ -163,11 +193,23 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: un
   const backend = args.backend as BackendWasm;
   const { x, dy } = args.inputs as { x: Info; dy: Info };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as {
-    strides: [number, number] | number; pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number];
+    strides: [number, number] | number;
+    pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    filterShape: [number, number, number, number];
   };
   if (dataFormat === 'NCHW') throw new Error(`Conv2DBackpropFilter on wasm supports dataFormat NHWC only; got ${dataFormat}`);
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const { filterHeight: fh, filterWidth: fw, inChannels: ci, outChannels: co, batchSize, outHeight, outWidth } = info;
   const rows = batchSize * outHeight * outWidth;
   const k = fh * fw * ci;
@@ -199,17 +241,34 @@ function conv2DBackpropInput(original: KernelFn): KernelFn {
     const backend = args.backend as BackendWasm;
     const { dy, filter } = args.inputs as { dy: Info; filter: Info };
     const attrs = args.attrs as unknown as {
-      strides: [number, number] | number; pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-      dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number];
+      strides: [number, number] | number;
+      pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+      dataFormat: 'NHWC' | 'NCHW';
+      dimRoundingMode?: 'floor' | 'round' | 'ceil';
+      inputShape: [number, number, number, number];
     };
-    const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    const info = tf.backend_util.computeConv2DInfo(
+      attrs.inputShape,
+      filter.shape as [number, number, number, number],
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     if (attrs.dataFormat === 'NCHW' || info.strideHeight !== 1 || info.strideWidth !== 1) return original(args);
     // dx = conv(dy, flip(W)ᵀ) with the complementary padding.
     const { filterHeight: fh, filterWidth: fw } = info;
     const { top, bottom, left, right } = info.padInfo;
     const flipped = run(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
     const wT = run(backend, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-    const pad: tf.backend_util.ExplicitPadding = [[0, 0], [fh - 1 - top, fh - 1 - bottom], [fw - 1 - left, fw - 1 - right], [0, 0]];
+    const pad: tf.backend_util.ExplicitPadding = [
+      [0, 0],
+      [fh - 1 - top, fh - 1 - bottom],
+      [fw - 1 - left, fw - 1 - right],
+      [0, 0],
+    ];
     const dx = run(backend, 'Conv2D', { x: dy, filter: wT }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] });
     free(backend, flipped, wT);
     return dx;
@@ -265,16 +324,35 @@ export function registerWasmKernels(fused = true): void {
     tf.registerKernel({
       kernelName: name,
       backendName: 'wasm',
-      kernelFunc: make((original?.kernelFunc ?? (() => { throw new Error(`no wasm kernel ${name}`); })) as KernelFn) as tf.KernelFunc,
+      kernelFunc: make(
+        (original?.kernelFunc ??
+          (() => {
+            throw new Error(`no wasm kernel ${name}`);
+          })) as KernelFn,
+      ) as tf.KernelFunc,
       setupFunc: (b: object) => {
         original?.setupFunc?.(b as tf.KernelBackend);
         setup?.(b as BackendWasm);
       },
     });
   };
-  replace('BatchMatMul', () => batchMatMul, (b) => {
-    wasmMatMul = internals(b).wasm.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
-  });
+  replace(
+    'BatchMatMul',
+    () => batchMatMul,
+    (b) => {
+      wasmMatMul = internals(b).wasm.cwrap('BatchMatMul', null, [
+        'number',
+        'array',
+        'number',
+        'number',
+        'array',
+        'number',
+        'number',
+        'number',
+        'number',
+      ]);
+    },
+  );
   replace('Conv2DBackpropFilter', () => conv2DBackpropFilter);
   replace('Conv2DBackpropInput', conv2DBackpropInput);
   replace('Slice', slice);

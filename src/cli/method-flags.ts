@@ -76,7 +76,8 @@ export function methodFlags(): MethodFlag[] {
   for (const d of descriptors) {
     for (const [param, spec] of flagOrder(d.params)) {
       if (spec.flag === undefined) continue;
-      if (RESERVED.includes(spec.flag)) throw new Error(`${d.name}: parameter ${param} cannot take flag --${spec.flag} (sample's own flag)`);
+      if (RESERVED.includes(spec.flag))
+        throw new Error(`${d.name}: parameter ${param} cannot take flag --${spec.flag} (sample's own flag)`);
       byFlag.set(spec.flag, [...(byFlag.get(spec.flag) ?? []), { method: d.name, param, spec }]);
     }
   }
@@ -97,13 +98,18 @@ export function methodFlags(): MethodFlag[] {
 /** Adds the method flags and the repeatable `--param name=value` to `cmd`. */
 export function addMethodFlags(cmd: Command): Command {
   for (const f of methodFlags()) cmd.option(`--${f.flag} <${f.placeholder}>`, f.help, f.parse);
-  return cmd.option('--param <name=value>', 'set any parameter of --method (repeatable; see `guidance-lab methods`)', (raw: string, prev: string[] = []) => [...prev, raw]);
+  return cmd.option(
+    '--param <name=value>',
+    'set any parameter of --method (repeatable; see `guidance-lab methods`)',
+    (raw: string, prev: string[] = []) => [...prev, raw],
+  );
 }
 
 /** Returns the value of a layer parameter given as a flag's list: its one item, or throws naming the count. */
 function oneLayer(flag: string, method: string, spec: ParamSpec, value: unknown): unknown {
   if (!Array.isArray(value)) return value;
-  if (value.length !== 1) throw new Error(`--${flag}: ${method} reads one layer (${spec.role ?? spec.help}); got ${value.length}: "${value.join(',')}"`);
+  if (value.length !== 1)
+    throw new Error(`--${flag}: ${method} reads one layer (${spec.role ?? spec.help}); got ${value.length}: "${value.join(',')}"`);
   return value[0];
 }
 
@@ -116,7 +122,8 @@ function paramOptions(items: string[], method: string, set: Record<string, unkno
     if (eq <= 0) throw new Error(`--param must look like name=value; got "${item}"`);
     const name = item.slice(0, eq);
     const spec = params[name];
-    if (spec === undefined) throw new Error(`--param: ${method} has no parameter "${name}"; ${method} parameters: ${Object.keys(params).join(', ')}`);
+    if (spec === undefined)
+      throw new Error(`--param: ${method} has no parameter "${name}"; ${method} parameters: ${Object.keys(params).join(', ')}`);
     if (name in set || name in out) throw new Error(`--param ${name}: ${method}'s ${name} is given twice`);
     out[name] = kindParser(spec.kind, `--param ${name}`, spec.range, false)(item.slice(eq + 1));
   }
@@ -133,7 +140,9 @@ export function methodOptions(o: MethodFlagValues): Record<string, unknown> {
   if (o.param?.length) given.push('param');
   if (!o.method) {
     if (given.length > 0) {
-      throw new Error(`--${given[0]} sets an option of --method, and no --method is given (methods: ${methodNames().join(', ')}; --cfg alone stacks CFG)`);
+      throw new Error(
+        `--${given[0]} sets an option of --method, and no --method is given (methods: ${methodNames().join(', ')}; --cfg alone stacks CFG)`,
+      );
     }
     return {};
   }

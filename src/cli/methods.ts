@@ -8,7 +8,7 @@ import { methodsTable, paramsTable } from '../guidance/methods-table';
 export function methodsCommand(program: Command): void {
   program
     .command('methods')
-    .description('list the guidance methods, or with a name that method\'s parameters (defaults, allowed values, sample flags)')
+    .description("list the guidance methods, or with a name that method's parameters (defaults, allowed values, sample flags)")
     .argument('[method]', 'a method name: show its parameters')
     .action((method: string | undefined) => {
       process.stdout.write(method === undefined ? methodsTable() : paramsTable(method));

@@ -27,10 +27,15 @@ export function modelTable(dir: string = CHECKPOINT_DIR): string {
     const c = readJson(file) as Card;
     const kind = `${c.config.arch}${c.config.classes > 0 ? '' : ', unconditional'}`;
     const minutes = c.training.elapsedSeconds === undefined ? '' : (c.training.elapsedSeconds / 60).toFixed(0);
-    const acc = c.evaluation?.classAccuracy === undefined ? '–' : `${(c.evaluation.classAccuracy * 100).toFixed(0)}% of ${c.evaluation.samples}`;
+    const acc =
+      c.evaluation?.classAccuracy === undefined ? '–' : `${(c.evaluation.classAccuracy * 100).toFixed(0)}% of ${c.evaluation.samples}`;
     return `| ${c.name} | ${kind} | ${(c.parameters / 1e3).toFixed(0)}k | ${c.training.images.toLocaleString('en-US')} | ${minutes} | ${acc} |`;
   });
-  return ['| model | architecture | parameters | training images | training minutes (wall) | unguided class accuracy |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| model | architecture | parameters | training images | training minutes (wall) | unguided class accuracy |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 /** Registers the `models` command on `program`. */

@@ -32,7 +32,12 @@ function describeNumber(b: Bounds, integer: boolean, plural = false): string {
 }
 
 function within(n: number, b: Bounds): boolean {
-  return (b.min === undefined || n >= b.min) && (b.max === undefined || n <= b.max) && (b.above === undefined || n > b.above) && (b.below === undefined || n < b.below);
+  return (
+    (b.min === undefined || n >= b.min) &&
+    (b.max === undefined || n <= b.max) &&
+    (b.above === undefined || n > b.above) &&
+    (b.below === undefined || n < b.below)
+  );
 }
 
 /** Returns the finite number `raw` of option `flag` within `bounds`; throws echoing both and saying what is allowed. */
@@ -64,13 +69,14 @@ function parseItems(raw: string, flag: string, what: string): string[] {
 /** Returns a commander parser of a comma list of numbers (each within `bounds`, integers when `int`). */
 export function numberList(flag: string, bounds: Bounds = {}, int = false): (raw: string) => number[] {
   const what = describeNumber(bounds, int, true);
-  return (raw) => parseItems(raw, flag, what).map((item) => {
-    try {
-      return parseNumber(item, flag, bounds, int);
-    } catch {
-      throw new Error(`${flag} must be a comma-separated list of ${what}; "${item}" in "${raw}" is not one`);
-    }
-  });
+  return (raw) =>
+    parseItems(raw, flag, what).map((item) => {
+      try {
+        return parseNumber(item, flag, bounds, int);
+      } catch {
+        throw new Error(`${flag} must be a comma-separated list of ${what}; "${item}" in "${raw}" is not one`);
+      }
+    });
 }
 
 /** Returns a commander parser of a comma list of names (exact, non-empty). */
@@ -114,7 +120,12 @@ export function plainName(raw: string, flag: string): string {
  * Returns `n` threads capped at the core count `cores` (os.availableParallelism()), writing a warning
  * to `warn` when it caps: more threads than cores only multiply the memory (each holds a model).
  */
-export function capWorkers(n: number, flag: string, cores: number = availableParallelism(), warn: (line: string) => void = (l) => process.stderr.write(l)): number {
+export function capWorkers(
+  n: number,
+  flag: string,
+  cores: number = availableParallelism(),
+  warn: (line: string) => void = (l) => process.stderr.write(l),
+): number {
   if (n <= cores) return n;
   warn(`warning: ${flag} ${n} is more than the ${cores} cores of this machine; using ${cores}\n`);
   return cores;

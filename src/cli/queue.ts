@@ -31,7 +31,10 @@ export async function queueSweep(spec: SweepSpec, o: QueueSweepOptions): Promise
   const grid = gridId(spec);
   if (o.status) {
     const s = await queueStatus(address, grid);
-    const line = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `${v} ${k}`).join(', ');
+    const line = (c: Record<string, number>) =>
+      Object.entries(c)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ');
     process.stdout.write(`queue "${address.name}" at ${address.url}: ${line(s.queue)}\ngrid ${grid}: ${line(s.grid)}\n`);
     for (const f of s.failed) process.stdout.write(`failed ${f.key.slice(0, 12)}…: ${f.reason}\n`);
     return;

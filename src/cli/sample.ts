@@ -78,7 +78,15 @@ export function sampleCommand(program: Command): void {
       const pixels = images.dataSync();
       images.dispose();
       const title = `${o.model}: ${[o.cfg !== undefined ? `cfg γ=${o.cfg}` : '', o.method ? `${o.method} γ=${named.gamma ?? 'default'}` : ''].filter(Boolean).join(' + ') || 'unguided'}, ${o.steps} ${o.sampler} steps`;
-      const spec = sampleGrid(labels.map((l, i) => ({ pixels: Array.from(pixels.subarray(i * 1024, (i + 1) * 1024)), height: 32, width: 32, label: l === NULL_LABEL ? undefined : String(l) })), { columns: Math.min(10, labels.length), title });
+      const spec = sampleGrid(
+        labels.map((l, i) => ({
+          pixels: Array.from(pixels.subarray(i * 1024, (i + 1) * 1024)),
+          height: 32,
+          width: 32,
+          label: l === NULL_LABEL ? undefined : String(l),
+        })),
+        { columns: Math.min(10, labels.length), title },
+      );
       writeFileSync(o.out, (await toPng(spec)).png);
       process.stderr.write(`wrote ${o.out}\n`);
     });

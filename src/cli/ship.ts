@@ -41,14 +41,21 @@ export function shipCommand(program: Command): void {
     .requiredOption('--run <dir>', 'the run folder of `guidance-lab train`')
     .requiredOption('--name <name>', 'shipped name, e.g. mnist-unet-main (letters, digits, ".", "_", "-")', shipName)
     .option('--samples <n>', 'samples on the main card (balanced over classes)', integer('--samples', { min: 1 }), 100)
-    .option('--variant-samples <n>', 'samples on the cards of the other EMA lengths and snapshots', integer('--variant-samples', { min: 1 }), 30)
+    .option(
+      '--variant-samples <n>',
+      'samples on the cards of the other EMA lengths and snapshots',
+      integer('--variant-samples', { min: 1 }),
+      30,
+    )
     .option('--steps <n>', 'Heun steps for the card samples', integer('--steps', { min: 1 }), 18)
     .option('--seed <n>', 'noise seed of the card samples', integer('--seed', { min: 0 }), 1)
     .option('--no-variants', 'ship only the main EMA, not the other EMA lengths and snapshots')
     .option('--snapshots-only', "ship only the run's early snapshots (every EMA length of each); the run may be unfinished")
     .action(async (o: ShipOptions) => {
       await initBackend();
-      const plan = o.snapshotsOnly ? await snapshotPlan(o.run, o.name, await plannedImages(o.run)) : await shipPlan(o.run, o.name, o.variants);
+      const plan = o.snapshotsOnly
+        ? await snapshotPlan(o.run, o.name, await plannedImages(o.run))
+        : await shipPlan(o.run, o.name, o.variants);
       for (const [from] of plan) await checkFinite(from);
       mkdirSync(CHECKPOINT_DIR, { recursive: true });
       for (const [from, to] of plan) {
@@ -73,7 +80,8 @@ async function shipPlan(run: string, name: string, variants: boolean): Promise<A
   }
   const plan: Array<[string, string]> = [[main, name]];
   if (!variants) return plan;
-  for (const s of EMA_LENGTHS) if (s !== 0.1 && existsSync(runFiles.ema(run, s))) plan.push([runFiles.ema(run, s), `${name}-ema${s.toFixed(3)}`]);
+  for (const s of EMA_LENGTHS)
+    if (s !== 0.1 && existsSync(runFiles.ema(run, s))) plan.push([runFiles.ema(run, s), `${name}-ema${s.toFixed(3)}`]);
   return [...plan, ...(await snapshotPlan(run, name, imagesSeen((await loadCheckpoint(main)).metadata.training)))];
 }
 
@@ -92,7 +100,8 @@ async function snapshotPlan(run: string, name: string, total: number): Promise<A
     if (!existsSync(file)) continue;
     const tag = `${name}-${snapshotTag(Number((imagesSeen((await loadCheckpoint(file)).metadata.training) / total).toPrecision(3)))}`;
     plan.push([file, tag]);
-    for (const s of EMA_LENGTHS) if (existsSync(runFiles.snapshot(run, f, s))) plan.push([runFiles.snapshot(run, f, s), `${tag}-ema${s.toFixed(3)}`]);
+    for (const s of EMA_LENGTHS)
+      if (existsSync(runFiles.snapshot(run, f, s))) plan.push([runFiles.snapshot(run, f, s), `${tag}-ema${s.toFixed(3)}`]);
   }
   if (plan.length === 0) throw new Error(`${run} has no snapshots yet (they are written at T/16, T/8 and T/3.5)`);
   return plan;
@@ -104,7 +113,8 @@ async function plannedImages(run: string): Promise<number> {
   const state = runFiles.state(run);
   if (!existsSync(state)) throw new Error(`${run} has no ${state}; give the --out folder of a \`guidance-lab train\` run`);
   const total = ((await loadCheckpoint(state)).metadata.training as { totalImages?: unknown } | undefined)?.totalImages;
-  if (typeof total !== 'number' || !(total > 0)) throw new Error(`${state} records no planned length (totalImages ${JSON.stringify(total)})`);
+  if (typeof total !== 'number' || !(total > 0))
+    throw new Error(`${state} records no planned length (totalImages ${JSON.stringify(total)})`);
   return total;
 }
 
@@ -138,7 +148,8 @@ async function checkFinite(path: string): Promise<void> {
 
 function imagesSeen(training: unknown): number {
   const images = (training as { images?: unknown } | undefined)?.images;
-  if (typeof images !== 'number' || !(images > 0)) throw new Error(`checkpoint training record has no image count (got ${JSON.stringify(images)})`);
+  if (typeof images !== 'number' || !(images > 0))
+    throw new Error(`checkpoint training record has no image count (got ${JSON.stringify(images)})`);
   return images;
 }
 
@@ -149,7 +160,14 @@ async function writeCard(path: string, name: string, o: ShipOptions): Promise<{ 
   const t0 = Date.now();
   const images = await sample({ model, labels, steps: o.steps, sampler: 'heun', seed: o.seed, batchSize: 50 });
   const sampleSeconds = (Date.now() - t0) / 1000;
-  const evaluation: Record<string, unknown> = { samples: o.samples, sampler: 'heun', steps: o.steps, seed: o.seed, guidance: 'none', sampleSeconds };
+  const evaluation: Record<string, unknown> = {
+    samples: o.samples,
+    sampler: 'heun',
+    steps: o.steps,
+    seed: o.seed,
+    guidance: 'none',
+    sampleSeconds,
+  };
   if (classes > 0) {
     const classifier = await loadClassifier();
     const predicted = tf.tidy(() => classifier.logits(images).argMax(1).dataSync());
@@ -161,7 +179,12 @@ async function writeCard(path: string, name: string, o: ShipOptions): Promise<{ 
   images.dispose();
   const shown = Math.min(o.samples, 50);
   const grid = sampleGrid(
-    Array.from({ length: shown }, (_, i) => ({ pixels: Array.from(pixels.subarray(i * 1024, (i + 1) * 1024)), height: 32, width: 32, label: classes > 0 ? String(labels[i]) : undefined })),
+    Array.from({ length: shown }, (_, i) => ({
+      pixels: Array.from(pixels.subarray(i * 1024, (i + 1) * 1024)),
+      height: 32,
+      width: 32,
+      label: classes > 0 ? String(labels[i]) : undefined,
+    })),
     { columns: 10, title: `${name}: unguided samples (Heun, ${o.steps} steps)` },
   );
   writeFileSync(path.replace(/\.safetensors$/, '.png'), (await toPng(grid)).png);

@@ -41,7 +41,13 @@ export function sweepCommands(program: Command): void {
       if (o.out === undefined) throw new Error("required option '--out <dir>' not specified");
       const { shard, reason } = resolveShard(o.shard, process.env, o.completions);
       process.stderr.write(`sweep: shard ${shard.k}/${shard.n} (${reason})\n`);
-      const r = await runSweep(spec, { out: o.out, workers: o.workers, shard, featurizer: classifierSource(spec.classifier), referenceImages: () => referenceImages(spec.reference) });
+      const r = await runSweep(spec, {
+        out: o.out,
+        workers: o.workers,
+        shard,
+        featurizer: classifierSource(spec.classifier),
+        referenceImages: () => referenceImages(spec.reference),
+      });
       const failed = r.failed.length > 0 ? `, ${r.failed.length} failed (reasons in ${o.out}/failed)` : '';
       const counts = `${r.computed} computed, ${r.cached} cached${failed}`;
       process.stderr.write(`sweep: ${r.points.length} points (${counts}) in ${duration(r.seconds)}; rows in ${o.out}\n`);

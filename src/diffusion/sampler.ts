@@ -124,7 +124,8 @@ function checkSigmas(sigmas: number[]): void {
   if (sigmas.length < 2) throw new Error(`a schedule needs at least 2 noise levels; got ${sigmas.length}`);
   sigmas.forEach((s, i) => {
     const last = i === sigmas.length - 1;
-    if (!Number.isFinite(s) || s < 0 || (s === 0 && !last)) throw new Error(`σ_${i} = ${s}: noise levels must be finite and > 0 (only the last may be 0)`);
+    if (!Number.isFinite(s) || s < 0 || (s === 0 && !last))
+      throw new Error(`σ_${i} = ${s}: noise levels must be finite and > 0 (only the last may be 0)`);
     if (i > 0 && s >= sigmas[i - 1]) throw new Error(`the schedule must decrease; σ_${i} = ${s} ≥ σ_${i - 1} = ${sigmas[i - 1]}`);
   });
 }

@@ -24,7 +24,11 @@ export type RowStatus = { state: 'finished'; row: SweepRow } | { state: 'missing
 
 /** The rows of one cache folder, keyed by point key. */
 export class SweepCache {
-  private constructor(readonly dir: string, readonly digests: RowDigests, private readonly token: string) {}
+  private constructor(
+    readonly dir: string,
+    readonly digests: RowDigests,
+    private readonly token: string,
+  ) {}
 
   /**
    * Returns the cache in `dir`, creating it for `digests`; throws when the folder was written for another
@@ -164,7 +168,9 @@ export function readRow(file: string): SweepRow {
 /** Returns `have` extended by `want`'s models; throws naming the field whose digest differs. */
 export function mergeManifest(where: string, have: RowDigests, want: RowDigests): RowDigests {
   const refuse = (what: string, a: string, b: string) =>
-    new Error(`${where}: this cache was written with ${what} ${short(a)}, not ${short(b)}; use another --out folder (rows are never reused across digests)`);
+    new Error(
+      `${where}: this cache was written with ${what} ${short(a)}, not ${short(b)}; use another --out folder (rows are never reused across digests)`,
+    );
   if (have.featurizer !== want.featurizer) throw refuse('featurizer digest', have.featurizer, want.featurizer);
   if (have.reference !== want.reference) throw refuse('reference features digest', have.reference, want.reference);
   for (const [name, d] of Object.entries(want.models)) {

@@ -37,9 +37,15 @@ export async function loadModels(names: string[]): Promise<{ models: Record<stri
 export async function buildContext(setup: ContextSetup): Promise<PointContext> {
   const { models, digests } = await loadModels(setup.models);
   for (const [name, d] of Object.entries(digests)) {
-    if (d !== setup.digests.models[name]) throw new Error(`checkpoint "${name}" changed during the sweep (digest ${d.slice(0, 12)}…, expected ${setup.digests.models[name]?.slice(0, 12)}…)`);
+    if (d !== setup.digests.models[name])
+      throw new Error(
+        `checkpoint "${name}" changed during the sweep (digest ${d.slice(0, 12)}…, expected ${setup.digests.models[name]?.slice(0, 12)}…)`,
+      );
   }
   const featurizer = await loadFeaturizer(setup.featurizer);
-  if (featurizer.digest !== setup.digests.featurizer) throw new Error(`featurizer digest ${featurizer.digest.slice(0, 12)}… differs from the sweep's ${setup.digests.featurizer.slice(0, 12)}…`);
+  if (featurizer.digest !== setup.digests.featurizer)
+    throw new Error(
+      `featurizer digest ${featurizer.digest.slice(0, 12)}… differs from the sweep's ${setup.digests.featurizer.slice(0, 12)}…`,
+    );
   return { models, featurizer, reference: setup.reference, digests: setup.digests, batchSize: setup.batchSize };
 }

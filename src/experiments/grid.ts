@@ -24,7 +24,9 @@ export interface SweepPoint extends MethodSpec {
 /** Returns the grid's points in order: method entries × γ × seeds. */
 export function expandGrid(spec: SweepSpec): SweepPoint[] {
   const { model, n, steps, sampler, labels, metrics, reference } = spec;
-  return spec.methods.flatMap((m) => spec.gammas.flatMap((gamma) => spec.seeds.map((seed) => ({ ...m, model, gamma, seed, n, steps, sampler, labels, metrics, reference }))));
+  return spec.methods.flatMap((m) =>
+    spec.gammas.flatMap((gamma) => spec.seeds.map((seed) => ({ ...m, model, gamma, seed, n, steps, sampler, labels, metrics, reference }))),
+  );
 }
 
 /** Returns the model names a point uses: the positive, then the model its method's model parameter names (guide, negative) if any. */

@@ -13,7 +13,9 @@ export interface RowDigests {
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (typeof v === 'object' && v !== null) {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);
@@ -21,14 +23,19 @@ export function canonicalJson(v: unknown): string {
 
 /** Returns the digests a point's row depends on: only the checkpoints the point uses. */
 export function pointDigests(point: SweepPoint, digests: RowDigests): RowDigests {
-  const models = Object.fromEntries(pointModels(point).map((m) => {
-    if (digests.models[m] === undefined) throw new Error(`no checkpoint digest for model "${m}"; known: ${Object.keys(digests.models).join(', ')}`);
-    return [m, digests.models[m]];
-  }));
+  const models = Object.fromEntries(
+    pointModels(point).map((m) => {
+      if (digests.models[m] === undefined)
+        throw new Error(`no checkpoint digest for model "${m}"; known: ${Object.keys(digests.models).join(', ')}`);
+      return [m, digests.models[m]];
+    }),
+  );
   return { ...digests, models };
 }
 
 /** Returns the hex sha256 cache key of `point` computed with `digests` (only the point's own checkpoints count). */
 export function pointKey(point: SweepPoint, digests: RowDigests): string {
-  return createHash('sha256').update(canonicalJson({ point, digests: pointDigests(point, digests) })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ point, digests: pointDigests(point, digests) }))
+    .digest('hex');
 }

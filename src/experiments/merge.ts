@@ -16,7 +16,9 @@ export function mergeRows(dirs: string[]): SweepRow[] {
     for (const row of readRows(dir)) {
       const seen = byKey.get(row.key);
       if (seen && content(seen.row) !== content(row)) {
-        throw new Error(`merge: rows with key ${row.key.slice(0, 12)}… differ between ${seen.dir} and ${dir}: ${content(seen.row)} vs ${content(row)}`);
+        throw new Error(
+          `merge: rows with key ${row.key.slice(0, 12)}… differ between ${seen.dir} and ${dir}: ${content(seen.row)} vs ${content(row)}`,
+        );
       }
       if (!seen) byKey.set(row.key, { row, dir });
     }

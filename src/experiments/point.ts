@@ -86,7 +86,13 @@ export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<Po
     key: pointKey(point, ctx.digests),
     point,
     metrics,
-    timing: { sampleSeconds, metricSeconds: (t2 - t1) / 1000, samplesPerSecond: point.n / Math.max((t2 - t0) / 1000, 1e-9), finishedAt: new Date(t2).toISOString(), thread: threadId },
+    timing: {
+      sampleSeconds,
+      metricSeconds: (t2 - t1) / 1000,
+      samplesPerSecond: point.n / Math.max((t2 - t0) / 1000, 1e-9),
+      finishedAt: new Date(t2).toISOString(),
+      thread: threadId,
+    },
     digests: pointDigests(point, ctx.digests),
     samples,
   };

@@ -47,10 +47,12 @@ export function rankSweep(rows: readonly SweepRow[], statistics: RankingStatisti
   const against = (group: SweepRow[], base: { label: string; group: SweepRow[] }): Difference[] => [
     ...statistics.features.map((s) => ({ ...pairedDifference(pointRuns(group), pointRuns(base.group), s, options), baseline: base.label })),
     ...(statistics.correctness
-      ? [{
-          ...pairedDifference(pointRuns(group, 'correctness'), pointRuns(base.group, 'correctness'), statistics.correctness, options),
-          baseline: base.label,
-        }]
+      ? [
+          {
+            ...pairedDifference(pointRuns(group, 'correctness'), pointRuns(base.group, 'correctness'), statistics.correctness, options),
+            baseline: base.label,
+          },
+        ]
       : []),
   ];
   return points.map(({ label, group, intervals }) => {

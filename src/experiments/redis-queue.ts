@@ -383,7 +383,10 @@ class ComputeThread {
   private ready: Promise<void> = Promise.resolve();
   private readonly references = new Map<string, { rows: FeatureRows; featurizerDigest: string; digest: string; stats: FeatureStats }>();
 
-  constructor(private readonly backend: BackendChoice, private readonly sources: ContextSources) {}
+  constructor(
+    private readonly backend: BackendChoice,
+    private readonly sources: ContextSources,
+  ) {}
 
   /** Returns the outcome (row or failure) of `job`'s point; throws a Refusal when the featurizer or reference here differ. */
   async run(job: PointJob): Promise<PointOutcome> {

@@ -7,7 +7,6 @@ import { guidanceTerm, methodNames, modelParam, modelParams, specParams } from '
 import { SAMPLERS, type SamplerName } from '../diffusion';
 import { METRICS, type MetricName } from '../metrics/measure';
 
-
 /** `balanced`: sample i gets class i mod classes (null label for unconditional models); a number: that class for all. */
 export type LabelPolicy = 'balanced' | number;
 
@@ -49,7 +48,8 @@ export function parseSpec(json: unknown): SweepSpec {
   const o = record(json, 'sweep spec');
   unknownKeys(o, KEYS, 'sweep spec');
   const model = str(o.model, 'model');
-  if (!Array.isArray(o.methods) || o.methods.length === 0) throw new Error(`methods must be a non-empty list of {method, params?}; got ${JSON.stringify(o.methods)}`);
+  if (!Array.isArray(o.methods) || o.methods.length === 0)
+    throw new Error(`methods must be a non-empty list of {method, params?}; got ${JSON.stringify(o.methods)}`);
   const methods = o.methods.map((m, i) => parseMethod(m, i));
   const gammas = numbers(o.gammas, 'gammas', (v) => Number.isFinite(v));
   methods.forEach((m, i) => checkTerms(m, gammas, `methods[${i}]`));
@@ -58,16 +58,35 @@ export function parseSpec(json: unknown): SweepSpec {
   const steps = int(o.steps ?? 18, 'steps', 1);
   const sampler = oneOf(o.sampler ?? 'heun', SAMPLERS, 'sampler');
   const labels = o.labels ?? 'balanced';
-  if (labels !== 'balanced' && !(Number.isInteger(labels) && (labels as number) >= 0)) throw new Error(`labels must be "balanced" or a class number ≥ 0; got ${JSON.stringify(labels)}`);
+  if (labels !== 'balanced' && !(Number.isInteger(labels) && (labels as number) >= 0))
+    throw new Error(`labels must be "balanced" or a class number ≥ 0; got ${JSON.stringify(labels)}`);
   const metricList = o.metrics ?? [...METRICS];
-  if (!Array.isArray(metricList) || metricList.length === 0) throw new Error(`metrics must be a non-empty list of ${METRICS.join(', ')}; got ${JSON.stringify(metricList)}`);
+  if (!Array.isArray(metricList) || metricList.length === 0)
+    throw new Error(`metrics must be a non-empty list of ${METRICS.join(', ')}; got ${JSON.stringify(metricList)}`);
   const metrics = metricList.map((m) => oneOf(m, METRICS, 'metric'));
   const batchSize = int(o.batchSize ?? 16, 'batchSize', 1);
   const ref = record(o.reference ?? {}, 'reference');
   unknownKeys(ref, ['dataset', 'split', 'n'], 'reference');
-  const reference = { dataset: str(ref.dataset ?? 'mnist', 'reference.dataset'), split: oneOf(ref.split ?? 'heldOut', ['heldOut', 'train'] as const, 'reference.split'), n: int(ref.n ?? 1000, 'reference.n', 2) };
+  const reference = {
+    dataset: str(ref.dataset ?? 'mnist', 'reference.dataset'),
+    split: oneOf(ref.split ?? 'heldOut', ['heldOut', 'train'] as const, 'reference.split'),
+    n: int(ref.n ?? 1000, 'reference.n', 2),
+  };
   const classifier = o.classifier === undefined ? undefined : str(o.classifier, 'classifier');
-  return { model, methods, gammas, seeds, n, steps, sampler, labels: labels as LabelPolicy, metrics, batchSize, reference, ...(classifier === undefined ? {} : { classifier }) };
+  return {
+    model,
+    methods,
+    gammas,
+    seeds,
+    n,
+    steps,
+    sampler,
+    labels: labels as LabelPolicy,
+    metrics,
+    batchSize,
+    reference,
+    ...(classifier === undefined ? {} : { classifier }),
+  };
 }
 
 function parseMethod(json: unknown, i: number): MethodSpec {
@@ -79,7 +98,10 @@ function parseMethod(json: unknown, i: number): MethodSpec {
   const params = record(o.params ?? {}, `${where}.params`);
   const allowed = specParams(method);
   for (const k of Object.keys(params)) {
-    if (!allowed.includes(k)) throw new Error(`${where}: unknown ${method} parameter "${k}"; ${method} parameters: ${allowed.join(', ')}${k === 'gamma' ? ' (γ comes from "gammas")' : ''}`);
+    if (!allowed.includes(k))
+      throw new Error(
+        `${where}: unknown ${method} parameter "${k}"; ${method} parameters: ${allowed.join(', ')}${k === 'gamma' ? ' (γ comes from "gammas")' : ''}`,
+      );
   }
   const role = modelParam(method);
   for (const r of roles) {
@@ -115,18 +137,23 @@ function str(v: unknown, name: string): string {
 }
 
 function int(v: unknown, name: string, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer ≥ ${min}; got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+    throw new Error(`${name} must be an integer ≥ ${min}; got ${JSON.stringify(v)}`);
   return v;
 }
 
 function numbers(v: unknown, name: string, ok: (x: number) => boolean): number[] {
   if (!Array.isArray(v) || v.length === 0) throw new Error(`${name} must be a non-empty list of numbers; got ${JSON.stringify(v)}`);
   const bad = v.find((x) => typeof x !== 'number' || !ok(x));
-  if (bad !== undefined) throw new Error(`${name}: ${JSON.stringify(bad)} is not a valid value (${name === 'seeds' ? 'integers ≥ 0' : 'finite numbers'}); got ${JSON.stringify(v)}`);
+  if (bad !== undefined)
+    throw new Error(
+      `${name}: ${JSON.stringify(bad)} is not a valid value (${name === 'seeds' ? 'integers ≥ 0' : 'finite numbers'}); got ${JSON.stringify(v)}`,
+    );
   return v as number[];
 }
 
 function oneOf<T extends string>(v: unknown, allowed: readonly T[], name: string): T {
-  if (!(allowed as readonly unknown[]).includes(v)) throw new Error(`unknown ${name} ${JSON.stringify(v)}; ${name === 'metric' ? 'metrics' : 'allowed'}: ${allowed.join(', ')}`);
+  if (!(allowed as readonly unknown[]).includes(v))
+    throw new Error(`unknown ${name} ${JSON.stringify(v)}; ${name === 'metric' ? 'metrics' : 'allowed'}: ${allowed.join(', ')}`);
   return v as T;
 }

@@ -87,10 +87,16 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   const progress = options.progress === false ? null : new Progress('sweep', points.length, points.length - pending.length);
   let done = points.length - pending.length;
   const t0 = Date.now();
-  const queue = new ClaimQueue(cache, [...pending], t0, () => {
-    done++;
-    progress?.update(done, { 'samples/s': (queue.computed * spec.n) / Math.max((Date.now() - t0) / 1000, 1e-9) });
-  }, warn);
+  const queue = new ClaimQueue(
+    cache,
+    [...pending],
+    t0,
+    () => {
+      done++;
+      progress?.update(done, { 'samples/s': (queue.computed * spec.n) / Math.max((Date.now() - t0) / 1000, 1e-9) });
+    },
+    warn,
+  );
   const onOutcome = (o: PointOutcome) => {
     queue.settle(o);
     if (o.type === 'row') options.onRow?.(o.row, done, points.length);

@@ -11,9 +11,7 @@ export interface Table {
 
 /** One block of a Markdown document. */
 export type Block =
-  | { kind: 'heading'; level: number; text: string }
-  | { kind: 'paragraph'; text: string }
-  | { kind: 'table'; table: Table };
+  { kind: 'heading'; level: number; text: string } | { kind: 'paragraph'; text: string } | { kind: 'table'; table: Table };
 
 const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
 const TABLE_SEPARATOR = /^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;

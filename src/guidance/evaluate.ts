@@ -36,7 +36,12 @@ export function evaluateRequests(requests: EvalRequest[], sigma: number): tf.Ten
 function evaluateGroup(model: Denoiser, parts: EvalRequest[], sigma: number): tf.Tensor4D {
   if (parts.length === 1) {
     const [r] = parts;
-    return model.denoise(r.x, sigma, { labels: r.labels, noiseEmbOffset: r.noiseEmbOffset, classEmb: r.classEmb }, { processors: r.processors, blocks: r.blocks });
+    return model.denoise(
+      r.x,
+      sigma,
+      { labels: r.labels, noiseEmbOffset: r.noiseEmbOffset, classEmb: r.classEmb },
+      { processors: r.processors, blocks: r.blocks },
+    );
   }
   const bindings = new Map<string, ProcessorBinding[]>();
   const blocks: BlockHookMap = {};
@@ -59,7 +64,9 @@ function evaluateGroup(model: Denoiser, parts: EvalRequest[], sigma: number): tf
     sigma,
     {
       labels: parts.flatMap((r) => r.labels),
-      noiseEmbOffset: anyOffset ? (tf.concat(parts.map((r) => r.noiseEmbOffset ?? tf.zeros([r.x.shape[0], model.noiseEmbDim]))) as tf.Tensor2D) : undefined,
+      noiseEmbOffset: anyOffset
+        ? (tf.concat(parts.map((r) => r.noiseEmbOffset ?? tf.zeros([r.x.shape[0], model.noiseEmbDim]))) as tf.Tensor2D)
+        : undefined,
       classEmb: parts[0].classEmb ? (tf.concat(parts.map((r) => r.classEmb as tf.Tensor2D)) as tf.Tensor2D) : undefined,
     },
     { processors, blocks },
@@ -73,18 +80,19 @@ export function rowSplitProcessor(layer: string, bindings: ProcessorBinding[]): 
     const prev = sorted[i - 1]?.rows;
     if (!b.rows || (prev && prev[1] > b.rows[0])) throw new Error(`two processors on layer ${layer} overlap on rows [${b.rows ?? 'all'}]`);
   });
-  return (q, k, v, info) => tf.tidy(() => {
-    const part = (t: tf.Tensor4D, a: number, b: number): tf.Tensor4D => tf.slice(t, [a, 0, 0, 0], [b - a, -1, -1, -1]);
-    const run = (p: AttentionProcessor, a: number, b: number): tf.Tensor4D => p(part(q, a, b), part(k, a, b), part(v, a, b), info);
-    const pieces: tf.Tensor4D[] = [];
-    let row = 0;
-    for (const { processor, rows } of sorted) {
-      const [r0, r1] = rows as [number, number];
-      if (r0 > row) pieces.push(run(defaultProcessor, row, r0));
-      if (r1 > r0) pieces.push(run(processor, r0, r1));
-      row = r1;
-    }
-    if (q.shape[0] > row) pieces.push(run(defaultProcessor, row, q.shape[0]));
-    return tf.concat(pieces, 0) as tf.Tensor4D;
-  });
+  return (q, k, v, info) =>
+    tf.tidy(() => {
+      const part = (t: tf.Tensor4D, a: number, b: number): tf.Tensor4D => tf.slice(t, [a, 0, 0, 0], [b - a, -1, -1, -1]);
+      const run = (p: AttentionProcessor, a: number, b: number): tf.Tensor4D => p(part(q, a, b), part(k, a, b), part(v, a, b), info);
+      const pieces: tf.Tensor4D[] = [];
+      let row = 0;
+      for (const { processor, rows } of sorted) {
+        const [r0, r1] = rows as [number, number];
+        if (r0 > row) pieces.push(run(defaultProcessor, row, r0));
+        if (r1 > r0) pieces.push(run(processor, r0, r1));
+        row = r1;
+      }
+      if (q.shape[0] > row) pieces.push(run(defaultProcessor, row, q.shape[0]));
+      return tf.concat(pieces, 0) as tf.Tensor4D;
+    });
 }

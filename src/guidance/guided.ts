@@ -154,9 +154,11 @@ function combine(term: GuidanceTerm, combiner: TermCombiner | null, input: Combi
 /** Returns the processors of a map that apply to every row of the positive (row ranges are the engine's to set). */
 function wholeRows(map: ProcessorMap | undefined): Record<string, AttentionProcessor> | undefined {
   if (!map) return undefined;
-  return Object.fromEntries(Object.entries(map).map(([layer, p]) => {
-    const b = asBinding(p);
-    if (b.rows) throw new Error(`positive-pass processors apply to all its rows; layer ${layer} asks for rows [${b.rows}]`);
-    return [layer, b.processor];
-  }));
+  return Object.fromEntries(
+    Object.entries(map).map(([layer, p]) => {
+      const b = asBinding(p);
+      if (b.rows) throw new Error(`positive-pass processors apply to all its rows; layer ${layer} asks for rows [${b.rows}]`);
+      return [layer, b.processor];
+    }),
+  );
 }

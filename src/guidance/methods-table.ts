@@ -21,7 +21,9 @@ function cell(text: string): string {
 /** Returns the Markdown table of `methods` (default: every registered one): name, negative, paper, parameters. */
 export function methodsTable(methods: readonly MethodDescriptor[] = methodDescriptors()): string {
   const rows = methods.map((d) => {
-    const params = Object.entries(d.params).map(([k, p]) => paramBrief(k, p)).join(', ');
+    const params = Object.entries(d.params)
+      .map(([k, p]) => paramBrief(k, p))
+      .join(', ');
     return `| \`${d.name}\` | ${cell(d.summary)} | ${cell(d.paper)} | ${cell(params)} |`;
   });
   return ['| method | summary | paper | parameters |', '|---|---|---|---|', ...rows].join('\n') + '\n';
@@ -32,10 +34,14 @@ export function paramsTable(method: string): string {
   const d = findMethod(method);
   const rows = Object.entries(d.params).map(([k, p]) => {
     const dflt = p.required ? 'required' : p.default !== undefined ? String(p.default) : '–';
-    const allowed = p.choices ? p.choices.join(', ') : [rangeText(p.range), p.infinite ? 'or Infinity' : ''].filter(Boolean).join(' ') || '–';
+    const allowed = p.choices
+      ? p.choices.join(', ')
+      : [rangeText(p.range), p.infinite ? 'or Infinity' : ''].filter(Boolean).join(' ') || '–';
     const flag = p.kind === 'function' ? '(API only)' : `${p.flag ? `--${p.flag}, ` : ''}--param ${k}=…`;
     return `| \`${k}\` | ${cell(kindText(p.kind))} | ${cell(dflt)} | ${cell(allowed)} | ${cell(flag)} | ${cell(p.help)} |`;
   });
   const head = `${d.name}: ${d.summary}\n${d.paper}\n\n`;
-  return head + ['| parameter | kind | default | allowed | sample flag | what it does |', '|---|---|---|---|---|---|', ...rows].join('\n') + '\n';
+  return (
+    head + ['| parameter | kind | default | allowed | sample flag | what it does |', '|---|---|---|---|---|---|', ...rows].join('\n') + '\n'
+  );
 }

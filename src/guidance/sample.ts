@@ -64,9 +64,11 @@ export class NonFiniteSampleError extends Error {
     readonly seed: number,
   ) {
     const terms = guidance.length === 0 ? 'unguided' : guidance.map((t) => `${t.method} γ = ${t.gamma}`).join(' + ');
-    super(`sample: the samples became non-finite (NaN or ±Infinity) with ${terms} at step ${state.step} of 0…${state.steps - 1} ` +
-      `(σ ${state.sigma} → ${state.sigmaNext}), batch ${batch + 1} of ${batches}, seed ${seed}; the sampler diverged (try a smaller γ), ` +
-      'nothing was returned');
+    super(
+      `sample: the samples became non-finite (NaN or ±Infinity) with ${terms} at step ${state.step} of 0…${state.steps - 1} ` +
+        `(σ ${state.sigma} → ${state.sigmaNext}), batch ${batch + 1} of ${batches}, seed ${seed}; the sampler diverged (try a smaller γ), ` +
+        'nothing was returned',
+    );
   }
 }
 
@@ -107,7 +109,13 @@ export async function sample(opts: SampleOptions): Promise<tf.Tensor4D> {
         parts.push(solve(denoise.step, noise, { sigmas, sampler, onStep: onStep && ((s) => onStep({ ...s, batch: b, batches })) }));
       } catch (e) {
         if (!(e instanceof NonFiniteStateError)) throw e;
-        throw new NonFiniteSampleError(guidance.map((t) => ({ method: t.method, gamma: t.gamma })), e, b, batches, seed);
+        throw new NonFiniteSampleError(
+          guidance.map((t) => ({ method: t.method, gamma: t.gamma })),
+          e,
+          b,
+          batches,
+          seed,
+        );
       } finally {
         noise.dispose();
         denoise.dispose();
@@ -208,7 +216,8 @@ async function sampleOnWorkers(
 function resolveLabels(model: Denoiser, labels: SampleOptions['labels'], n: number): number[] {
   const classes = model.config.classes;
   if (labels === undefined) {
-    if (classes > 0) throw new Error(`sample: labels are required for a class-conditional model (0…${classes - 1} or NULL_LABEL ${NULL_LABEL})`);
+    if (classes > 0)
+      throw new Error(`sample: labels are required for a class-conditional model (0…${classes - 1} or NULL_LABEL ${NULL_LABEL})`);
     return new Array<number>(n).fill(NULL_LABEL);
   }
   if (typeof labels === 'number') return new Array<number>(n).fill(labels);

@@ -27,7 +27,10 @@ function listNotebooks(args: readonly string[]): string[] {
       throw new Error(`notebook path "${arg}" does not exist`);
     }
     if (!isDir) return [arg];
-    const found = readdirSync(arg).filter((name) => name.endsWith('.ipynb')).sort().map((name) => join(arg, name));
+    const found = readdirSync(arg)
+      .filter((name) => name.endsWith('.ipynb'))
+      .sort()
+      .map((name) => join(arg, name));
     if (found.length === 0) throw new Error(`folder "${arg}" holds no .ipynb notebooks`);
     return found;
   });
@@ -139,7 +142,9 @@ async function run(paths: string[], opts: RunOptions): Promise<number> {
   };
   const started = Date.now();
   await Promise.all(Array.from({ length: Math.min(opts.jobs, notebooks.length) }, worker));
-  console.log(`${failed ? 'stopped after a failure' : `${notebooks.length} notebooks ok`} in ${((Date.now() - started) / 1000).toFixed(1)} s (${opts.jobs} at once)`);
+  console.log(
+    `${failed ? 'stopped after a failure' : `${notebooks.length} notebooks ok`} in ${((Date.now() - started) / 1000).toFixed(1)} s (${opts.jobs} at once)`,
+  );
   return failed ? 1 : 0;
 }
 

@@ -98,7 +98,8 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
       try {
         reply = await kernel.execute(joinText(cell.source), timeoutMs, onIopub);
       } catch (err) {
-        if (err instanceof KernelTimeoutError) throw new CellError(path, cellIndex, `did not finish within ${timeoutMs / 1000} s (${err.message})`);
+        if (err instanceof KernelTimeoutError)
+          throw new CellError(path, cellIndex, `did not finish within ${timeoutMs / 1000} s (${err.message})`);
         throw new CellError(path, cellIndex, (err as Error).message);
       }
       cell.execution_count = done + 1; // the kernel's own count also counts the hidden cells

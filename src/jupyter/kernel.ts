@@ -196,7 +196,12 @@ export class TslabKernel {
 
   /** Returns `work`, or a rejection with the kernel's failure if the kernel process exits first. */
   private unlessExited<T>(work: Promise<T>): Promise<T> {
-    return Promise.race([work, this.exited.then((): never => { throw this.failure ?? new Error('tslab kernel exited'); })]);
+    return Promise.race([
+      work,
+      this.exited.then((): never => {
+        throw this.failure ?? new Error('tslab kernel exited');
+      }),
+    ]);
   }
 
   private settleReply(msg: JupyterMessage): void {

@@ -31,7 +31,9 @@ export async function linkSelf(root: string): Promise<string | null> {
   const pkg = await readPackageJson(root);
   const { name, main, types } = pkg;
   if (!name || !main || !types) {
-    throw new Error(`"${join(root, 'package.json')}" needs name, main and types to be imported by name (got ${JSON.stringify({ name, main, types })})`);
+    throw new Error(
+      `"${join(root, 'package.json')}" needs name, main and types to be imported by name (got ${JSON.stringify({ name, main, types })})`,
+    );
   }
   for (const file of [main, types]) {
     if (!existsSync(join(root, file))) throw new Error(`"${join(root, file)}" does not exist: run \`npm run build\` first`);

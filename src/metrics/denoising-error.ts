@@ -24,7 +24,11 @@ export function denoisingErrors(
   const n = images.shape[0];
   if (typeof noise === 'number') {
     const [, h, w, c] = images.shape;
-    const seeded = sampleNoise([h, w, c], noise, Array.from({ length: n }, (_, i) => i)) as tf.Tensor4D;
+    const seeded = sampleNoise(
+      [h, w, c],
+      noise,
+      Array.from({ length: n }, (_, i) => i),
+    ) as tf.Tensor4D;
     try {
       return denoisingErrors(model, images, labels, sigmas, seeded, chunk);
     } finally {

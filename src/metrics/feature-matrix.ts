@@ -38,4 +38,3 @@ function checkFinite(data: Float64Array, d: number, name: string): void {
 export function checkSameWidth(a: { d: number }, b: { d: number }, names: [string, string]): void {
   if (a.d !== b.d) throw new Error(`feature sets of different widths: ${names[0]} has ${a.d} dims, ${names[1]} has ${b.d}`);
 }
-

@@ -35,7 +35,7 @@ export interface FeatureRows {
 export async function loadFeaturizer(source: FeaturizerSource): Promise<Featurizer> {
   const factory = (require(source.module) as Record<string, unknown>)[source.exportName];
   if (typeof factory !== 'function') throw new Error(`featurizer: ${source.module} has no function export "${source.exportName}"`);
-  return (await (factory as (arg: unknown) => Featurizer | Promise<Featurizer>)(source.arg));
+  return await (factory as (arg: unknown) => Featurizer | Promise<Featurizer>)(source.arg);
 }
 
 /** Returns the feature classifier at `path` (default: the shipped one) as a featurizer. */
@@ -59,7 +59,10 @@ export function featureRows(featurizer: Featurizer, images: tf.Tensor4D): Featur
 
 /** Returns the hex sha256 of feature rows (the identity of a reference set). */
 export function rowsDigest(rows: FeatureRows): string {
-  return createHash('sha256').update(`${rows.n}x${rows.d}:`).update(new Uint8Array(rows.data.buffer, rows.data.byteOffset, rows.data.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(`${rows.n}x${rows.d}:`)
+    .update(new Uint8Array(rows.data.buffer, rows.data.byteOffset, rows.data.byteLength))
+    .digest('hex');
 }
 
 /** Returns feature rows as a 2D ndarray view `[n, d]` (what the metrics take). */

@@ -35,7 +35,14 @@ export interface SampleMetrics {
  * precision/recall of their features against `reference`, class accuracy of the featurizer's logits.
  * `model` names the sampling model in errors.
  */
-export function measureSamples(images: tf.Tensor4D, labels: readonly number[], metrics: readonly MetricName[], featurizer: Featurizer, reference: MeasureReference, model: string): SampleMetrics {
+export function measureSamples(
+  images: tf.Tensor4D,
+  labels: readonly number[],
+  metrics: readonly MetricName[],
+  featurizer: Featurizer,
+  reference: MeasureReference,
+  model: string,
+): SampleMetrics {
   const want = new Set(metrics);
   const out: SampleMetrics = {};
   if (want.has('fid') || want.has('kid') || want.has('precisionRecall')) {
@@ -51,7 +58,8 @@ export function measureSamples(images: tf.Tensor4D, labels: readonly number[], m
     if (want.has('precisionRecall')) Object.assign(out, precisionRecall(real, gen));
   }
   if (want.has('classAccuracy')) {
-    if (labels.includes(NULL_LABEL)) throw new Error(`classAccuracy needs a class-conditional model; "${model}" is unconditional (drop classAccuracy from metrics)`);
+    if (labels.includes(NULL_LABEL))
+      throw new Error(`classAccuracy needs a class-conditional model; "${model}" is unconditional (drop classAccuracy from metrics)`);
     const logits = featurizer.logits(images);
     try {
       out.classAccuracy = classAccuracy(logits, labels);
@@ -61,4 +69,3 @@ export function measureSamples(images: tf.Tensor4D, labels: readonly number[], m
   }
   return out;
 }
-

@@ -28,7 +28,8 @@ export function precisionRecall(real: FeatureInput, generated: FeatureInput, k =
 
 /** Squared distances `[a.n, b.n]` between the rows of a and b, from |a|² + |b|² − 2 a·b. */
 function squaredDistances(a: FeatureMatrix, b: FeatureMatrix): Float64Array {
-  const norms = (x: FeatureMatrix) => Float64Array.from({ length: x.n }, (_, i) => x.data.subarray(i * x.d, (i + 1) * x.d).reduce((s, v) => s + v * v, 0));
+  const norms = (x: FeatureMatrix) =>
+    Float64Array.from({ length: x.n }, (_, i) => x.data.subarray(i * x.d, (i + 1) * x.d).reduce((s, v) => s + v * v, 0));
   const na = norms(a);
   const nb = a === b ? na : norms(b);
   const dots = multiplyTransposed(a.data, a.n, b.data, b.n, a.d, a === b);

@@ -104,7 +104,12 @@ export interface Network {
 /** EDM's coefficients c_skip, c_out, c_in, c_noise for one σ. */
 export function preconditioning(sigma: number): { cSkip: number; cOut: number; cIn: number; cNoise: number } {
   const s2 = sigma * sigma + SIGMA_DATA * SIGMA_DATA;
-  return { cSkip: (SIGMA_DATA * SIGMA_DATA) / s2, cOut: (sigma * SIGMA_DATA) / Math.sqrt(s2), cIn: 1 / Math.sqrt(s2), cNoise: Math.log(sigma) / 4 };
+  return {
+    cSkip: (SIGMA_DATA * SIGMA_DATA) / s2,
+    cOut: (sigma * SIGMA_DATA) / Math.sqrt(s2),
+    cIn: 1 / Math.sqrt(s2),
+    cNoise: Math.log(sigma) / 4,
+  };
 }
 
 /** A preconditioned denoiser D(x; σ, c) around a network. */
@@ -148,8 +153,26 @@ export class Denoiser {
     const col = (f: (p: ReturnType<typeof preconditioning>) => number): tf.Tensor => tf.tensor(k.map(f), [b, 1, 1, 1]);
     return tf.tidy(() => {
       const cNoise = tf.tensor1d(k.map((p) => p.cNoise));
-      const F = this.net.apply(tf.mul(x, col((p) => p.cIn)) as tf.Tensor4D, cNoise, classOneHot(cond.labels, cfg.classes), cond, opts);
-      return tf.add(tf.mul(x, col((p) => p.cSkip)), tf.mul(F, col((p) => p.cOut))) as tf.Tensor4D;
+      const F = this.net.apply(
+        tf.mul(
+          x,
+          col((p) => p.cIn),
+        ) as tf.Tensor4D,
+        cNoise,
+        classOneHot(cond.labels, cfg.classes),
+        cond,
+        opts,
+      );
+      return tf.add(
+        tf.mul(
+          x,
+          col((p) => p.cSkip),
+        ),
+        tf.mul(
+          F,
+          col((p) => p.cOut),
+        ),
+      ) as tf.Tensor4D;
     });
   }
 
@@ -160,7 +183,8 @@ export class Denoiser {
     }
     const blocks = this.net.blocks.map((b) => b.name);
     for (const key of Object.keys(opts.blocks ?? {})) {
-      if (!blocks.includes(key)) throw new Error(`unknown block "${key}"; blocks: ${blocks.join(', ') || 'none (this network has no hookable blocks)'}`);
+      if (!blocks.includes(key))
+        throw new Error(`unknown block "${key}"; blocks: ${blocks.join(', ') || 'none (this network has no hookable blocks)'}`);
     }
   }
 }
@@ -174,7 +198,9 @@ export function classOneHot(labels: ArrayLike<number>, classes: number): tf.Tens
     if (l === NULL_LABEL) buf[i * (classes + 1) + classes] = 1;
     else if (Number.isInteger(l) && l >= 0 && l < classes) buf[i * (classes + 1) + l] = 1;
     else {
-      throw new Error(`label ${l} at row ${i} is not a class: use 0…${classes - 1}${classes === 0 ? ' (this model is unconditional)' : ''} or NULL_LABEL (${NULL_LABEL})`);
+      throw new Error(
+        `label ${l} at row ${i} is not a class: use 0…${classes - 1}${classes === 0 ? ' (this model is unconditional)' : ''} or NULL_LABEL (${NULL_LABEL})`,
+      );
     }
   }
   return tf.tensor2d(buf, [n, classes + 1]);

@@ -32,9 +32,19 @@ export class DitBlock {
   private readonly fc2: Linear;
   private readonly local: DepthwiseConv3x3 | null;
 
-  constructor(s: Scope, name: string, width: number, heads: number, private readonly grid: [number, number], localMlp: boolean) {
+  constructor(
+    s: Scope,
+    name: string,
+    width: number,
+    heads: number,
+    private readonly grid: [number, number],
+    localMlp: boolean,
+  ) {
     this.attn = new SelfAttention(s.scope('attn'), `${name}.attn`, width, heads, grid, false);
-    this.blocks = [{ name, residual: true }, { name: `${name}.attn`, residual: true }];
+    this.blocks = [
+      { name, residual: true },
+      { name: `${name}.attn`, residual: true },
+    ];
     this.mod = new Linear(s.scope('adaLN'), width, 6 * width, 'zeros');
     this.fc1 = new Linear(s.scope('mlp.fc1'), width, 4 * width);
     this.local = localMlp ? new DepthwiseConv3x3(s.scope('mlp.local'), width, 'zeros') : null;
@@ -108,7 +118,10 @@ export class DitNetwork implements Network {
   private readonly stem: Conv2d | null;
   private readonly outConv: Conv2d | null;
 
-  constructor(readonly config: DitConfig, seed: number) {
+  constructor(
+    readonly config: DitConfig,
+    seed: number,
+  ) {
     const { imageSize, patch, width, depth, heads, channels, classes } = config;
     if (imageSize % patch !== 0) throw new Error(`DiT: image size ${imageSize} is not a multiple of patch ${patch}`);
     this.params = new Params(seed);
@@ -117,15 +130,21 @@ export class DitNetwork implements Network {
     this.noiseEmbDim = width;
     this.embed = new ConditionEmbedding(root.scope('embed'), width, classes);
     const conv = config.convChannels;
-    if (conv !== undefined && !(Number.isInteger(conv) && conv > 0)) throw new Error(`DiT: convChannels must be a positive integer; got ${conv}`);
+    if (conv !== undefined && !(Number.isInteger(conv) && conv > 0))
+      throw new Error(`DiT: convChannels must be a positive integer; got ${conv}`);
     this.pixelChannels = conv ?? channels;
     this.stem = conv ? new Conv2d(root.scope('stem'), channels, conv) : null;
     this.outConv = conv ? new Conv2d(root.scope('out.conv'), conv, channels, 3, 'zeros') : null;
     this.patchIn = new Linear(root.scope('patch'), patch * patch * this.pixelChannels, width);
     this.pos = root.create('pos', [1, this.grid * this.grid, width], { values: sinCosPositions(this.grid, width) });
-    this.layers = Array.from({ length: depth }, (_, i) => new DitBlock(root.scope(`blocks.${i}`), `blocks.${i}`, width, heads, [this.grid, this.grid], config.localMlp ?? false));
+    this.layers = Array.from(
+      { length: depth },
+      (_, i) => new DitBlock(root.scope(`blocks.${i}`), `blocks.${i}`, width, heads, [this.grid, this.grid], config.localMlp ?? false),
+    );
     const half = Math.floor(depth / 2);
-    this.skipIn = config.skips ? Array.from({ length: half }, (_, i) => new Linear(root.scope(`blocks.${depth - 1 - i}.skip`), 2 * width, width)) : [];
+    this.skipIn = config.skips
+      ? Array.from({ length: half }, (_, i) => new Linear(root.scope(`blocks.${depth - 1 - i}.skip`), 2 * width, width))
+      : [];
     this.finalMod = new Linear(root.scope('final.adaLN'), width, 2 * width, 'zeros');
     this.head = new Linear(root.scope('final.linear'), width, patch * patch * this.pixelChannels, conv ? 'default' : 'zeros');
     this.attention = this.layers.map((b) => b.attn.info);
@@ -139,7 +158,10 @@ export class DitNetwork implements Network {
     const g = this.grid;
     const c = silu(this.embed.apply(cNoise, classOneHot, cond)) as tf.Tensor2D;
     const pixels = this.stem ? (silu(this.stem.apply(xIn)) as tf.Tensor4D) : xIn;
-    const tokens = pixels.reshape([b, g, patch, g, patch, channels]).transpose([0, 1, 3, 2, 4, 5]).reshape([b, g * g, patch * patch * channels]);
+    const tokens = pixels
+      .reshape([b, g, patch, g, patch, channels])
+      .transpose([0, 1, 3, 2, 4, 5])
+      .reshape([b, g * g, patch * patch * channels]);
     let x = tf.add(this.patchIn.apply(tokens), this.pos) as tf.Tensor3D;
     // Long skips: block depth−1−i receives the input of block i (i < depth/2), concatenated and projected.
     const depth = this.layers.length;
@@ -152,7 +174,10 @@ export class DitNetwork implements Network {
     });
     const [shift, scale] = tf.split(this.finalMod.apply(c), 2, 1);
     const out = this.head.apply(modulate(layerNorm(x), shift, scale));
-    const image = out.reshape([b, g, g, patch, patch, channels]).transpose([0, 1, 3, 2, 4, 5]).reshape([b, g * patch, g * patch, channels]) as tf.Tensor4D;
+    const image = out
+      .reshape([b, g, g, patch, patch, channels])
+      .transpose([0, 1, 3, 2, 4, 5])
+      .reshape([b, g * patch, g * patch, channels]) as tf.Tensor4D;
     return this.outConv ? this.outConv.apply(silu(image) as tf.Tensor4D) : image;
   }
 }

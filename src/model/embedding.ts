@@ -13,7 +13,11 @@ export class ConditionEmbedding {
   private readonly fc2: Linear;
   private readonly classTable: tf.Variable;
 
-  constructor(s: Scope, readonly dim: number, classes: number) {
+  constructor(
+    s: Scope,
+    readonly dim: number,
+    classes: number,
+  ) {
     this.fc1 = new Linear(s.scope('noise.fc1'), dim, dim);
     this.fc2 = new Linear(s.scope('noise.fc2'), dim, dim);
     this.classTable = s.create('class.weight', [classes + 1, dim], { std: 1 });
@@ -31,7 +35,8 @@ export class ConditionEmbedding {
     const noise = this.fc2.apply(silu(this.fc1.apply(feats)));
     let cls: tf.Tensor = tf.matMul(classOneHot, this.classTable);
     if (cond.classEmb) {
-      if (cond.classEmb.shape.join() !== cls.shape.join()) throw new Error(`classEmb has shape [${cond.classEmb.shape}], expected [${cls.shape}]`);
+      if (cond.classEmb.shape.join() !== cls.shape.join())
+        throw new Error(`classEmb has shape [${cond.classEmb.shape}], expected [${cls.shape}]`);
       cls = cond.classEmb;
     }
     return tf.add(noise, cls) as tf.Tensor2D;

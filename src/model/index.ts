@@ -6,7 +6,17 @@ export { loadModel, saveModel } from './io';
 export type { LoadedModel } from './io';
 export { Params, Scope } from './params';
 export type { Init } from './params';
-export { attentionProbs, defaultProcessor, captureProcessor, identityProcessor, queryMapProcessor, temperatureProcessor, permutedOutputProcessor, runBinding, asBinding } from './attention/processors';
+export {
+  attentionProbs,
+  defaultProcessor,
+  captureProcessor,
+  identityProcessor,
+  queryMapProcessor,
+  temperatureProcessor,
+  permutedOutputProcessor,
+  runBinding,
+  asBinding,
+} from './attention/processors';
 export { runBlock, skipBlock } from './blocks';
 export type { BlockHook, BlockHookBinding, BlockHookMap, BlockInfo } from './blocks';
 export type { AttentionLayerInfo, AttentionProcessor, ProcessorBinding, ProcessorMap } from './attention/processors';

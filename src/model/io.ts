@@ -16,7 +16,13 @@ export interface LoadedModel {
 }
 
 /** Writes `weights` (by parameter name) of a model with `config` to `path`; returns the digest. */
-export async function saveModel(path: string, config: ModelConfig, weights: Record<string, TensorData>, training: Record<string, unknown>, dtype: Dtype = 'F16'): Promise<string> {
+export async function saveModel(
+  path: string,
+  config: ModelConfig,
+  weights: Record<string, TensorData>,
+  training: Record<string, unknown>,
+  dtype: Dtype = 'F16',
+): Promise<string> {
   const { digest } = await saveCheckpoint(path, weights, { config: config as unknown as Record<string, unknown>, training }, { dtype });
   return digest;
 }
@@ -29,11 +35,14 @@ export async function loadModel(path: string, expect: Partial<ModelConfig> = {})
   const ck = await loadCheckpoint(path);
   const config = ck.metadata.config as unknown as ModelConfig;
   if (!config || !['dit', 'unet', 'mlp'].includes(config.arch)) {
-    throw new Error(`${path}: not a guidance-lab model checkpoint (config.arch is ${JSON.stringify((config as { arch?: unknown } | undefined)?.arch)}; expected "dit", "unet" or "mlp")`);
+    throw new Error(
+      `${path}: not a guidance-lab model checkpoint (config.arch is ${JSON.stringify((config as { arch?: unknown } | undefined)?.arch)}; expected "dit", "unet" or "mlp")`,
+    );
   }
   for (const [k, v] of Object.entries(expect)) {
     const got = (config as unknown as Record<string, unknown>)[k];
-    if (JSON.stringify(got) !== JSON.stringify(v)) throw new Error(`${path}: checkpoint has ${k} = ${JSON.stringify(got)}, expected ${JSON.stringify(v)}`);
+    if (JSON.stringify(got) !== JSON.stringify(v))
+      throw new Error(`${path}: checkpoint has ${k} = ${JSON.stringify(got)}, expected ${JSON.stringify(v)}`);
   }
   const model = createDenoiser(config, 0);
   try {

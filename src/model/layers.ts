@@ -10,7 +10,12 @@ import type { Scope } from './params';
 export class Linear {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable;
-  constructor(s: Scope, readonly inDim: number, readonly outDim: number, init: 'default' | 'zeros' = 'default') {
+  constructor(
+    s: Scope,
+    readonly inDim: number,
+    readonly outDim: number,
+    init: 'default' | 'zeros' = 'default',
+  ) {
     this.weight = s.create('weight', [inDim, outDim], init === 'zeros' ? 'zeros' : { std: 1 / Math.sqrt(inDim) });
     this.bias = s.create('bias', [outDim], 'zeros');
   }
@@ -28,7 +33,11 @@ export class Conv2d {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable;
   constructor(s: Scope, inCh: number, outCh: number, kernel = 3, init: 'default' | 'zeros' = 'default') {
-    this.weight = s.create('weight', [kernel, kernel, inCh, outCh], init === 'zeros' ? 'zeros' : { std: 1 / Math.sqrt(inCh * kernel * kernel) });
+    this.weight = s.create(
+      'weight',
+      [kernel, kernel, inCh, outCh],
+      init === 'zeros' ? 'zeros' : { std: 1 / Math.sqrt(inCh * kernel * kernel) },
+    );
     this.bias = s.create('bias', [outCh], 'zeros');
   }
 
@@ -45,7 +54,11 @@ export class Conv2d {
 export class DepthwiseConv3x3 {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable;
-  constructor(s: Scope, readonly channels: number, init: 'default' | 'zeros' = 'default') {
+  constructor(
+    s: Scope,
+    readonly channels: number,
+    init: 'default' | 'zeros' = 'default',
+  ) {
     this.weight = s.create('weight', [9, channels], init === 'zeros' ? 'zeros' : { std: 1 / 3 });
     this.bias = s.create('bias', [channels], 'zeros');
   }
@@ -53,7 +66,12 @@ export class DepthwiseConv3x3 {
   /** Returns the per-channel convolution of x plus bias, `[batch, h, w, channels]`. */
   apply(x: tf.Tensor4D): tf.Tensor4D {
     const [b, h, w, c] = x.shape;
-    const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+    const padded = tf.pad(x, [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ]);
     const taps = tf.unstack(this.weight);
     let out: tf.Tensor = this.bias;
     for (let dy = 0; dy < 3; dy++) {
@@ -67,7 +85,11 @@ export class DepthwiseConv3x3 {
 export class GroupNorm {
   readonly gamma: tf.Variable;
   readonly beta: tf.Variable;
-  constructor(s: Scope, readonly channels: number, readonly groups = 8) {
+  constructor(
+    s: Scope,
+    readonly channels: number,
+    readonly groups = 8,
+  ) {
     if (channels % groups !== 0) throw new Error(`GroupNorm: ${channels} channels do not split into ${groups} groups`);
     this.gamma = s.create('weight', [channels], 'ones');
     this.beta = s.create('bias', [channels], 'zeros');

@@ -24,7 +24,10 @@ export class MlpNetwork implements Network {
   private readonly layers: Linear[];
   private readonly output: Linear;
 
-  constructor(readonly config: MlpConfig, seed: number) {
+  constructor(
+    readonly config: MlpConfig,
+    seed: number,
+  ) {
     const { width, depth, embDim, classes, imageSize, channels } = config;
     for (const [k, v] of Object.entries({ width, depth, embDim })) {
       if (!(Number.isInteger(v) && v >= 1)) throw new Error(`mlp: ${k} must be an integer ≥ 1; got ${v}`);

@@ -25,13 +25,14 @@ export class Params {
     if (init === 'zeros') values = new Float32Array(n);
     else if (init === 'ones') values = new Float32Array(n).fill(1);
     else if ('values' in init) {
-      if (init.values.length !== n) throw new Error(`parameter "${name}": ${init.values.length} initial values for shape [${shape}] (${n})`);
+      if (init.values.length !== n)
+        throw new Error(`parameter "${name}": ${init.values.length} initial values for shape [${shape}] (${n})`);
       values = init.values.slice();
     } else {
       values = this.rng.normals(n);
       for (let i = 0; i < n; i++) values[i] *= init.std;
     }
-    const v = tf.tidy(() => tf.variable(tf.tensor(values, shape, "float32"), true));
+    const v = tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), true));
     this.vars.set(name, v);
     return v;
   }
@@ -60,11 +61,14 @@ export class Params {
     const missing = [...this.vars.keys()].filter((k) => !(k in values));
     const extra = Object.keys(values).filter((k) => !this.vars.has(k));
     if (missing.length || extra.length) {
-      throw new Error(`${what} does not fit this model: missing ${missing.slice(0, 5).join(', ') || 'none'}${missing.length > 5 ? ', …' : ''}; unexpected ${extra.slice(0, 5).join(', ') || 'none'}${extra.length > 5 ? ', …' : ''}`);
+      throw new Error(
+        `${what} does not fit this model: missing ${missing.slice(0, 5).join(', ') || 'none'}${missing.length > 5 ? ', …' : ''}; unexpected ${extra.slice(0, 5).join(', ') || 'none'}${extra.length > 5 ? ', …' : ''}`,
+      );
     }
     for (const [name, v] of this.vars) {
       const { data, shape } = values[name];
-      if (shape.join('x') !== v.shape.join('x')) throw new Error(`${what}: parameter "${name}" has shape [${shape}], model expects [${v.shape}]`);
+      if (shape.join('x') !== v.shape.join('x'))
+        throw new Error(`${what}: parameter "${name}" has shape [${shape}], model expects [${v.shape}]`);
       tf.tidy(() => v.assign(tf.tensor(data, shape, 'float32')));
     }
   }
@@ -78,7 +82,10 @@ export class Params {
 
 /** A prefix view of a `Params` registry. */
 export class Scope {
-  constructor(readonly params: Params, readonly prefix: string) {}
+  constructor(
+    readonly params: Params,
+    readonly prefix: string,
+  ) {}
 
   /** Creates `prefix.name`. */
   create(name: string, shape: number[], init: Init): tf.Variable {

@@ -11,7 +11,10 @@ export const CHECKPOINT_DIR = process.env.GUIDANCE_LAB_CHECKPOINTS ?? join(__dir
 /** Returns the names of the shipped checkpoints (file names without `.safetensors`), sorted. */
 export function shippedModels(dir = CHECKPOINT_DIR): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.safetensors')).map((f) => f.slice(0, -'.safetensors'.length)).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.safetensors'))
+    .map((f) => f.slice(0, -'.safetensors'.length))
+    .sort();
 }
 
 /**

@@ -20,7 +20,13 @@ class ResBlock {
   private readonly conv2: Conv2d;
   private readonly skip: Conv2d | null;
 
-  constructor(s: Scope, name: string, inCh: number, readonly outCh: number, embDim: number) {
+  constructor(
+    s: Scope,
+    name: string,
+    inCh: number,
+    readonly outCh: number,
+    embDim: number,
+  ) {
     this.info = { name, residual: inCh === outCh };
     this.norm1 = new GroupNorm(s.scope('norm1'), inCh);
     this.conv1 = new Conv2d(s.scope('conv1'), inCh, outCh);
@@ -86,10 +92,15 @@ export class UnetNetwork implements Network {
   private readonly normOut: GroupNorm;
   private readonly convOut: Conv2d;
 
-  constructor(readonly config: UnetConfig, seed: number) {
+  constructor(
+    readonly config: UnetConfig,
+    seed: number,
+  ) {
     const { widths, attentionLevels, heads, blocks, imageSize, channels, classes } = config;
-    if (imageSize % 2 ** (widths.length - 1) !== 0) throw new Error(`UNet: image size ${imageSize} does not halve ${widths.length - 1} times`);
-    for (const l of attentionLevels) if (!(l >= 0 && l < widths.length)) throw new Error(`UNet: attention level ${l} is not one of 0…${widths.length - 1}`);
+    if (imageSize % 2 ** (widths.length - 1) !== 0)
+      throw new Error(`UNet: image size ${imageSize} does not halve ${widths.length - 1} times`);
+    for (const l of attentionLevels)
+      if (!(l >= 0 && l < widths.length)) throw new Error(`UNet: attention level ${l} is not one of 0…${widths.length - 1}`);
     this.params = new Params(seed);
     const root = this.params.scope('unet');
     const embDim = 4 * widths[0];

@@ -16,7 +16,9 @@ function finiteOrName(_key: string, value: unknown): unknown {
 export function saveRows(path: string, sizes: CommonSizes, groups: Record<string, readonly object[]>): string {
   mkdirSync(dirname(path), { recursive: true });
   const body = Object.entries(groups)
-    .map(([name, rows]) => `    ${JSON.stringify(name)}: [\n${rows.map((r) => `      ${JSON.stringify(r, finiteOrName)}`).join(',\n')}\n    ]`)
+    .map(
+      ([name, rows]) => `    ${JSON.stringify(name)}: [\n${rows.map((r) => `      ${JSON.stringify(r, finiteOrName)}`).join(',\n')}\n    ]`,
+    )
     .join(',\n');
   writeFileSync(path, `{\n  "sizes": ${JSON.stringify(sizes, finiteOrName)},\n  "rows": {\n${body}\n  }\n}\n`);
   return path;

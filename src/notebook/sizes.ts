@@ -49,7 +49,9 @@ export interface NotebookSizes extends CommonSizes {
 }
 
 /** Partial overrides, one level deep for the per-notebook groups. */
-export type NotebookSizesOverride = { [K in keyof NotebookSizes]?: NotebookSizes[K] extends object ? Partial<NotebookSizes[K]> : NotebookSizes[K] };
+export type NotebookSizesOverride = {
+  [K in keyof NotebookSizes]?: NotebookSizes[K] extends object ? Partial<NotebookSizes[K]> : NotebookSizes[K];
+};
 
 const SMOKE: NotebookSizes = {
   size: 'smoke',
@@ -70,7 +72,11 @@ const SMOKE: NotebookSizes = {
   icgTsg: { gammas: [0, 2], tsgScales: [1] },
   sims: { omegas: [0, 1] },
   comparison: { seeds: [0], gammas: { cfg: [0, 2], sag: [0, 0.75], pag: [0, 3], seg: [0, 3], autoguidance: [0, 1], icg: [0, 2] } },
-  vectors: { samples: 2, models: ['mnist-unet-main'], gammas: { cfg: 2, autoguidance: 1, icg: 2, tsg: 2, apg: 2, cfgpp: 0.6, 'cfg-zero': 2, fdg: 2, tcfg: 2, 'mambo-g': 2 } },
+  vectors: {
+    samples: 2,
+    models: ['mnist-unet-main'],
+    gammas: { cfg: 2, autoguidance: 1, icg: 2, tsg: 2, apg: 2, cfgpp: 0.6, 'cfg-zero': 2, fdg: 2, tcfg: 2, 'mambo-g': 2 },
+  },
   look: { gammas: [0, 1, 4], classes: 4, sigmas: [10, 2, 0.3] },
 };
 
@@ -114,7 +120,11 @@ const FULL: NotebookSizes = {
       icg: [0, 1, 2],
     },
   },
-  vectors: { samples: 16, models: ['mnist-unet-main', 'mnist-dit-main'], gammas: { cfg: 2, autoguidance: 1, icg: 2, tsg: 2, apg: 2, cfgpp: 0.6, 'cfg-zero': 2, fdg: 2, tcfg: 2, 'mambo-g': 2 } },
+  vectors: {
+    samples: 16,
+    models: ['mnist-unet-main', 'mnist-dit-main'],
+    gammas: { cfg: 2, autoguidance: 1, icg: 2, tsg: 2, apg: 2, cfgpp: 0.6, 'cfg-zero': 2, fdg: 2, tcfg: 2, 'mambo-g': 2 },
+  },
   look: { gammas: [0, 0.5, 1, 2, 4], classes: 10, sigmas: [10, 2, 0.3] },
 };
 

@@ -58,7 +58,9 @@ export interface OpenStudyOptions {
 
 /** Returns gl.metricCurves rows of `metric` × `scale` for the rows where it is finite; one per row. */
 export function curveRows(rows: readonly Row[], metric: 'kid' | 'fid' | 'precision' | 'recall' | 'accuracy', scale = 1): MetricRow[] {
-  return rows.filter((r) => Number.isFinite(r[metric])).map((r) => ({ method: r.method, gamma: r.gamma, seed: r.seed, value: (r[metric] as number) * scale }));
+  return rows
+    .filter((r) => Number.isFinite(r[metric]))
+    .map((r) => ({ method: r.method, gamma: r.gamma, seed: r.seed, value: (r[metric] as number) * scale }));
 }
 
 /** Returns the rows as gl.metricCurves rows of KID ×10³ (for readable axes); one per row. */
@@ -105,7 +107,12 @@ export class Study {
     const { sizes } = this;
     const conditional = model.config.classes > 0 && !options.unconditional;
     const labels = conditional ? this.evalLabels : this.evalLabels.map(() => NULL_LABEL);
-    const metrics: MetricName[] = ['kid', 'precisionRecall', ...(conditional ? (['classAccuracy'] as const) : []), ...(this.fidOn ? (['fid'] as const) : [])];
+    const metrics: MetricName[] = [
+      'kid',
+      'precisionRecall',
+      ...(conditional ? (['classAccuracy'] as const) : []),
+      ...(this.fidOn ? (['fid'] as const) : []),
+    ];
     const images = await sample({ model, guidance, labels, seed, steps: sizes.steps, sampler: sizes.sampler, batchSize: sizes.batchSize });
     try {
       const m = measureSamples(images, labels, metrics, this.classifier, this.reference, `${model.config.arch} model`);
@@ -117,7 +124,13 @@ export class Study {
       };
       if (m.fid !== undefined) measured.fid = m.fid;
       if (options.keepSamples) {
-        measured.samples = pointSamples(images, conditional ? labels : undefined, this.classifier, seed, labels.map((_, i) => i));
+        measured.samples = pointSamples(
+          images,
+          conditional ? labels : undefined,
+          this.classifier,
+          seed,
+          labels.map((_, i) => i),
+        );
       }
       return measured;
     } finally {
@@ -126,7 +139,13 @@ export class Study {
   }
 
   /** Returns rows of `make(γ)` for every γ and seed (logging each); γ = 0 reuses the `unguided` rows under `method`. */
-  async sweep(method: string, model: Denoiser, gammas: readonly number[], make: (gamma: number) => GuidanceTerm[], unguided: readonly Row[]): Promise<Row[]> {
+  async sweep(
+    method: string,
+    model: Denoiser,
+    gammas: readonly number[],
+    make: (gamma: number) => GuidanceTerm[],
+    unguided: readonly Row[],
+  ): Promise<Row[]> {
     const rows: Row[] = [];
     for (const gamma of gammas) {
       if (gamma === 0) {
@@ -175,6 +194,8 @@ export async function openStudy(sizes: CommonSizes, options: OpenStudyOptions = 
   const rows = featureRows(classifier, realBatch.images);
   tf.dispose([realBatch.images, realBatch.labels]);
   const study = new Study(sizes, classifier, { rows, stats: featureStats(rowsNdarray(rows)) }, log);
-  log(`measuring ${sizes.samples} samples per point, ${sizes.steps} ${sizes.sampler} steps, seeds [${sizes.seeds}], against ${rows.n} held-out digits; FID ${study.fidOn ? 'on' : `off (needs ≥ ${sizes.fidMinSamples} samples)`}`);
+  log(
+    `measuring ${sizes.samples} samples per point, ${sizes.steps} ${sizes.sampler} steps, seeds [${sizes.seeds}], against ${rows.n} held-out digits; FID ${study.fidOn ? 'on' : `off (needs ≥ ${sizes.fidMinSamples} samples)`}`,
+  );
   return study;
 }

@@ -8,7 +8,13 @@ export class Progress {
   private readonly start = Date.now();
   private readonly tty: boolean;
 
-  constructor(readonly label: string, readonly total: number, private readonly startAt = 0, private readonly everyMs = 10000, private readonly stream: NodeJS.WriteStream = process.stderr) {
+  constructor(
+    readonly label: string,
+    readonly total: number,
+    private readonly startAt = 0,
+    private readonly everyMs = 10000,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {
     this.tty = Boolean(stream.isTTY);
   }
 
@@ -20,7 +26,9 @@ export class Progress {
     const frac = Math.min(1, current / this.total);
     const rate = (current - this.startAt) / Math.max((now - this.start) / 1000, 1e-9);
     const left = rate > 0 ? (this.total - current) / rate : Infinity;
-    const extra = Object.entries(fields).map(([k, v]) => `${k} ${typeof v === 'number' ? fmt(v) : v}`).join('  ');
+    const extra = Object.entries(fields)
+      .map(([k, v]) => `${k} ${typeof v === 'number' ? fmt(v) : v}`)
+      .join('  ');
     const text = `${this.label} ${bar(frac)} ${(100 * frac).toFixed(1)}% ${current}/${this.total}  ${extra}  left ${duration(left)}`;
     this.stream.write(this.tty ? `\r${text}\x1b[K` : `${text}\n`);
   }

@@ -27,7 +27,11 @@ export class WorkerPool<Job, Reply extends { type: string }> {
   readonly ready: Promise<number>;
 
   /** Starts `size` workers with `start(i)`; `name` prefixes errors ("sweep worker", "sample worker"). */
-  constructor(start: (i: number) => Worker, size: number, private readonly name: string) {
+  constructor(
+    start: (i: number) => Worker,
+    size: number,
+    private readonly name: string,
+  ) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`${name}s: the pool size must be an integer ≥ 1; got ${size}`);
     this.threads = Array.from({ length: size }, (_, i) => start(i));
     let starting = size;

@@ -28,12 +28,14 @@ function evaluate(
   labels: Int32Array,
   withScore: boolean,
 ): { logp: Float64Array; score: Float64Array | null } {
-  const perClass = m.classes.map((comps) => comps.map((k): Noisy => {
-    const [a, b, d] = [k.cov[0] + sigma2, k.cov[1], k.cov[2] + sigma2];
-    const det = a * d - b * b;
-    const logNorm = Math.log(k.weight) - Math.log(2 * Math.PI) - 0.5 * Math.log(det);
-    return { mx: k.mean[0], my: k.mean[1], logNorm, ia: d / det, ib: -b / det, id: a / det };
-  }));
+  const perClass = m.classes.map((comps) =>
+    comps.map((k): Noisy => {
+      const [a, b, d] = [k.cov[0] + sigma2, k.cov[1], k.cov[2] + sigma2];
+      const det = a * d - b * b;
+      const logNorm = Math.log(k.weight) - Math.log(2 * Math.PI) - 0.5 * Math.log(det);
+      return { mx: k.mean[0], my: k.mean[1], logNorm, ia: d / det, ib: -b / det, id: a / det };
+    }),
+  );
   const logPriors = m.classPriors.map(Math.log);
   const n = points.length / 2;
   const logp = new Float64Array(n);

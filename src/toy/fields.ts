@@ -25,7 +25,10 @@ export function gridHeight(extent: Extent, width: number): number {
 export function gridPoints(extent: Extent, width: number, height = gridHeight(extent, width)): Points {
   const [x0, x1, y0, y1] = extent;
   if (!(x1 > x0 && y1 > y0)) throw new Error(`extent [${extent}] must have xmin < xmax and ymin < ymax`);
-  for (const [k, v] of [['width', width], ['height', height]] as const) {
+  for (const [k, v] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
     if (!(Number.isInteger(v) && v >= 1)) throw new Error(`grid ${k} must be an integer ≥ 1; got ${v}`);
   }
   const out = new Float64Array(2 * width * height);

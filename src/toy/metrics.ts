@@ -39,7 +39,9 @@ export function toyReference(m: GaussianMixture, n: number, seed: number, quanti
   const { points } = sampleData(m, n, seed, labels);
   const logp = dataLogDensity(m, points, labels);
   const levels = m.classes.map((_, c) => {
-    const values = Array.from(logp).filter((_, i) => labels[i] === c).sort((a, b) => a - b);
+    const values = Array.from(logp)
+      .filter((_, i) => labels[i] === c)
+      .sort((a, b) => a - b);
     if (values.length < 2) throw new Error(`the reference needs at least 2 samples of class ${c}; raise n (${n})`);
     return values[Math.floor(quantile * values.length)];
   });

@@ -77,8 +77,6 @@ function checkComponent(k: Component, what: string): void {
   }
   const [a, b, d] = k.cov;
   if (!(a > 0 && a * d - b * b > 0)) {
-    throw new Error(
-      `${what}: covariance [Σxx ${a}, Σxy ${b}, Σyy ${d}] is not positive-definite (needs Σxx > 0 and Σxx·Σyy − Σxy² > 0)`,
-    );
+    throw new Error(`${what}: covariance [Σxx ${a}, Σxy ${b}, Σyy ${d}] is not positive-definite (needs Σxx > 0 and Σxx·Σyy − Σxy² > 0)`);
   }
 }

@@ -27,13 +27,33 @@ export interface ToySizes {
 }
 
 const SMOKE: ToySizes = {
-  samples: 60, seeds: [0], steps: 8, sampler: 'euler', sigmaMax: 10, gammas: [0, 2], panelGammas: [0, 2],
-  reference: 200, shown: 60, trajectories: 10, imageWidth: 60, arrowGrid: 10,
+  samples: 60,
+  seeds: [0],
+  steps: 8,
+  sampler: 'euler',
+  sigmaMax: 10,
+  gammas: [0, 2],
+  panelGammas: [0, 2],
+  reference: 200,
+  shown: 60,
+  trajectories: 10,
+  imageWidth: 60,
+  arrowGrid: 10,
 };
 
 const FULL: ToySizes = {
-  samples: 600, seeds: [0, 1, 2], steps: 24, sampler: 'heun', sigmaMax: 10, gammas: [0, 0.5, 1, 2, 3, 4], panelGammas: [0, 1, 3],
-  reference: 1200, shown: 300, trajectories: 40, imageWidth: 120, arrowGrid: 18,
+  samples: 600,
+  seeds: [0, 1, 2],
+  steps: 24,
+  sampler: 'heun',
+  sigmaMax: 10,
+  gammas: [0, 0.5, 1, 2, 3, 4],
+  panelGammas: [0, 1, 3],
+  reference: 1200,
+  shown: 300,
+  trajectories: 40,
+  imageWidth: 120,
+  arrowGrid: 18,
 };
 
 /** Returns the toy notebook's sizes for a notebook size name ('smoke' or 'full'). */

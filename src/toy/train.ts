@@ -67,7 +67,10 @@ export function trainToyModel(mixture: GaussianMixture, size: ToyModelSize, opts
     for (let step = 1; step <= steps; step++) {
       const data = sampleData(mixture, batch, seed, undefined, (step - 1) * batch);
       const images = tf.tensor4d(Float32Array.from(data.points), [batch, 1, 1, 2]);
-      const { value, grads } = tf.variableGrads(() => edmLoss(model, images, data.labels, rng, loss), names.map((n) => params.get(n)!));
+      const { value, grads } = tf.variableGrads(
+        () => edmLoss(model, images, data.labels, rng, loss),
+        names.map((n) => params.get(n)!),
+      );
       const byName = new Map<string, tf.Tensor>(names.map((n) => [n, grads[params.get(n)!.name]]));
       adam.apply(params, byName, lr / Math.sqrt(Math.max(step / lrRef, 1)));
       ema.update(step, params);

@@ -110,10 +110,12 @@ function grow(rng: Rng, o: TreeOptions, branch: Branch, out: Component[]): void 
 function normalise(m: GaussianMixture): GaussianMixture {
   const { mean, cov } = mixtureMoments(m);
   const s = SIGMA_DATA / Math.sqrt((cov[0] + cov[2]) / 2);
-  const classes = m.classes.map((comps) => comps.map((k) => ({
-    mean: [(k.mean[0] - mean[0]) * s, (k.mean[1] - mean[1]) * s] as [number, number],
-    cov: [k.cov[0] * s * s, k.cov[1] * s * s, k.cov[2] * s * s] as [number, number, number],
-    weight: k.weight,
-  })));
+  const classes = m.classes.map((comps) =>
+    comps.map((k) => ({
+      mean: [(k.mean[0] - mean[0]) * s, (k.mean[1] - mean[1]) * s] as [number, number],
+      cov: [k.cov[0] * s * s, k.cov[1] * s * s, k.cov[2] * s * s] as [number, number, number],
+      weight: k.weight,
+    })),
+  );
   return gaussianMixture(classes, [...m.classPriors]);
 }

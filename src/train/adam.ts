@@ -18,10 +18,19 @@ export class Adam {
   /** Steps taken so far. */
   step = 0;
 
-  constructor(params: Map<string, tf.Variable>, readonly opts: AdamOptions = { beta1: 0.9, beta2: 0.99, eps: 1e-8 }) {
+  constructor(
+    params: Map<string, tf.Variable>,
+    readonly opts: AdamOptions = { beta1: 0.9, beta2: 0.99, eps: 1e-8 },
+  ) {
     for (const [name, p] of params) {
-      this.m.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
-      this.v.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+      this.m.set(
+        name,
+        tf.tidy(() => tf.variable(tf.zerosLike(p), false)),
+      );
+      this.v.set(
+        name,
+        tf.tidy(() => tf.variable(tf.zerosLike(p), false)),
+      );
     }
   }
 

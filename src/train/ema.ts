@@ -26,11 +26,18 @@ export class PowerEma {
   /** averages[i] holds the EMA with σ_rel = sigmaRels[i], by parameter name. */
   readonly averages: Map<string, tf.Variable>[];
 
-  constructor(readonly sigmaRels: number[], params: Map<string, tf.Variable>) {
+  constructor(
+    readonly sigmaRels: number[],
+    params: Map<string, tf.Variable>,
+  ) {
     this.gammas = sigmaRels.map(sigmaRelToGamma);
     this.averages = sigmaRels.map(() => {
       const m = new Map<string, tf.Variable>();
-      for (const [name, v] of params) m.set(name, tf.tidy(() => tf.variable(v.clone(), false)));
+      for (const [name, v] of params)
+        m.set(
+          name,
+          tf.tidy(() => tf.variable(v.clone(), false)),
+        );
       return m;
     });
   }

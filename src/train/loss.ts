@@ -29,10 +29,18 @@ export function edmWeight(sigma: number): number {
  * (its rows' sum over the whole batch's count), so the shares of a split batch add up to the mean.
  * The draws are always made for the whole batch, so every shard sees the same ones.
  */
-export function edmLoss(model: Denoiser, images: tf.Tensor4D, labels: ArrayLike<number>, rng: Rng, opts: LossOptions = EDM_LOSS, rows: [number, number] = [0, images.shape[0]]): tf.Scalar {
+export function edmLoss(
+  model: Denoiser,
+  images: tf.Tensor4D,
+  labels: ArrayLike<number>,
+  rng: Rng,
+  opts: LossOptions = EDM_LOSS,
+  rows: [number, number] = [0, images.shape[0]],
+): tf.Scalar {
   const b = images.shape[0];
   const [lo, hi] = rows;
-  if (!(Number.isInteger(lo) && Number.isInteger(hi) && 0 <= lo && lo < hi && hi <= b)) throw new Error(`edmLoss: rows [${lo}, ${hi}) are not a non-empty range of the batch of ${b}`);
+  if (!(Number.isInteger(lo) && Number.isInteger(hi) && 0 <= lo && lo < hi && hi <= b))
+    throw new Error(`edmLoss: rows [${lo}, ${hi}) are not a non-empty range of the batch of ${b}`);
   const sigma = Array.from({ length: b }, () => Math.exp(opts.pMean + opts.pStd * rng.normal()));
   const lab = Array.from(labels, (l) => (model.config.classes === 0 || rng.uniform() < opts.labelDropout ? NULL_LABEL : l));
   const weight = sigma.map(edmWeight);

@@ -29,9 +29,21 @@ export function runSettings(
   trainIdx: Int32Array,
   opts: Omit<RunSettings, 'data' | 'init'> & { initFrom?: Record<string, { data: Float32Array }> },
 ): RunSettings {
-  const init = opts.initFrom ? digestOf(Object.keys(opts.initFrom).sort().map((k) => opts.initFrom![k].data)) : null;
+  const init = opts.initFrom
+    ? digestOf(
+        Object.keys(opts.initFrom)
+          .sort()
+          .map((k) => opts.initFrom![k].data),
+      )
+    : null;
   return {
-    batch: opts.batch, lr: opts.lr, warmup: opts.warmup, seed: opts.seed, loss: { ...opts.loss }, sigmaRels: [...opts.sigmaRels], exportSigmaRel: opts.exportSigmaRel,
+    batch: opts.batch,
+    lr: opts.lr,
+    warmup: opts.warmup,
+    seed: opts.seed,
+    loss: { ...opts.loss },
+    sigmaRels: [...opts.sigmaRels],
+    exportSigmaRel: opts.exportSigmaRel,
     data: { name: ds.name, count: ds.count, train: trainIdx.length, digest: digestOf([trainIdx]) },
     init,
     workers: opts.workers,
@@ -54,7 +66,11 @@ export function settingsConflicts(saved: RunSettings, now: RunSettings): string[
   if (saved.data?.name !== now.data.name || saved.data?.count !== now.data.count) {
     compare('dataset', `${saved.data?.name} (${saved.data?.count} images)`, `${now.data.name} (${now.data.count} images)`);
   } else if (saved.data.digest !== now.data.digest) {
-    compare('training split', `${saved.data.train} images, digest ${saved.data.digest.slice(0, 12)}`, `${now.data.train} images, digest ${now.data.digest.slice(0, 12)}`);
+    compare(
+      'training split',
+      `${saved.data.train} images, digest ${saved.data.digest.slice(0, 12)}`,
+      `${now.data.train} images, digest ${now.data.digest.slice(0, 12)}`,
+    );
   }
   compare('initial weights', saved.init, now.init);
   return lines;

@@ -25,12 +25,20 @@ export interface StepData {
 
 /** Returns the rows [lo, hi) of shard `k` of `n` over a batch of `batch` rows. */
 export function shardRows(batch: number, k: number, n: number): [number, number] {
-  if (!(Number.isInteger(n) && n >= 1 && n <= batch)) throw new Error(`cannot split a batch of ${batch} into ${n} shards (1 ≤ shards ≤ batch)`);
+  if (!(Number.isInteger(n) && n >= 1 && n <= batch))
+    throw new Error(`cannot split a batch of ${batch} into ${n} shards (1 ≤ shards ≤ batch)`);
   return [Math.floor((k * batch) / n), Math.floor(((k + 1) * batch) / n)];
 }
 
 /** Returns shard `k` of `n`'s share of step `step`'s loss (a scalar) and its gradients `vars[i].name → tensor`. */
-export function shardGradients(model: Denoiser, vars: tf.Variable[], data: StepData, step: number, k: number, n: number): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+export function shardGradients(
+  model: Denoiser,
+  vars: tf.Variable[],
+  data: StepData,
+  step: number,
+  k: number,
+  n: number,
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
   const { ds, trainIdx, batch } = data;
   const rng = new Rng(data.seed, step);
   const idx = Array.from({ length: batch }, () => trainIdx[rng.int(trainIdx.length)]);
@@ -99,7 +107,9 @@ export class ShardWorkers {
   /** Starts `shards − 1` workers and resolves once each has built its model. */
   static async start(config: ModelConfig, backend: BackendChoice, data: StepData, shards: number): Promise<ShardWorkers> {
     shardRows(data.batch, 0, shards);
-    const threads = Array.from({ length: shards - 1 }, (_, i) => startModuleWorker(__dirname, 'shard-worker', { config, backend, data, shard: i + 1, shards } satisfies ShardWorkerSetup));
+    const threads = Array.from({ length: shards - 1 }, (_, i) =>
+      startModuleWorker(__dirname, 'shard-worker', { config, backend, data, shard: i + 1, shards } satisfies ShardWorkerSetup),
+    );
     const pool = new ShardWorkers(threads);
     try {
       await Promise.all(threads.map((_, i) => pool.next(i)));

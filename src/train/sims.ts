@@ -34,7 +34,10 @@ const CHUNK = 500;
 
 /** Returns the synthetic set's chunks as [start, count] pairs. */
 function chunks(synthetic: number): Array<[number, number]> {
-  return Array.from({ length: Math.ceil(synthetic / CHUNK) }, (_, i) => [i * CHUNK, Math.min(CHUNK, synthetic - i * CHUNK)] as [number, number]);
+  return Array.from(
+    { length: Math.ceil(synthetic / CHUNK) },
+    (_, i) => [i * CHUNK, Math.min(CHUNK, synthetic - i * CHUNK)] as [number, number],
+  );
 }
 
 function chunkFile(out: string, start: number): string {
@@ -58,17 +61,32 @@ export async function sampleSyntheticChunks(opts: SimsOptions, shard: GridShare 
   const size = base.model.config.imageSize;
   const labels = syntheticLabels(opts);
   const mine = gridShareItems(chunks(opts.synthetic), shard);
-  const progress = new Progress(`synthetic set${shard.n > 1 ? ` ${shard.k}/${shard.n}` : ''}`, mine.reduce((n, [, c]) => n + c, 0));
+  const progress = new Progress(
+    `synthetic set${shard.n > 1 ? ` ${shard.k}/${shard.n}` : ''}`,
+    mine.reduce((n, [, c]) => n + c, 0),
+  );
   let done = 0;
   for (const [start, count] of mine) {
     const file = chunkFile(out, start);
     // An existing chunk is checked against these settings where the set is read (syntheticSet), not loaded twice here.
     if (!existsSync(file)) {
       const indices = Array.from({ length: count }, (_, i) => start + i);
-      const x = await sample({ model: base.model, indices, labels: classes > 0 ? Array.from(labels.subarray(start, start + count)) : undefined, steps, sampler: 'heun', seed, batchSize: 50 });
+      const x = await sample({
+        model: base.model,
+        indices,
+        labels: classes > 0 ? Array.from(labels.subarray(start, start + count)) : undefined,
+        steps,
+        sampler: 'heun',
+        seed,
+        batchSize: 50,
+      });
       const data = x.dataSync() as Float32Array;
       x.dispose();
-      await saveCheckpoint(file, { images: { data, shape: [count, size, size, 1] } }, { config: { kind: 'sims-synthetic', base: base.digest, steps, seed, start, count } });
+      await saveCheckpoint(
+        file,
+        { images: { data, shape: [count, size, size, 1] } },
+        { config: { kind: 'sims-synthetic', base: base.digest, steps, seed, start, count } },
+      );
     }
     done += count;
     progress.update(done);
@@ -106,7 +124,16 @@ export async function syntheticSet(opts: SimsOptions): Promise<Dataset> {
     checkChunk(file, opts, start, Math.min(CHUNK, synthetic - start), ck.metadata.config);
     images.set(ck.tensors.images.data, start * size * size);
   }
-  return { name: `sims-synthetic-${base.digest.slice(0, 12)}`, images, labels: syntheticLabels(opts), count: synthetic, height: 32, width: 32, channels: 1, classes: Math.max(base.model.config.classes, 1) };
+  return {
+    name: `sims-synthetic-${base.digest.slice(0, 12)}`,
+    images,
+    labels: syntheticLabels(opts),
+    count: synthetic,
+    height: 32,
+    width: 32,
+    channels: 1,
+    classes: Math.max(base.model.config.classes, 1),
+  };
 }
 
 /** Runs the whole SIMS loop; returns the run folder of each budget (its final EMA files are the negatives). */

@@ -95,7 +95,11 @@ function snapshotStep(frac: number, totalSteps: number): number {
  * Trains (or resumes) the run in `opts.out` on `train` (indices into `ds`) until T images;
  * returns the step reached, the run's training seconds in total and whether it reached T.
  */
-export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOptions): Promise<{ steps: number; seconds: number; finished: boolean }> {
+export async function train(
+  ds: Dataset,
+  trainIdx: Int32Array,
+  opts: TrainOptions,
+): Promise<{ steps: number; seconds: number; finished: boolean }> {
   mkdirSync(opts.out, { recursive: true });
   const model = createDenoiser(opts.config, opts.seed);
   const params = model.net.params.vars;
@@ -111,7 +115,9 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
   if (existsSync(statePath)) {
     const st = await loadCheckpoint(statePath);
     if (JSON.stringify(st.metadata.config) !== JSON.stringify(opts.config)) {
-      throw new Error(`${statePath} was trained with config ${JSON.stringify(st.metadata.config)}, not ${JSON.stringify(opts.config)}; use another --out or delete the state`);
+      throw new Error(
+        `${statePath} was trained with config ${JSON.stringify(st.metadata.config)}, not ${JSON.stringify(opts.config)}; use another --out or delete the state`,
+      );
     }
     const tr = st.metadata.training as { step: number; elapsedSeconds: number };
     step = tr.step;
@@ -145,8 +151,9 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
       );
     }
     if (saved.totalImages !== undefined && saved.totalImages !== opts.images) {
-      process.stderr.write(`note: T changes from ${saved.totalImages} to ${opts.images} images; ` +
-        'snapshots already written keep their files\n');
+      process.stderr.write(
+        `note: T changes from ${saved.totalImages} to ${opts.images} images; ` + 'snapshots already written keep their files\n',
+      );
     }
     if (saved.settings && saved.settings.workers !== opts.workers) {
       process.stderr.write(
@@ -165,7 +172,8 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
     const tensors: Record<string, TensorData> = {};
     for (const [name, v] of params) tensors[`param/${name}`] = { data: v.dataSync() as Float32Array, shape: v.shape };
     opts.sigmaRels.forEach((s, i) => {
-      for (const [name, v] of ema.averages[i]) tensors[`ema${s.toFixed(3)}/${name}`] = { data: v.dataSync() as Float32Array, shape: v.shape };
+      for (const [name, v] of ema.averages[i])
+        tensors[`ema${s.toFixed(3)}/${name}`] = { data: v.dataSync() as Float32Array, shape: v.shape };
     });
     for (const [name, v] of optimizer.m) tensors[`adam.m/${name}`] = { data: v.dataSync() as Float32Array, shape: v.shape };
     for (const [name, v] of optimizer.v) tensors[`adam.v/${name}`] = { data: v.dataSync() as Float32Array, shape: v.shape };
@@ -179,8 +187,16 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
     const weights: Record<string, TensorData> = {};
     for (const [name, v] of ema.averages[i]) weights[name] = { data: v.dataSync() as Float32Array, shape: v.shape };
     await saveModel(path, opts.config, weights, {
-      images: step * opts.batch, totalImages: opts.images, step, sigmaRel: opts.sigmaRels[i], batch: opts.batch, lr: opts.lr,
-      seed: opts.seed, elapsedSeconds: Math.round(elapsed), parameters: model.net.params.count(), command: opts.command,
+      images: step * opts.batch,
+      totalImages: opts.images,
+      step,
+      sigmaRel: opts.sigmaRels[i],
+      batch: opts.batch,
+      lr: opts.lr,
+      seed: opts.seed,
+      elapsedSeconds: Math.round(elapsed),
+      parameters: model.net.params.count(),
+      command: opts.command,
     });
   };
 
@@ -209,7 +225,10 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
         let at = 0;
         const grads = new Map<string, tf.Tensor>();
         vars.forEach((v, i) => {
-          grads.set(names[i], others.reduce((g, o) => tf.add(g, tf.tensor(o.grads.subarray(at, at + v.size), v.shape, 'float32')), own.grads[v.name]));
+          grads.set(
+            names[i],
+            others.reduce((g, o) => tf.add(g, tf.tensor(o.grads.subarray(at, at + v.size), v.shape, 'float32')), own.grads[v.name]),
+          );
           at += v.size;
         });
         optimizer.apply(params, grads, lr);
@@ -225,7 +244,10 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
       t0 = now;
       if (step % opts.logEverySteps === 0 || step === totalSteps) {
         const rate = (windowSteps * opts.batch) / Math.max((now - windowStart) / 1000, 1e-9);
-        appendFileSync(runFiles.log(opts.out), `${step},${step * opts.batch},${(windowLoss / windowSteps).toFixed(5)},${rate.toFixed(2)}\n`);
+        appendFileSync(
+          runFiles.log(opts.out),
+          `${step},${step * opts.batch},${(windowLoss / windowSteps).toFixed(5)},${rate.toFixed(2)}\n`,
+        );
         progress.update(step * opts.batch, { loss: windowLoss / windowSteps });
         windowLoss = 0;
         windowSteps = 0;
@@ -235,10 +257,12 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
       // Every tracked EMA length is kept at a snapshot, so a guide's EMA can be varied apart from its training time.
       for (const f of opts.snapshots) {
         if (f === 1 || step < snapshotStep(f, totalSteps) || existsSync(runFiles.snapshot(opts.out, f))) continue;
-        for (let i = 0; i < opts.sigmaRels.length; i++) if (i !== exportIdx) await exportEma(runFiles.snapshot(opts.out, f, opts.sigmaRels[i]), i);
+        for (let i = 0; i < opts.sigmaRels.length; i++)
+          if (i !== exportIdx) await exportEma(runFiles.snapshot(opts.out, f, opts.sigmaRels[i]), i);
         await exportEma(runFiles.snapshot(opts.out, f), exportIdx);
       }
-      if (step === totalSteps) for (let i = 0; i < opts.sigmaRels.length; i++) await exportEma(runFiles.ema(opts.out, opts.sigmaRels[i]), i);
+      if (step === totalSteps)
+        for (let i = 0; i < opts.sigmaRels.length; i++) await exportEma(runFiles.ema(opts.out, opts.sigmaRels[i]), i);
       if (now - lastSave > opts.saveEverySeconds * 1000 || step === totalSteps || outOfTime()) {
         await saveState();
         lastSave = Date.now();
@@ -255,7 +279,10 @@ export async function train(ds: Dataset, trainIdx: Int32Array, opts: TrainOption
 }
 
 /** Returns the EMA weights of length `sigmaRel` (by parameter name) and the config from a run's saved training state, finished or not. */
-export async function stateEma(out: string, sigmaRel: number): Promise<{ config: ModelConfig; weights: Record<string, TensorData>; images: number }> {
+export async function stateEma(
+  out: string,
+  sigmaRel: number,
+): Promise<{ config: ModelConfig; weights: Record<string, TensorData>; images: number }> {
   const st = await loadCheckpoint(runFiles.state(out));
   const weights = withPrefix(st.tensors, `ema${sigmaRel.toFixed(3)}/`);
   if (Object.keys(weights).length === 0) throw new Error(`${runFiles.state(out)} keeps no EMA of σ_rel ${sigmaRel}`);
@@ -276,11 +303,19 @@ export async function stateDenoiser(out: string, sigmaRel: number): Promise<{ mo
  * log keeps one header line, written when the file is missing or empty.
  */
 export function truncateLog(path: string, step: number): void {
-  const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l !== '' && l !== LOG_HEADER) : [];
+  const lines = existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '' && l !== LOG_HEADER)
+    : [];
   writeFileSync(path, [LOG_HEADER, ...lines.filter((l) => Number(l.split(',')[0]) <= step)].join('\n') + '\n');
 }
 
 /** Returns the tensors of a training state whose names start with `prefix`, keyed by the rest of the name. */
 function withPrefix(tensors: Record<string, TensorData>, prefix: string): Record<string, TensorData> {
-  return Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  return Object.fromEntries(
+    Object.entries(tensors)
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([k, v]) => [k.slice(prefix.length), v]),
+  );
 }

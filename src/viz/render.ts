@@ -31,7 +31,8 @@ let warnedMissingFont = false;
 export function fontFile(): string | null {
   const override = process.env.GUIDANCE_LAB_FONT;
   if (override) {
-    if (!existsSync(override)) throw new Error(`GUIDANCE_LAB_FONT is "${override}", which does not exist; point it at a TTF of ${FONT_FAMILY}`);
+    if (!existsSync(override))
+      throw new Error(`GUIDANCE_LAB_FONT is "${override}", which does not exist; point it at a TTF of ${FONT_FAMILY}`);
     return override;
   }
   const found = FONT_CANDIDATES.find((p) => existsSync(p));

@@ -10,7 +10,12 @@ export interface Summary<K> {
 }
 
 /** Returns one Summary per distinct `keyOf` string, in order of first appearance. */
-export function summarise<T, K>(items: readonly T[], keyOf: (item: T) => string, key: (item: T) => K, value: (item: T) => number): Summary<K>[] {
+export function summarise<T, K>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  key: (item: T) => K,
+  value: (item: T) => number,
+): Summary<K>[] {
   const groups = new Map<string, { key: K; values: number[] }>();
   for (const item of items) {
     const k = keyOf(item);

@@ -40,5 +40,11 @@ export function themed(spec: TopLevelSpec): TopLevelSpec {
 
 /** Returns a nominal colour encoding for one line per group, with a legend of line strokes (not the bands' faint fills). */
 export function lineColour(field: string, title: string | null, sort: readonly string[]) {
-  return { field, type: 'nominal' as const, title, sort: [...sort], legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2 } };
+  return {
+    field,
+    type: 'nominal' as const,
+    title,
+    sort: [...sort],
+    legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2 },
+  };
 }

@@ -147,15 +147,24 @@ describe('attention recorder', () => {
     for (let step = 1; step < 12; step++) run(step);
     assert.equal(tf.memory().numTensors, afterOne);
     const maps = rec.maps();
-    assert.deepEqual(maps.map((m) => m.captures), [12, 12]);
+    assert.deepEqual(
+      maps.map((m) => m.captures),
+      [12, 12],
+    );
     tf.dispose(maps.map((m) => m.probs));
     rec.dispose();
     assert.equal(tf.memory().numTensors, afterOne - 2);
   });
 
   it('names the valid layers, heads and the unmatched schedule in its errors', () => {
-    assert.throws(() => createAttentionRecorder({ model, layers: ['mid.attn'] }), /unknown attention layer "mid.attn"; layers: blocks\.0\.attn, blocks\.1\.attn/);
-    assert.throws(() => createAttentionRecorder({ model, layers: 'all', heads: 2 }), /head 2 does not exist in layer blocks\.0\.attn; heads: 0…1/);
+    assert.throws(
+      () => createAttentionRecorder({ model, layers: ['mid.attn'] }),
+      /unknown attention layer "mid.attn"; layers: blocks\.0\.attn, blocks\.1\.attn/,
+    );
+    assert.throws(
+      () => createAttentionRecorder({ model, layers: 'all', heads: 2 }),
+      /head 2 does not exist in layer blocks\.0\.attn; heads: 0…1/,
+    );
     const rec = createAttentionRecorder({ model, layers: 'all', at: { sigmas: [9] } });
     assert.deepEqual(rec.processors(1.0, 0), {});
     assert.throws(() => rec.maps(), /no attention captured for blocks\.0\.attn, blocks\.1\.attn: no call matched \{"sigmas":\[9\]\}/);
@@ -212,7 +221,9 @@ describe('attention maps', () => {
     assert.deepEqual(big.shape, [2, 2, 4, 6]);
     const h = heads.dataSync();
     const g = big.dataSync();
-    for (let i = 0; i < 4; i++) for (let y = 0; y < 4; y++) for (let xx = 0; xx < 6; xx++) assert.equal(g[i * 24 + y * 6 + xx], h[i * 6 + Math.floor(y / 2) * 3 + Math.floor(xx / 2)]);
+    for (let i = 0; i < 4; i++)
+      for (let y = 0; y < 4; y++)
+        for (let xx = 0; xx < 6; xx++) assert.equal(g[i * 24 + y * 6 + xx], h[i * 6 + Math.floor(y / 2) * 3 + Math.floor(xx / 2)]);
     const r = receivedAttention(probs, [2, 3]);
     assert.deepEqual(mapsToImageSize(r, 12).shape, [2, 12, 12]);
     tf.dispose([heads, big, r]);

@@ -36,7 +36,10 @@ describe('fft (numpy fft2 semantics, fft.js)', () => {
   });
 
   it('fftshift moves bin (0, 0) to (h/2, w/2) and is its own inverse for even sizes', () => {
-    const a = ndarray(Float64Array.from({ length: 8 * 4 }, (_, i) => i), [8, 4]);
+    const a = ndarray(
+      Float64Array.from({ length: 8 * 4 }, (_, i) => i),
+      [8, 4],
+    );
     const s = fftshift(a);
     assert.equal(s.get(4, 2), 0);
     assert.equal(s.get(0, 0), a.get(4, 2));
@@ -79,6 +82,9 @@ describe('fft (numpy fft2 semantics, fft.js)', () => {
     assert.throws(() => radialMask([24, 32], 0.5, 'low'), /radialMask needs power-of-two sizes ≥ 2 \(fft\.js\); got \[24, 32\]/);
     assert.throws(() => filterWithMask(image, radialMask([16, 16], 0.5, 'low')), /mask \[16, 16\] does not match image \[32, 32\]/);
     const f = fft2(image);
-    assert.throws(() => ifft2({ re: f.re, im: ndarray(new Float64Array(64), [8, 8]) }), /real part \[32, 32\] and imaginary part \[8, 8\] differ/);
+    assert.throws(
+      () => ifft2({ re: f.re, im: ndarray(new Float64Array(64), [8, 8]) }),
+      /real part \[32, 32\] and imaginary part \[8, 8\] differ/,
+    );
   });
 });

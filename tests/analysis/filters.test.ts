@@ -33,7 +33,10 @@ function call<T extends tf.Tensor>(fn: () => T): T {
 
 /** An image [1, h, w, 1] from a formula. */
 function image(h: number, w: number, f: (y: number, x: number) => number): tf.Tensor4D {
-  return tf.tensor4d(Float32Array.from({ length: h * w }, (_, i) => f(Math.floor(i / w), i % w)), [1, h, w, 1]);
+  return tf.tensor4d(
+    Float32Array.from({ length: h * w }, (_, i) => f(Math.floor(i / w), i % w)),
+    [1, h, w, 1],
+  );
 }
 
 describe('filters', () => {
@@ -86,15 +89,28 @@ describe('filters', () => {
       const out = call(() => gaussianBlur(stacked, 1)).dataSync();
       const one = ref.blurs[1].blurred.flat();
       const pick = (img: number, ch: number) => Array.from({ length: 256 }, (_, p) => out[img * 512 + p * 2 + ch]);
-      assert.ok(maxAbsDiff(pick(0, 1), one.map((v) => 2 * v)) < 1e-5);
-      assert.ok(maxAbsDiff(pick(1, 0), one.map((v) => -v)) < 1e-5);
+      assert.ok(
+        maxAbsDiff(
+          pick(0, 1),
+          one.map((v) => 2 * v),
+        ) < 1e-5,
+      );
+      assert.ok(
+        maxAbsDiff(
+          pick(1, 0),
+          one.map((v) => -v),
+        ) < 1e-5,
+      );
     });
   });
 
   it('masked blur: blurred where mask = 1, original where mask = 0', () => {
     tf.tidy(() => {
       const map = tf.tensor4d(ref.map.flat(), [1, 16, 16, 1]);
-      const mask = tf.tensor3d(Float32Array.from({ length: 256 }, (_, i) => (i % 3 === 0 ? 1 : 0)), [1, 16, 16]);
+      const mask = tf.tensor3d(
+        Float32Array.from({ length: 256 }, (_, i) => (i % 3 === 0 ? 1 : 0)),
+        [1, 16, 16],
+      );
       const out = call(() => maskedBlur(map, mask, 2)).dataSync();
       const blurred = ref.blurs[2].blurred.flat();
       const original = ref.map.flat();
@@ -109,7 +125,10 @@ describe('filters', () => {
       const img = image(32, 32, (y, x) => 0.3 + low(y, x) + Math.cos((2 * Math.PI * 12 * y) / 32));
       const two = tf.concat([img, img.mul(-1)], 3) as tf.Tensor4D; // [1, 32, 32, 2]
       const out = call(() => removeHighFrequencies(two, 0.5)).dataSync(); // radii 2/16, 3/16 kept; 12/16 removed
-      const expected = Float32Array.from({ length: 2048 }, (_, i) => (i % 2 ? -1 : 1) * (0.3 + low(Math.floor(i / 64), Math.floor(i / 2) % 32)));
+      const expected = Float32Array.from(
+        { length: 2048 },
+        (_, i) => (i % 2 ? -1 : 1) * (0.3 + low(Math.floor(i / 64), Math.floor(i / 2) % 32)),
+      );
       assert.ok(maxAbsDiff(out, expected) < 1e-5);
     });
   });
@@ -119,7 +138,11 @@ describe('filters', () => {
     const b = randomResetMask([4, 8, 8], 0.3, 7);
     const c = randomResetMask([3, 8, 8], 0.3, 8);
     const av = a.dataSync();
-    for (let i = 0; i < 3; i++) assert.equal(Array.from(av.subarray(i * 64, (i + 1) * 64)).reduce((s, v) => s + v, 0), 19);
+    for (let i = 0; i < 3; i++)
+      assert.equal(
+        Array.from(av.subarray(i * 64, (i + 1) * 64)).reduce((s, v) => s + v, 0),
+        19,
+      );
     assert.deepEqual(Array.from(b.dataSync().subarray(0, 192)), Array.from(av));
     assert.notDeepEqual(Array.from(c.dataSync()), Array.from(av));
     assert.notDeepEqual(Array.from(av.subarray(0, 64)), Array.from(av.subarray(64, 128)));
@@ -134,7 +157,10 @@ describe('filters', () => {
       for (let p = 0; p < 96; p++) if (v[i * 96 + p] === 1) ones.push([Math.floor(p / 12), p % 12]);
       assert.equal(ones.length, 9);
       const [y0, x0] = ones[0];
-      assert.deepEqual(ones, [0, 1, 2].flatMap((dy) => [0, 1, 2].map((dx) => [y0 + dy, x0 + dx])));
+      assert.deepEqual(
+        ones,
+        [0, 1, 2].flatMap((dy) => [0, 1, 2].map((dx) => [y0 + dy, x0 + dx])),
+      );
     }
     m.dispose();
   });
@@ -160,15 +186,26 @@ describe('filters', () => {
   it('rejects bad inputs with the bad value and the allowed ones', () => {
     const img = tf.zeros([1, 8, 8, 1]) as tf.Tensor4D;
     const flat = tf.zeros([8, 8]);
-    for (const s of [0, -1, NaN, Infinity]) assert.throws(() => gaussianBlur(img, s), new RegExp(`σ must be a finite number > 0; got ${s}`));
+    for (const s of [0, -1, NaN, Infinity])
+      assert.throws(() => gaussianBlur(img, s), new RegExp(`σ must be a finite number > 0; got ${s}`));
     assert.throws(() => gaussianKernel(1, 4.5), /kernel size must be a positive integer; got 4.5/);
-    for (const k of [4, 17, 0]) assert.throws(() => gaussianBlur(img, 1, k), new RegExp(`kernel size must be an odd integer in \\[1, 15\\] for 8×8 images \\(reflect padding\\); got ${k}`));
+    for (const k of [4, 17, 0])
+      assert.throws(
+        () => gaussianBlur(img, 1, k),
+        new RegExp(`kernel size must be an odd integer in \\[1, 15\\] for 8×8 images \\(reflect padding\\); got ${k}`),
+      );
     assert.throws(() => gaussianBlur(flat as tf.Tensor4D, 1), /gaussianBlur takes NHWC images \[n, h, w, c\]; got shape \[8, 8\]/);
     assert.throws(() => maskedBlur(img, flat, 1), /mask \[1, 8, 8\] or \[1, 8, 8, 1\] for images \[1, 8, 8, 1\]; got \[8, 8\]/);
     assert.throws(() => randomResetMask([1, 8, 8], 1.5, 0), /fraction must be in \[0, 1\]; got 1.5/);
     assert.throws(() => squareResetMask([1, 8, 6], 7, 0), /square side must be an integer in \[1, 6\]; got 7/);
-    assert.throws(() => removeHighFrequencies(tf.zeros([1, 12, 12, 1]) as tf.Tensor4D, 0.5), /power-of-two sizes ≥ 2 \(fft\.js\); got \[12, 12\]/);
-    assert.throws(() => degrade(img, { kind: 'dino' } as never), /unknown degradation "dino"; kinds: global-blur, high-frequency, random-reset, square-reset/);
+    assert.throws(
+      () => removeHighFrequencies(tf.zeros([1, 12, 12, 1]) as tf.Tensor4D, 0.5),
+      /power-of-two sizes ≥ 2 \(fft\.js\); got \[12, 12\]/,
+    );
+    assert.throws(
+      () => degrade(img, { kind: 'dino' } as never),
+      /unknown degradation "dino"; kinds: global-blur, high-frequency, random-reset, square-reset/,
+    );
     tf.dispose([img, flat]);
   });
 });

@@ -19,7 +19,10 @@ describe('ndarray conversions', () => {
   });
 
   it('tensor → ndarray → tensor round-trips values and shape, without aliasing', () => {
-    const t = tf.tensor3d(Float32Array.from({ length: 24 }, (_, i) => i * 0.5), [2, 3, 4]);
+    const t = tf.tensor3d(
+      Float32Array.from({ length: 24 }, (_, i) => i * 0.5),
+      [2, 3, 4],
+    );
     const a = tensorToNdarray(t);
     assert.deepEqual(a.shape, [2, 3, 4]);
     assert.equal(a.get(1, 2, 3), 11.5);
@@ -53,10 +56,19 @@ describe('ndarray conversions', () => {
   });
 
   it('toFloat64Ndarray takes tensors, ndarrays and nested arrays', () => {
-    const t = tf.tensor2d([[1, 2], [3, 4]]);
+    const t = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
     assert.deepEqual(Array.from(toFloat64Ndarray(t).data), [1, 2, 3, 4]);
     t.dispose();
-    assert.deepEqual(toFloat64Ndarray([[1, 2, 3], [4, 5, 6]]).shape, [2, 3]);
+    assert.deepEqual(
+      toFloat64Ndarray([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]).shape,
+      [2, 3],
+    );
     assert.deepEqual(toFloat64Ndarray([1, 2]).shape, [2]);
     assert.deepEqual(Array.from(toFloat64Ndarray(ndarray([1, 2, 3, 4], [2, 2]).transpose(1, 0)).data), [1, 3, 2, 4]);
     assert.throws(() => toFloat64Ndarray([[1, 2], [3]]), /not rectangular: row 1 has length 1, row 0 has 2/);

@@ -40,22 +40,40 @@ describe('resample (PyTorch interpolate, align_corners=False)', () => {
     const expected = ref.bicubic.flat();
     const values = out.dataSync();
     assert.ok(maxAbsDiff(values.subarray(0, 1024), expected) < 1e-5);
-    assert.ok(maxAbsDiff(values.subarray(1024), expected.map((v) => -2 * v)) < 1e-5);
+    assert.ok(
+      maxAbsDiff(
+        values.subarray(1024),
+        expected.map((v) => -2 * v),
+      ) < 1e-5,
+    );
     const nhwc = tf.tidy(() => tf.stack([one, one.mul(3)], 2).expandDims(0) as tf.Tensor4D); // [1, 8, 8, 2]
     const img = resizeImages(nhwc, 32, 'bilinear');
     assert.deepEqual(img.shape, [1, 32, 32, 2]);
     const channels = img.dataSync(); // NHWC: channel 1 at odd offsets
-    assert.ok(maxAbsDiff(channels.filter((_, i) => i % 2 === 1), ref.bilinear.flat().map((v) => 3 * v)) < 1e-5);
+    assert.ok(
+      maxAbsDiff(
+        channels.filter((_, i) => i % 2 === 1),
+        ref.bilinear.flat().map((v) => 3 * v),
+      ) < 1e-5,
+    );
     tf.dispose([one, twice, batch, out, nhwc, img]);
     assert.equal(tf.memory().numTensors, before);
   });
 
   it('bicubic with clampAtZero equals max(bicubic, 0)', () => {
-    const map = tf.tensor2d([[0, 0, 0, 0], [0, 1, 1, 0], [0, 1, 1, 0], [0, 0, 0, 0]]);
+    const map = tf.tensor2d([
+      [0, 0, 0, 0],
+      [0, 1, 1, 0],
+      [0, 1, 1, 0],
+      [0, 0, 0, 0],
+    ]);
     const raw = resizeMaps(map, 16, 'bicubic').dataSync();
     const clamped = resizeMaps(map, 16, 'bicubic', { clampAtZero: true }).dataSync();
     assert.ok(Math.min(...raw) < 0, 'bicubic overshoots below 0 at a sharp edge');
-    assert.deepEqual(Array.from(clamped), Array.from(raw, (v) => Math.max(v, 0)));
+    assert.deepEqual(
+      Array.from(clamped),
+      Array.from(raw, (v) => Math.max(v, 0)),
+    );
     map.dispose();
   });
 

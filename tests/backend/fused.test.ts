@@ -72,7 +72,7 @@ describe('fused wasm kernels (group norm, Sum over outer axes, copy-free Identit
     tf.dispose([x, gamma, beta, y, ops]);
   });
 
-  it('group norm gradients (dx, dγ, dβ) match the op chain\'s within 1e-5 of their scale', (t) => {
+  it("group norm gradients (dx, dγ, dβ) match the op chain's within 1e-5 of their scale", (t) => {
     if (!fused) return t.skip(`no fused group norm on ${tf.getBackend()}: groupNorm is the op chain itself`);
     const shape = [2, 8, 8, 32];
     const size = shape.reduce((a, b) => a * b);
@@ -97,7 +97,11 @@ describe('fused wasm kernels (group norm, Sum over outer axes, copy-free Identit
     const shape = [4, 5, 6, 3];
     const data = normals(4 * 5 * 6 * 3, 1, 0.5);
     const x = tf.tensor(data, shape);
-    for (const [axes, keep, outShape] of [[[0, 1], false, [6, 3]], [[1, 2], true, [4, 1, 1, 3]], [[0, 1, 2], false, [3]]] as const) {
+    for (const [axes, keep, outShape] of [
+      [[0, 1], false, [6, 3]],
+      [[1, 2], true, [4, 1, 1, 3]],
+      [[0, 1, 2], false, [3]],
+    ] as const) {
       const s = tf.sum(x, [...axes], keep);
       assert.deepEqual(s.shape, outShape);
       const truth = sum64(data, shape, [...axes]);

@@ -52,7 +52,10 @@ test('auto picks tfjs-node when its addon loads, else wasm, and registers no ker
 test('shareCoresWithWorkers: cores ÷ workers intra-op threads (at least 1), never overriding the user', () => {
   const saved = { intra: process.env.TF_NUM_INTRAOP_THREADS, inter: process.env.TF_NUM_INTEROP_THREADS };
   const restore = (): void => {
-    for (const [key, value] of [['TF_NUM_INTRAOP_THREADS', saved.intra], ['TF_NUM_INTEROP_THREADS', saved.inter]] as const) {
+    for (const [key, value] of [
+      ['TF_NUM_INTRAOP_THREADS', saved.intra],
+      ['TF_NUM_INTEROP_THREADS', saved.inter],
+    ] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }

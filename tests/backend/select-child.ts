@@ -12,7 +12,9 @@ function threadTicks(): number[] {
     const fields = readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1].split(' ');
     return Number(fields[11]) + Number(fields[12]);
   };
-  const others = readdirSync('/proc/self/task').filter((t) => t !== String(process.pid)).sort((x, y) => Number(x) - Number(y));
+  const others = readdirSync('/proc/self/task')
+    .filter((t) => t !== String(process.pid))
+    .sort((x, y) => Number(x) - Number(y));
   return [ticks(String(process.pid)), ...others.map(ticks)];
 }
 

@@ -15,11 +15,13 @@ async function compare(shapes: number[][], f: (...xs: tf.Tensor[]) => tf.Tensor[
   const inputs = shapes.map((s) => rng.normals(s.reduce((a, b) => a * b, 1)));
   const runOn = async (name: 'wasm' | 'cpu'): Promise<Float32Array[]> => {
     await initBackend(name);
-    return tf.tidy(() => f(...inputs.map((v, i) => tf.tensor(v, shapes[i])))).map((t) => {
-      const d = t.dataSync() as Float32Array;
-      t.dispose();
-      return d;
-    });
+    return tf
+      .tidy(() => f(...inputs.map((v, i) => tf.tensor(v, shapes[i]))))
+      .map((t) => {
+        const d = t.dataSync() as Float32Array;
+        t.dispose();
+        return d;
+      });
   };
   const cpu = await runOn('cpu');
   const wasm = await runOn('wasm');
@@ -51,16 +53,22 @@ test('matMul with every transpose and batch broadcast matches cpu', async () => 
 });
 
 test('matMul gradients match cpu', async () => {
-  const [da, db] = await compare([[3, 6, 5], [3, 5, 4]], (a, b) => {
-    const g = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, y))));
-    return g([a, b]);
-  });
+  const [da, db] = await compare(
+    [
+      [3, 6, 5],
+      [3, 5, 4],
+    ],
+    (a, b) => {
+      const g = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, y))));
+      return g([a, b]);
+    },
+  );
   assert.ok(da < 1e-4 && db < 1e-4, `grad diffs ${da}, ${db}`);
 });
 
 test('conv2d gradients (filter and input) match cpu within 1e-4', async () => {
   type Shape4 = [number, number, number, number];
-  const configs: Array<{ x: Shape4; w: Shape4; stride: number; pad: "same" | "valid" }> = [
+  const configs: Array<{ x: Shape4; w: Shape4; stride: number; pad: 'same' | 'valid' }> = [
     { x: [2, 8, 8, 3], w: [3, 3, 3, 4], stride: 1, pad: 'same' },
     { x: [2, 9, 7, 2], w: [3, 3, 2, 5], stride: 1, pad: 'valid' },
     { x: [2, 8, 8, 3], w: [3, 3, 3, 4], stride: 2, pad: 'same' },
@@ -82,11 +90,26 @@ test('conv2d gradients (filter and input) match cpu within 1e-4', async () => {
 test('slice matches cpu on every axis pattern', async () => {
   const x = [3, 4, 5, 6];
   const cases: Array<[number[], number[]]> = [
-    [[0, 0, 0, 0], [3, 4, 5, 6]],
-    [[1, 0, 0, 0], [2, 4, 5, 6]],
-    [[0, 1, 2, 0], [3, 2, 3, 6]],
-    [[0, 0, 0, 2], [3, 4, 5, 3]],
-    [[2, 3, 4, 5], [1, 1, 1, 1]],
+    [
+      [0, 0, 0, 0],
+      [3, 4, 5, 6],
+    ],
+    [
+      [1, 0, 0, 0],
+      [2, 4, 5, 6],
+    ],
+    [
+      [0, 1, 2, 0],
+      [3, 2, 3, 6],
+    ],
+    [
+      [0, 0, 0, 2],
+      [3, 4, 5, 3],
+    ],
+    [
+      [2, 3, 4, 5],
+      [1, 1, 1, 1],
+    ],
   ];
   for (const [b, s] of cases) {
     const [d] = await compare([x], (t) => [tf.slice(t, b, s)]);

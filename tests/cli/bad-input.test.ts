@@ -18,7 +18,11 @@ before(async () => {
 
 /** Runs the CLI; `started` says whether it got as far as starting the tensor backend (the start of any real work). */
 function cli(args: string[], env: Record<string, string> = {}): { status: number | null; stderr: string; started: boolean } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: 60000, env: { ...process.env, GUIDANCE_LAB_BACKEND: testBackend(), GUIDANCE_LAB_QUIET: '', ...env } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 60000,
+    env: { ...process.env, GUIDANCE_LAB_BACKEND: testBackend(), GUIDANCE_LAB_QUIET: '', ...env },
+  });
   return { status: r.status, stderr: r.stderr, started: r.stderr.includes('tfjs backend') };
 }
 
@@ -66,6 +70,9 @@ test('ship validates --name before reading anything and refuses non-finite weigh
   await saveModel(runFiles.ema(run, 0.1), TINY, weights, { images: 8 }, 'F32');
   const nan = cli(['ship', '--run', run, '--name', 'nan-model', '--no-variants'], { GUIDANCE_LAB_CHECKPOINTS: shipped });
   assert.equal(nan.status, 1);
-  assert.match(nan.stderr, new RegExp(`weight ${first.replace(/\./g, '\\.')} holds NaN at index 3; a run whose weights are not finite is not shipped`));
+  assert.match(
+    nan.stderr,
+    new RegExp(`weight ${first.replace(/\./g, '\\.')} holds NaN at index 3; a run whose weights are not finite is not shipped`),
+  );
   assert.ok(!existsSync(shipped) || readdirSync(shipped).length === 0, 'nothing was copied');
 });

@@ -12,7 +12,16 @@ import { testBackend } from '../test-backend';
 export const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
 
 /** A UNet small enough to sample in a test. */
-export const TINY: ModelConfig = { arch: 'unet', imageSize: 32, channels: 1, classes: 10, widths: [8, 16, 16], attentionLevels: [1, 2], heads: 2, blocks: 1 };
+export const TINY: ModelConfig = {
+  arch: 'unet',
+  imageSize: 32,
+  channels: 1,
+  classes: 10,
+  widths: [8, 16, 16],
+  attentionLevels: [1, 2],
+  heads: 2,
+  blocks: 1,
+};
 
 /**
  * Starts the test backend and writes TINY (seed 1, float32, card `training`) to `<new temp folder>/tiny.safetensors`; returns both paths.

@@ -37,9 +37,13 @@ const NOISE = [-2.1, -0.7, 0, 0.4, 1.3, 2.8];
 function run(sampler: SamplerName, steps: number): { final: Float32Array; atSigmaMin: Float32Array } {
   const z = tf.tensor4d(NOISE, [NOISE.length, 1, 1, 1]);
   let atSigmaMin = new Float32Array(NOISE.length);
-  const out = solve(denoiser, z, { sigmas: karrasSigmas(steps), sampler, onStep: (s) => {
-    if (s.step === s.steps - 2) atSigmaMin = s.x.dataSync() as Float32Array;
-  } });
+  const out = solve(denoiser, z, {
+    sigmas: karrasSigmas(steps),
+    sampler,
+    onStep: (s) => {
+      if (s.step === s.steps - 2) atSigmaMin = s.x.dataSync() as Float32Array;
+    },
+  });
   const final = out.dataSync() as Float32Array;
   tf.dispose([z, out]);
   return { final, atSigmaMin };
@@ -67,7 +71,10 @@ describe('Euler and Heun against the closed-form Gaussian ODE and EDM Algorithm 
   }
 
   it('converges at its order when the steps double: error ratio ≈ 2 for Euler, ≈ 4 for Heun (16 → 32 → 64 steps)', () => {
-    for (const [sampler, lo, hi] of [['euler', 1.8, 2.2], ['heun', 3.4, 5.8]] as const) {
+    for (const [sampler, lo, hi] of [
+      ['euler', 1.8, 2.2],
+      ['heun', 3.4, 5.8],
+    ] as const) {
       const e = [16, 32, 64].map((n) => odeError(sampler, n));
       for (let k = 0; k < 2; k++) {
         assert.ok(e[k] / e[k + 1] > lo && e[k] / e[k + 1] < hi, `${sampler} error ratio ${e[k] / e[k + 1]} (errors ${e})`);
@@ -75,7 +82,7 @@ describe('Euler and Heun against the closed-form Gaussian ODE and EDM Algorithm 
     }
   });
 
-  it('at the studies\' step counts Euler shrinks the spread around μ and Heun widens it (error of opposite signs)', () => {
+  it("at the studies' step counts Euler shrinks the spread around μ and Heun widens it (error of opposite signs)", () => {
     // The sample is affine in the noise, so (x − μ)/(x_exact − μ) is one factor per setting; 1 is exact.
     const factor = (sampler: SamplerName, steps: number) => {
       const { final } = run(sampler, steps);

@@ -10,10 +10,12 @@ import { testBackend } from '../test-backend';
 // probability-flow ODE has the closed-form solution x(0) = μ + (x(σ₀) − μ)·s/√(s² + σ₀²).
 const MU = 0.3;
 const S = 0.4;
-const gaussianDenoiser = (calls: number[]): DenoiseFn => (x, sigma) => {
-  calls.push(sigma);
-  return tf.tidy(() => tf.div(tf.add(tf.mul(x, S * S), sigma * sigma * MU), S * S + sigma * sigma) as tf.Tensor4D);
-};
+const gaussianDenoiser =
+  (calls: number[]): DenoiseFn =>
+  (x, sigma) => {
+    calls.push(sigma);
+    return tf.tidy(() => tf.div(tf.add(tf.mul(x, S * S), sigma * sigma * MU), S * S + sigma * sigma) as tf.Tensor4D);
+  };
 
 function moments(v: Float32Array): { mean: number; variance: number } {
   const mean = v.reduce((a, b) => a + b, 0) / v.length;
@@ -25,7 +27,12 @@ describe('solve (Euler, Heun)', () => {
     await initBackend(testBackend());
   });
 
-  const noise = (): tf.Tensor4D => sampleNoise([32, 32, 1], 7, Array.from({ length: 16 }, (_, i) => i)) as tf.Tensor4D;
+  const noise = (): tf.Tensor4D =>
+    sampleNoise(
+      [32, 32, 1],
+      7,
+      Array.from({ length: 16 }, (_, i) => i),
+    ) as tf.Tensor4D;
 
   const maxError = (sampler: 'heun' | 'euler', steps: number, calls: number[] = []): number => {
     const z = noise();

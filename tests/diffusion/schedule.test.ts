@@ -4,7 +4,10 @@ import { karrasSigmas } from '../../src/diffusion';
 import ref from '../reference/edm.json';
 
 describe('karrasSigmas', () => {
-  for (const [steps, expected] of [[18, ref.schedule_18], [32, ref.schedule_32]] as const) {
+  for (const [steps, expected] of [
+    [18, ref.schedule_18],
+    [32, ref.schedule_32],
+  ] as const) {
     it(`matches edm.json for ${steps} steps (float64, 1e-12 relative), final 0`, () => {
       const s = karrasSigmas(steps);
       assert.equal(s.length, expected.length);

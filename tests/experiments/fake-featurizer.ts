@@ -12,7 +12,10 @@ export interface ProjectionOptions {
 
 /** Returns the projection featurizer; its digest names dims and seed. */
 export function projectionFeaturizer(o: ProjectionOptions): Featurizer {
-  const w = tf.tensor2d(new Rng(o.seed, 7).normals(32 * 32 * o.dims).map((v) => v / 32), [32 * 32, o.dims]);
+  const w = tf.tensor2d(
+    new Rng(o.seed, 7).normals(32 * 32 * o.dims).map((v) => v / 32),
+    [32 * 32, o.dims],
+  );
   const features = (images: tf.Tensor4D): tf.Tensor2D => {
     const until = Date.now() + (o.delayMs ?? 0);
     while (Date.now() < until);
@@ -21,9 +24,10 @@ export function projectionFeaturizer(o: ProjectionOptions): Featurizer {
   return {
     digest: `projection-${o.dims}-${o.seed}`,
     features,
-    logits: (images) => tf.tidy(() => {
-      const f = features(images);
-      return tf.slice(f, [0, 0], [-1, 10]);
-    }),
+    logits: (images) =>
+      tf.tidy(() => {
+        const f = features(images);
+        return tf.slice(f, [0, 0], [-1, 10]);
+      }),
   };
 }

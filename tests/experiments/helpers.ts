@@ -27,10 +27,32 @@ export function projection(o: ProjectionOptions = { dims: 12, seed: 3 }): Featur
 
 /** Returns a small spec on `model`: cfg and pag (and a guide for autoguidance if given), γ 0 and 1, seeds 0 and 1. */
 export function smallSpec(model: string, extra: Partial<Record<string, unknown>> = {}): SweepSpec {
-  return parseSpec({ model, methods: [{ method: 'cfg' }, { method: 'pag', params: { layers: ['blocks.0.attn'] } }], gammas: [0, 1], seeds: [0, 1], n: 6, steps: 2, sampler: 'euler', batchSize: 6, reference: { n: 16 }, ...extra });
+  return parseSpec({
+    model,
+    methods: [{ method: 'cfg' }, { method: 'pag', params: { layers: ['blocks.0.attn'] } }],
+    gammas: [0, 1],
+    seeds: [0, 1],
+    n: 6,
+    steps: 2,
+    sampler: 'euler',
+    batchSize: 6,
+    reference: { n: 16 },
+    ...extra,
+  });
 }
 
 /** Returns sweep options writing to `out` with the projection featurizer and 16 seeded noise images as reference. */
 export function options(out: string, o: Partial<SweepOptions> = {}): SweepOptions {
-  return { out, featurizer: projection(), referenceImages: () => tf.tensor4d(new Rng(11).normals(16 * 32 * 32).map((v) => Math.tanh(v)), [16, 32, 32, 1]), workers: 0, progress: false, ...o };
+  return {
+    out,
+    featurizer: projection(),
+    referenceImages: () =>
+      tf.tensor4d(
+        new Rng(11).normals(16 * 32 * 32).map((v) => Math.tanh(v)),
+        [16, 32, 32, 1],
+      ),
+    workers: 0,
+    progress: false,
+    ...o,
+  };
 }

@@ -22,7 +22,7 @@ before(async () => {
 
 const strip = (rows: SweepRow[]) => rows.map((r) => ({ ...r, timing: undefined }));
 
-test('truncated, empty, {} and another point\'s row files are named, never counted or merged, and recomputed', async () => {
+test("truncated, empty, {} and another point's row files are named, never counted or merged, and recomputed", async () => {
   const spec = smallSpec(model);
   const out = join(dir, 'damaged');
   const first = await runSweep(spec, options(out));
@@ -74,19 +74,20 @@ test('a point whose samples go non-finite is recorded as failed with method, γ,
   assert.deepEqual(counts, [0, 1, 1], 'a rerun retries the failed point, never reads it as finished');
 });
 
-test('two sweeps on one folder at once compute each point once; a dead sweep\'s claim is taken over', async () => {
+test("two sweeps on one folder at once compute each point once; a dead sweep's claim is taken over", async () => {
   const out = join(dir, 'shared');
   // a claim left by a killed sweep (a pid that has exited) on one point must not block it
   const dead = spawnSync(process.execPath, ['-e', '0']).pid;
   mkdirSync(join(out, 'claims'), { recursive: true });
-  const run = () => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, out, model, '0'], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
+  const run = () =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', CHILD, out, model, '0'], { env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('exit', (status) => resolve({ status, stdout, stderr }));
+    });
   const firstKey = pointKey(expandGrid(smallSpec(model))[0], await digestsOf(model));
   writeFileSync(join(out, 'claims', `${firstKey}.claim`), `${dead} stale-token`);
   const [a, b] = await Promise.all([run(), run()]);
@@ -104,13 +105,18 @@ test('concurrent manifest updates are never lost', async () => {
   const out = join(dir, 'manifest');
   const startAt = Date.now() + 3000; // all children start hammering at once, after their start-up
   const ids = ['a', 'b', 'c', 'd'];
-  await Promise.all(ids.map((id) => new Promise<void>((resolve, reject) => {
-    const args = ['--import', 'tsx', MANIFEST_CHILD, out, id, String(startAt), '60'];
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(stderr))));
-  })));
+  await Promise.all(
+    ids.map(
+      (id) =>
+        new Promise<void>((resolve, reject) => {
+          const args = ['--import', 'tsx', MANIFEST_CHILD, out, id, String(startAt), '60'];
+          const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+          let stderr = '';
+          child.stderr.on('data', (d) => (stderr += d));
+          child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(stderr))));
+        }),
+    ),
+  );
   const models = Object.keys(readManifest(out).models);
   assert.equal(models.length, 4 * 60, `${4 * 60 - models.length} manifest entries were lost`);
 });

@@ -15,7 +15,7 @@ before(async () => {
   await initBackend(testBackend());
 });
 
-test('a sweep\'s rows keep per-sample features that reproduce their KID, and rank end to end', async () => {
+test("a sweep's rows keep per-sample features that reproduce their KID, and rank end to end", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gl-rank-'));
   const model = await saveTiny(dir);
   const out = join(dir, 'sweep');
@@ -37,8 +37,14 @@ test('a sweep\'s rows keep per-sample features that reproduce their KID, and ran
   const kidToReal = kidStatistic({ rows: real, space: 'projection-12-3' });
   const statistics = { features: [kidToReal], correctness: meanStatistic('class accuracy', 'max') };
   const ranked = rankSweep(rows, statistics, { resamples: 50 });
-  assert.deepEqual(ranked.map((r) => r.label), ['unguided', 'cfg γ = 1', 'pag γ = 1 {"layers":["blocks.0.attn"]}']);
+  assert.deepEqual(
+    ranked.map((r) => r.label),
+    ['unguided', 'cfg γ = 1', 'pag γ = 1 {"layers":["blocks.0.attn"]}'],
+  );
   const pag = ranked[2];
-  assert.deepEqual(pag.differences.map((d) => d.baseline), ['unguided', 'unguided', 'cfg γ = 1', 'cfg γ = 1']);
+  assert.deepEqual(
+    pag.differences.map((d) => d.baseline),
+    ['unguided', 'unguided', 'cfg γ = 1', 'cfg γ = 1'],
+  );
   assert.ok(pag.differences.every((d) => d.seeds === 2 && d.samples === 12 && d.lo <= d.estimate && d.estimate <= d.hi));
 });

@@ -13,8 +13,14 @@ async function main(): Promise<void> {
   await initBackend(testBackend());
   const featurizer = projection({ dims: 12, seed: Number(seed), delayMs: Number(delayMs) });
   const w = await runQueueWorker({
-    url, name, out, lockMs: Number(lockMs), refuseDelayMs: 300, untilDrained: true,
-    featurizer: () => featurizer, referenceImages: options(out).referenceImages,
+    url,
+    name,
+    out,
+    lockMs: Number(lockMs),
+    refuseDelayMs: 300,
+    untilDrained: true,
+    featurizer: () => featurizer,
+    referenceImages: options(out).referenceImages,
     log: (line) => process.stdout.write(`${line}\n`),
   });
   const done = await w.done;

@@ -41,7 +41,10 @@ test('kill -9 mid-sweep, rerun: finished rows are kept byte for byte and only th
   const fresh = await runSweep(smallSpec(model), options(join(dir, 'fresh')));
   const strip = (rows: SweepRow[]) => rows.map((x) => ({ ...x, timing: undefined }));
   const resumed = rowFiles(out).map((f) => JSON.parse(readFileSync(join(out, 'rows', f), 'utf8')) as SweepRow);
-  assert.deepEqual(strip(resumed).sort((a, b) => a.key.localeCompare(b.key)), strip(fresh.rows).sort((a, b) => a.key.localeCompare(b.key)));
+  assert.deepEqual(
+    strip(resumed).sort((a, b) => a.key.localeCompare(b.key)),
+    strip(fresh.rows).sort((a, b) => a.key.localeCompare(b.key)),
+  );
 });
 
 test('a worker pool of 2 threads gives the rows of an in-process run and uses both workers', async () => {
@@ -50,7 +53,10 @@ test('a worker pool of 2 threads gives the rows of an in-process run and uses bo
   const inline = await runSweep(spec, options(join(dir, 'inline'), { workers: 0 }));
   assert.equal(pooled.computed, 8);
   assert.equal(new Set(pooled.rows.map((r) => r.timing.thread)).size, 2, 'both workers ran points');
-  assert.ok(pooled.rows.every((r) => r.timing.thread !== 0), 'no point ran on the main thread');
+  assert.ok(
+    pooled.rows.every((r) => r.timing.thread !== 0),
+    'no point ran on the main thread',
+  );
   assert.ok(inline.rows.every((r) => r.timing.thread === 0));
   const strip = (rows: SweepRow[]) => rows.map((x) => ({ ...x, timing: undefined }));
   assert.deepEqual(strip(pooled.rows), strip(inline.rows));

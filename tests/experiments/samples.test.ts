@@ -21,7 +21,13 @@ describe('per-sample records of a point', () => {
 
   it('features survive float16 storage (relative 2⁻¹¹), and their FID moves by < 1e-3 relative', () => {
     const x = images(1);
-    const s = pointSamples(x, labels, featurizer, 1, Array.from({ length: 40 }, (_, i) => i));
+    const s = pointSamples(
+      x,
+      labels,
+      featurizer,
+      1,
+      Array.from({ length: 40 }, (_, i) => i),
+    );
     const exact = featureRows(featurizer, x);
     const run = featureRun(s);
     assert.equal(run.space, featurizer.digest);
@@ -35,25 +41,38 @@ describe('per-sample records of a point', () => {
     x.dispose();
   });
 
-  it('correctness bytes average to classAccuracy of the featurizer\'s logits; none for unconditional samples', () => {
+  it("correctness bytes average to classAccuracy of the featurizer's logits; none for unconditional samples", () => {
     const x = images(3);
-    const s = pointSamples(x, labels, featurizer, 3, Array.from({ length: 40 }, (_, i) => i));
+    const s = pointSamples(
+      x,
+      labels,
+      featurizer,
+      3,
+      Array.from({ length: 40 }, (_, i) => i),
+    );
     const logits = featurizer.logits(x);
     const c = correctnessRun(s);
     assert.equal(Array.from(c.rows.data).reduce((a, b) => a + b, 0) / 40, classAccuracy(logits, labels));
-    const u = pointSamples(x, undefined, featurizer, 3, Array.from({ length: 40 }, (_, i) => i));
+    const u = pointSamples(
+      x,
+      undefined,
+      featurizer,
+      3,
+      Array.from({ length: 40 }, (_, i) => i),
+    );
     assert.throws(() => correctnessRun(u), /no correctness \(unconditional samples\)/);
     tf.dispose([x, logits]);
   });
 
   it('rows of two points at the same seeds pair; a row without samples is refused', () => {
     const indices = Array.from({ length: 40 }, (_, i) => i);
-    const rowsOf = (shift: number) => [5, 6].map((seed) => {
-      const x = tf.tidy(() => tf.add(images(seed), shift) as tf.Tensor4D);
-      const samples = pointSamples(x, labels, featurizer, seed, indices);
-      x.dispose();
-      return { key: `k${seed}${shift}`, samples };
-    });
+    const rowsOf = (shift: number) =>
+      [5, 6].map((seed) => {
+        const x = tf.tidy(() => tf.add(images(seed), shift) as tf.Tensor4D);
+        const samples = pointSamples(x, labels, featurizer, seed, indices);
+        x.dispose();
+        return { key: `k${seed}${shift}`, samples };
+      });
     const [a, b] = [pointRuns(rowsOf(0), 'correctness'), pointRuns(rowsOf(0.2), 'correctness')];
     const d = pairedDifference(a, b, meanStatistic('class accuracy', 'max'), { resamples: 100 });
     assert.equal(d.seeds, 2);

@@ -6,17 +6,32 @@ import { expandGrid, parseGridShare, parseSpec, pointKey, gridShareItems } from 
 const BASE = { model: 'm', methods: [{ method: 'cfg' }], gammas: [0, 1], n: 4 };
 
 test('spec errors name the bad value and the allowed ones', () => {
-  assert.throws(() => parseSpec({ ...BASE, methods: [{ method: 'cgf' }] }), /unknown methods\[0\]\.method "cgf"; allowed: cfg, sag, pag, seg, autoguidance, icg, tsg, sims/);
-  assert.throws(() => parseSpec({ ...BASE, methods: [{ method: 'pag', params: { layer: 'mid.attn' } }] }), /unknown pag parameter "layer"; pag parameters: interval, layers/);
-  assert.throws(() => parseSpec({ ...BASE, methods: [{ method: 'cfg', params: { gamma: 2 } }] }), /unknown cfg parameter "gamma".*γ comes from "gammas"/);
-  assert.throws(() => parseSpec({ ...BASE, methods: [{ method: 'autoguidance' }] }), /methods\[0\]\.guide .*must be a non-empty string; got undefined/);
+  assert.throws(
+    () => parseSpec({ ...BASE, methods: [{ method: 'cgf' }] }),
+    /unknown methods\[0\]\.method "cgf"; allowed: cfg, sag, pag, seg, autoguidance, icg, tsg, sims/,
+  );
+  assert.throws(
+    () => parseSpec({ ...BASE, methods: [{ method: 'pag', params: { layer: 'mid.attn' } }] }),
+    /unknown pag parameter "layer"; pag parameters: interval, layers/,
+  );
+  assert.throws(
+    () => parseSpec({ ...BASE, methods: [{ method: 'cfg', params: { gamma: 2 } }] }),
+    /unknown cfg parameter "gamma".*γ comes from "gammas"/,
+  );
+  assert.throws(
+    () => parseSpec({ ...BASE, methods: [{ method: 'autoguidance' }] }),
+    /methods\[0\]\.guide .*must be a non-empty string; got undefined/,
+  );
   assert.throws(() => parseSpec({ ...BASE, methods: [{ method: 'cfg', guide: 'x' }] }), /cfg takes no "guide" model/);
   assert.throws(() => parseSpec({ ...BASE, gammas: [] }), /gammas must be a non-empty list of numbers; got \[\]/);
   assert.throws(() => parseSpec({ ...BASE, gammas: [1, '2'] }), /gammas: "2" is not a valid value/);
   assert.throws(() => parseSpec({ ...BASE, gammas: 1 }), /gammas must be a non-empty list/);
   assert.throws(() => parseSpec({ ...BASE, n: 1 }), /n must be an integer ≥ 2; got 1/);
   assert.throws(() => parseSpec({ ...BASE, sampler: 'ddim' }), /unknown sampler "ddim"; allowed: heun, euler/);
-  assert.throws(() => parseSpec({ ...BASE, metrics: ['fid', 'is'] }), /unknown metric "is"; metrics: fid, kid, precisionRecall, classAccuracy/);
+  assert.throws(
+    () => parseSpec({ ...BASE, metrics: ['fid', 'is'] }),
+    /unknown metric "is"; metrics: fid, kid, precisionRecall, classAccuracy/,
+  );
   assert.throws(() => parseSpec({ ...BASE, gamma: [1] }), /unknown field "gamma"; fields: model, methods, gammas/);
   assert.throws(() => parseSpec({ ...BASE, labels: 'random' }), /labels must be "balanced" or a class number ≥ 0; got "random"/);
   const ok = parseSpec({ ...BASE, methods: [{ method: 'sims', negative: 'other', params: { interval: [0.1, 5] } }] });
@@ -32,7 +47,12 @@ test('--shard: k/n out of range or malformed is refused, naming the value', () =
 });
 
 test('shards k = 1…n cover the grid exactly once, for n = 1…7', () => {
-  const spec = parseSpec({ ...BASE, methods: [{ method: 'cfg' }, { method: 'pag' }, { method: 'icg' }], gammas: [0, 0.5, 1], seeds: [0, 1] });
+  const spec = parseSpec({
+    ...BASE,
+    methods: [{ method: 'cfg' }, { method: 'pag' }, { method: 'icg' }],
+    gammas: [0, 0.5, 1],
+    seeds: [0, 1],
+  });
   const grid = expandGrid(spec);
   assert.equal(grid.length, 3 * 3 * 2);
   const digests = { models: { m: 'd' }, featurizer: 'f', reference: 'r' };
@@ -47,7 +67,12 @@ test('shards k = 1…n cover the grid exactly once, for n = 1…7', () => {
 });
 
 test('cache key: sha256 of the sorted-key JSON of the point and its own digests only', () => {
-  const spec = parseSpec({ ...BASE, methods: [{ method: 'autoguidance', guide: 'g', params: { interval: [0.5, 2] } }], gammas: [1.5], seeds: [3] });
+  const spec = parseSpec({
+    ...BASE,
+    methods: [{ method: 'autoguidance', guide: 'g', params: { interval: [0.5, 2] } }],
+    gammas: [1.5],
+    seeds: [3],
+  });
   const [p] = expandGrid(spec);
   const digests = { models: { m: 'dm', g: 'dg', unrelated: 'x' }, featurizer: 'df', reference: 'dr' };
   const text =

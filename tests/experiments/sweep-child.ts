@@ -6,7 +6,10 @@ import { testBackend } from '../test-backend';
 
 async function main(): Promise<void> {
   await initBackend(testBackend());
-  const r = await runSweep(smallSpec(process.argv[3]), options(process.argv[2], { featurizer: projection({ dims: 12, seed: 3, delayMs: 150 }), workers: Number(process.argv[4]) }));
+  const r = await runSweep(
+    smallSpec(process.argv[3]),
+    options(process.argv[2], { featurizer: projection({ dims: 12, seed: 3, delayMs: 150 }), workers: Number(process.argv[4]) }),
+  );
   process.stdout.write(JSON.stringify({ computed: r.computed, cached: r.cached }));
 }
 main().catch((e) => {

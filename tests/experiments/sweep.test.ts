@@ -40,7 +40,8 @@ test('a sweep writes one row per point; its metrics match sampling and measuring
   const f = projectionFeaturizer({ dims: 12, seed: 3 });
   const ref = options(out).referenceImages() as tf.Tensor4D;
   const [gen, real, logits] = [f.features(images), f.features(ref), f.logits(images)];
-  const close = (a: number | undefined, b: number, what: string) => assert.ok(Math.abs(a! - b) <= 1e-6 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+  const close = (a: number | undefined, b: number, what: string) =>
+    assert.ok(Math.abs(a! - b) <= 1e-6 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
   close(row.metrics.fid, fid(gen, real, { warn: () => undefined }).fid, 'fid');
   close(row.metrics.kid, kid(real, gen), 'kid');
   const pr = precisionRecall(real, gen);
@@ -60,11 +61,17 @@ test('a cache written with another featurizer or checkpoint is refused, never re
   const spec = smallSpec(model);
   const out = join(dir, 'foreign');
   await runSweep({ ...spec, gammas: [0], seeds: [0], methods: [spec.methods[0]] }, options(out));
-  await assert.rejects(runSweep(spec, options(out, { featurizer: projection({ dims: 12, seed: 4 }) })), /written with featurizer digest projection-12-3, not projection-12-4; use another --out folder/);
+  await assert.rejects(
+    runSweep(spec, options(out, { featurizer: projection({ dims: 12, seed: 4 }) })),
+    /written with featurizer digest projection-12-3, not projection-12-4; use another --out folder/,
+  );
   // same model name (path), different weights
   await saveTiny(dir, 'tiny', 2);
   try {
-    await assert.rejects(runSweep(spec, options(out)), new RegExp(`written with checkpoint "${model.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}" digest`));
+    await assert.rejects(
+      runSweep(spec, options(out)),
+      new RegExp(`written with checkpoint "${model.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}" digest`),
+    );
   } finally {
     await saveTiny(dir, 'tiny', 1);
   }

@@ -27,7 +27,11 @@ function validValue(p: ParamSpec): unknown {
 
 /** Returns the options filling every required parameter of `params` but `skip`. */
 function required(params: Record<string, ParamSpec>, skip?: string): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(params).filter(([k, p]) => p.required && k !== skip).map(([k, p]) => [k, validValue(p)]));
+  return Object.fromEntries(
+    Object.entries(params)
+      .filter(([k, p]) => p.required && k !== skip)
+      .map(([k, p]) => [k, validValue(p)]),
+  );
 }
 
 /** Returns the term built from `opts` and checked on the model, or throws what building or checking threw. */
@@ -41,7 +45,11 @@ test("every method's declared bounds, choices, required parameters and γ defaul
   for (const d of methodDescriptors()) {
     const base = required(d.params);
     // a choice may need a function parameter (SAG's external-mask needs its mask)
-    const functions = Object.fromEntries(Object.keys(d.params).filter((k) => d.params[k].kind === 'function').map((k) => [k, () => undefined]));
+    const functions = Object.fromEntries(
+      Object.keys(d.params)
+        .filter((k) => d.params[k].kind === 'function')
+        .map((k) => [k, () => undefined]),
+    );
     assert.equal(buildAndCheck(d.build, base).method, d.name, `${d.name}: the term names its method`);
     for (const [k, p] of Object.entries(d.params)) {
       const where = `${d.name}.${k}`;
@@ -51,18 +59,25 @@ test("every method's declared bounds, choices, required parameters and γ defaul
         assert.doesNotThrow(() => buildAndCheck(d.build, { ...base, [k]: r.min }), `${where} = ${r.min} is allowed`);
         assert.throws(() => buildAndCheck(d.build, { ...base, [k]: r.min! - 0.5 }), `${where} < ${r.min} is refused`);
       }
-      if (r?.above !== undefined) assert.throws(() => buildAndCheck(d.build, { ...base, [k]: r.above }), `${where} = ${r.above} is refused`);
+      if (r?.above !== undefined)
+        assert.throws(() => buildAndCheck(d.build, { ...base, [k]: r.above }), `${where} = ${r.above} is refused`);
       if (p.infinite) assert.doesNotThrow(() => buildAndCheck(d.build, { ...base, [k]: Infinity }), `${where} = Infinity is allowed`);
-      for (const c of p.choices ?? []) assert.doesNotThrow(() => buildAndCheck(d.build, { ...base, ...functions, [k]: c }), `${where} = ${c}`);
-      if (p.choices) assert.throws(() => buildAndCheck(d.build, { ...base, [k]: 'no-such-choice' }), /no-such-choice/, `${where} refuses others`);
+      for (const c of p.choices ?? [])
+        assert.doesNotThrow(() => buildAndCheck(d.build, { ...base, ...functions, [k]: c }), `${where} = ${c}`);
+      if (p.choices)
+        assert.throws(() => buildAndCheck(d.build, { ...base, [k]: 'no-such-choice' }), /no-such-choice/, `${where} refuses others`);
     }
-    if (typeof d.params.gamma.default === 'number') assert.equal(buildAndCheck(d.build, base).gamma, d.params.gamma.default, `${d.name}: γ default`);
+    if (typeof d.params.gamma.default === 'number')
+      assert.equal(buildAndCheck(d.build, base).gamma, d.params.gamma.default, `${d.name}: γ default`);
   }
 });
 
-test('the method flags of sample are consistent across methods (one kind per flag, none of sample\'s own)', () => {
+test("the method flags of sample are consistent across methods (one kind per flag, none of sample's own)", () => {
   const flags = methodFlags();
-  assert.deepEqual(flags.map((f) => f.flag), ['gamma', 'interval', 'layers', 'sigma', 'strategy', 'guide', 'variant', 's', 'alpha', 'negative']);
+  assert.deepEqual(
+    flags.map((f) => f.flag),
+    ['gamma', 'interval', 'layers', 'sigma', 'strategy', 'guide', 'variant', 's', 'alpha', 'negative'],
+  );
   assert.equal(flags.find((f) => f.flag === 'sigma')!.parse('0.5'), 0.5);
   assert.throws(() => flags.find((f) => f.flag === 'sigma')!.parse('0'), /--sigma must be a finite number > 0; got "0"/);
 });
@@ -72,6 +87,10 @@ test("the README's method table is the descriptors' table", () => {
   const section = /<!-- methods:begin -->\n([\s\S]*?)<!-- methods:end -->/.exec(readme);
   assert.ok(section, 'README.md has a <!-- methods:begin --> … <!-- methods:end --> section');
   // a formatter may pad the cells; compare the cells themselves
-  const cells = (md: string) => md.trim().split('\n').map((line) => line.split(/(?<!\\)\|/).map((c) => c.trim().replace(/^-+$/, '-')));
+  const cells = (md: string) =>
+    md
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/(?<!\\)\|/).map((c) => c.trim().replace(/^-+$/, '-')));
   assert.deepEqual(cells(section[1]), cells(methodsTable(BUILT_IN_METHODS)));
 });

@@ -5,7 +5,20 @@ import { initBackend } from '../../src/backend';
 import { Denoiser, NULL_LABEL } from '../../src/model/denoiser';
 import { identityProcessor } from '../../src/model/attention/processors';
 import { gaussianBlur, maskedBlur } from '../../src/analysis/filters';
-import { autoguidance, cfg, guidanceTerm, guidedDenoiser, pag, sag, sample, seg, tsg, fromGuidanceScale, fromHoSalimans, fromPerturbationScale } from '../../src/guidance';
+import {
+  autoguidance,
+  cfg,
+  guidanceTerm,
+  guidedDenoiser,
+  pag,
+  sag,
+  sample,
+  seg,
+  tsg,
+  fromGuidanceScale,
+  fromHoSalimans,
+  fromPerturbationScale,
+} from '../../src/guidance';
 import { createDenoiser } from '../../src/model/factory';
 import ref from '../reference/sag_mask.json';
 import { TINY_DIT, TINY_UNET, input, maxDiff, tinyModel } from './helpers';
@@ -25,7 +38,12 @@ describe('guidance engine', () => {
     const labels = [3, 5];
     const xx = tf.concat([x, x]) as tf.Tensor4D;
     const plain = unet.denoise(xx, 2, { labels: [...labels, ...labels] });
-    const bound = unet.denoise(xx, 2, { labels: [...labels, ...labels] }, { processors: { 'mid.attn': { processor: identityProcessor, rows: [2, 4] } } });
+    const bound = unet.denoise(
+      xx,
+      2,
+      { labels: [...labels, ...labels] },
+      { processors: { 'mid.attn': { processor: identityProcessor, rows: [2, 4] } } },
+    );
     assert.deepEqual(tf.slice(bound, 0, 2).dataSync(), tf.slice(plain, 0, 2).dataSync());
     assert.ok(maxDiff(tf.slice(bound, 2, 2), tf.slice(plain, 2, 2)) > 1e-4);
     const out = guidedDenoiser(unet, [cfg({ gamma: 2 }), pag({ gamma: 3, layers: ['mid.attn', 'down.1.attn'] })], labels, [0, 1])(x, 2);
@@ -59,7 +77,13 @@ describe('guidance engine', () => {
     // softmax(q·kᵀ/√t) = probs when q = log(probs) and k = √t·I.
     const q = tf.log(probs) as tf.Tensor4D;
     const k = tf.broadcastTo(tf.eye(t).mul(Math.sqrt(t)).reshape([1, 1, t, t]), [b, heads, t, t]) as tf.Tensor4D;
-    const plan = sag({ gamma: 1, layer: 'mid.attn', sigma: 1.5 }).plan({ model: unet, x: input(b), sigma: 1, labels: [0, 0], indices: [0, 1] });
+    const plan = sag({ gamma: 1, layer: 'mid.attn', sigma: 1.5 }).plan({
+      model: unet,
+      x: input(b),
+      sigma: 1,
+      labels: [0, 0],
+      indices: [0, 1],
+    });
     assert.ok('deferred' in plan);
     tf.tidy(() => plan.deferred.capture['mid.attn'](q, k, k, { name: 'mid.attn', grid: [4, 4], heads, headDim: t }));
     const denoised = input(b, 1, 9);
@@ -86,7 +110,12 @@ describe('guidance engine', () => {
     const labels = [4, 8];
     const sigma = 2;
     const mask = (d: tf.Tensor4D): tf.Tensor => tf.cast(tf.greater(d, 0), 'float32');
-    const out = guidedDenoiser(dit, [cfg({ gamma: 1.5 }), sag({ gamma: 0.75, strategy: 'external-mask', mask, sigma: 2, kernel: 9 })], labels, [0, 1])(x, sigma);
+    const out = guidedDenoiser(
+      dit,
+      [cfg({ gamma: 1.5 }), sag({ gamma: 0.75, strategy: 'external-mask', mask, sigma: 2, kernel: 9 })],
+      labels,
+      [0, 1],
+    )(x, sigma);
     const want = tf.tidy(() => {
       const nul = [NULL_LABEL, NULL_LABEL];
       const eps = (input: tf.Tensor4D, d: tf.Tensor4D) => input.sub(d).div(sigma);
@@ -103,7 +132,13 @@ describe('guidance engine', () => {
 
   it('leaks no tensors across a 100-step guided run (CFG + PAG + SAG + TSG)', async () => {
     const before = tf.memory().numTensors;
-    const out = await sample({ model: dit, labels: [1], steps: 100, sampler: 'euler', guidance: [cfg({ gamma: 1 }), pag({ gamma: 1 }), sag({ gamma: 0.5 }), tsg({ gamma: 0.5, s: 0.1, alpha: 0 })] });
+    const out = await sample({
+      model: dit,
+      labels: [1],
+      steps: 100,
+      sampler: 'euler',
+      guidance: [cfg({ gamma: 1 }), pag({ gamma: 1 }), sag({ gamma: 0.5 }), tsg({ gamma: 0.5, s: 0.1, alpha: 0 })],
+    });
     assert.equal(tf.memory().numTensors, before + 1);
     out.dispose();
   });
@@ -127,8 +162,14 @@ describe('guidance engine', () => {
 
   it('rejects bad input with the bad value and the allowed ones', async () => {
     const run = (terms: ReturnType<typeof cfg>[]): void => guidedDenoiser(dit, terms, [0], [0]) && undefined;
-    assert.throws(() => guidanceTerm('cgf', { gamma: 1 }), /unknown guidance method "cgf"; methods: cfg, sag, pag, seg, autoguidance, icg, tsg, sims/);
-    assert.throws(() => run([pag({ layers: ['mid.attn'] })]), /pag: unknown attention layer "mid.attn"; layers: blocks.0.attn, blocks.1.attn/);
+    assert.throws(
+      () => guidanceTerm('cgf', { gamma: 1 }),
+      /unknown guidance method "cgf"; methods: cfg, sag, pag, seg, autoguidance, icg, tsg, sims/,
+    );
+    assert.throws(
+      () => run([pag({ layers: ['mid.attn'] })]),
+      /pag: unknown attention layer "mid.attn"; layers: blocks.0.attn, blocks.1.attn/,
+    );
     assert.throws(() => run([seg({ layers: ['blocks.10.attn'] })]), /seg: unknown attention layer "blocks.10.attn"/);
     assert.throws(() => run([sag({ layer: 'blocks.1' })]), /sag: unknown attention layer "blocks.1"; layers: blocks.0.attn, blocks.1.attn/);
     assert.throws(() => cfg({ gamma: NaN }), /cfg: γ must be a finite number ≥ -1; got NaN/);
@@ -138,19 +179,28 @@ describe('guidance engine', () => {
     assert.throws(() => seg({ sigma: 0 }), /seg: σ must be > 0/);
     assert.throws(() => cfg({ gamma: 1, interval: [2, 1] }), /cfg: the σ interval \(lo, hi\] needs 0 ≤ lo < hi; got \[2, 1\]/);
     assert.throws(() => pag({ gamma: 1, interval: [1, 1] }), /got \[1, 1\] \(empty or inverted\)/);
-    assert.throws(() => sag({ strategy: 'dino' as never }), /sag: unknown strategy "dino"; strategies: sag-mask, global-blur, high-frequency, random-reset, square-reset, external-mask/);
+    assert.throws(
+      () => sag({ strategy: 'dino' as never }),
+      /sag: unknown strategy "dino"; strategies: sag-mask, global-blur, high-frequency, random-reset, square-reset, external-mask/,
+    );
     assert.throws(() => sag({ strategy: 'external-mask' }), /external-mask needs mask/);
     assert.throws(() => tsg({ gamma: 1, s: -1, alpha: 0 }), /tsg: s must be a finite number ≥ 0; got -1/);
     assert.doesNotThrow(() => run([autoguidance({ gamma: 1, guide: unet })]), 'a compatible guide of another architecture is accepted');
     unet.net.params.dispose();
     const other = createDenoiser({ ...TINY_UNET, classes: 5 }, 0);
-    assert.throws(() => run([autoguidance({ gamma: 1, guide: other })]), /autoguidance: the guide has classes 5 but the model has 10; it must match/);
+    assert.throws(
+      () => run([autoguidance({ gamma: 1, guide: other })]),
+      /autoguidance: the guide has classes 5 but the model has 10; it must match/,
+    );
     other.net.params.dispose();
     const uncond = createDenoiser({ ...TINY_UNET, classes: 0 }, 0);
     assert.throws(() => guidedDenoiser(uncond, [cfg({ gamma: 1 })], [NULL_LABEL], [0]), /cfg: the model is unconditional/);
     uncond.net.params.dispose();
     await assert.rejects(sample({ model: dit, labels: [1, 2, 3], n: 2, steps: 1 }), /sample: labels has 3 entries for 2 samples/);
-    await assert.rejects(sample({ model: dit, n: 2, steps: 1 }), /labels are required for a class-conditional model \(0…9 or NULL_LABEL -1\)/);
+    await assert.rejects(
+      sample({ model: dit, n: 2, steps: 1 }),
+      /labels are required for a class-conditional model \(0…9 or NULL_LABEL -1\)/,
+    );
     await assert.rejects(sample({ model: dit, labels: [12], steps: 1 }), /label 12 at row 0 is not a class/);
   });
 });

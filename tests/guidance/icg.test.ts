@@ -28,7 +28,9 @@ describe('icg', () => {
     const x = input(1);
     const counts = new Array(10).fill(0);
     for (let i = 0; i < 2000; i++) {
-      const plan = icg({ gamma: 1, seed: 3 }).plan({ model: m, x, sigma: 1, labels: [0], indices: [i] }) as { negative: { labels: number[] } };
+      const plan = icg({ gamma: 1, seed: 3 }).plan({ model: m, x, sigma: 1, labels: [0], indices: [i] }) as {
+        negative: { labels: number[] };
+      };
       counts[plan.negative.labels[0]]++;
     }
     for (const c of counts) assert.ok(Math.abs(c - 200) < 60, `class counts ${counts}`);
@@ -36,7 +38,13 @@ describe('icg', () => {
     const rms = Math.sqrt((table.dataSync() as Float32Array).reduce((a, v) => a + v * v, 0) / table.size);
     assert.ok(Math.abs(classEmbeddingScale(m) - rms) < 1e-5 * rms);
     const xs = input(64);
-    const plan = icg({ gamma: 1, variant: 'gaussian' }).plan({ model: m, x: xs, sigma: 1, labels: new Array(64).fill(0), indices: Array.from({ length: 64 }, (_, i) => i) }) as { negative: { classEmb: tf.Tensor2D } };
+    const plan = icg({ gamma: 1, variant: 'gaussian' }).plan({
+      model: m,
+      x: xs,
+      sigma: 1,
+      labels: new Array(64).fill(0),
+      indices: Array.from({ length: 64 }, (_, i) => i),
+    }) as { negative: { classEmb: tf.Tensor2D } };
     const e = plan.negative.classEmb.dataSync() as Float32Array;
     const std = Math.sqrt(e.reduce((a, v) => a + v * v, 0) / e.length);
     assert.ok(Math.abs(std / rms - 1) < 0.05, `std ${std} vs ${rms}`);

@@ -50,7 +50,16 @@ describe('guidance methods', () => {
     const guide = unet;
     const opts = { model: m, steps: 2, labels: [3, 7], seed: 4 };
     const plain = await sample(opts);
-    const terms = [cfg({ gamma: 1 }), pag({ gamma: 1 }), seg({ gamma: 1 }), autoguidance({ gamma: 1, guide }), icg({ gamma: 1 }), icg({ gamma: 1, variant: 'gaussian' }), tsg({ gamma: 1, s: 1, alpha: 0 }), sag({ gamma: 1 })];
+    const terms = [
+      cfg({ gamma: 1 }),
+      pag({ gamma: 1 }),
+      seg({ gamma: 1 }),
+      autoguidance({ gamma: 1, guide }),
+      icg({ gamma: 1 }),
+      icg({ gamma: 1, variant: 'gaussian' }),
+      tsg({ gamma: 1, s: 1, alpha: 0 }),
+      sag({ gamma: 1 }),
+    ];
     for (const term of terms) {
       const out = await sample({ ...opts, guidance: [term] });
       assert.ok(maxDiff(out, plain) > 1e-4, `${term.method} had no effect`);
@@ -79,24 +88,51 @@ describe('guidance methods', () => {
   });
 
   it('stacked CFG + PAG + SEG + autoguidance + TSG equal the hand-written sum of separate evaluations', () => {
-    for (const [m, guide] of [[dit, unet], [unet, dit]]) {
+    for (const [m, guide] of [
+      [dit, unet],
+      [unet, dit],
+    ]) {
       const config = m.config;
       const x = input(2, 3);
       const labels = [2, 9];
       const layer = config.arch === 'dit' ? 'blocks.1.attn' : 'mid.attn';
-      const terms = [cfg({ gamma: 1.5 }), pag({ gamma: 3 }), seg({ gamma: 2 }), autoguidance({ gamma: 0.7, guide }), tsg({ gamma: 0.5, s: 0.3, alpha: 0.5, seed: 8 })];
+      const terms = [
+        cfg({ gamma: 1.5 }),
+        pag({ gamma: 3 }),
+        seg({ gamma: 2 }),
+        autoguidance({ gamma: 0.7, guide }),
+        tsg({ gamma: 0.5, s: 0.3, alpha: 0.5, seed: 8 }),
+      ];
       const out = guidedDenoiser(m, terms, labels, [10, 11])(x, 3);
       const want = tf.tidy(() => {
         const pos = m.denoise(x, 3, { labels });
         const uncond = m.denoise(x, 3, { labels: [NULL_LABEL, NULL_LABEL] });
         const ptb = m.denoise(x, 3, { labels }, { processors: { [layer]: identityProcessor } });
-        const mean = m.denoise(x, 3, { labels }, {
-          processors: { [layer]: (q, k, v) => tf.matMul(tf.softmax(tf.matMul(tf.broadcastTo(tf.mean(q, 2, true), q.shape), k, false, true).div(Math.sqrt(q.shape[3]))), v) as tf.Tensor4D },
-        });
+        const mean = m.denoise(
+          x,
+          3,
+          { labels },
+          {
+            processors: {
+              [layer]: (q, k, v) =>
+                tf.matMul(
+                  tf.softmax(tf.matMul(tf.broadcastTo(tf.mean(q, 2, true), q.shape), k, false, true).div(Math.sqrt(q.shape[3]))),
+                  v,
+                ) as tf.Tensor4D,
+            },
+          },
+        );
         const weak = guide.denoise(x, 3, { labels });
-        const tsgNeg = (terms[4].plan({ model: m, x, sigma: 3, labels, indices: [10, 11] }) as { negative: { noiseEmbOffset: tf.Tensor2D } }).negative;
+        const tsgNeg = (
+          terms[4].plan({ model: m, x, sigma: 3, labels, indices: [10, 11] }) as { negative: { noiseEmbOffset: tf.Tensor2D } }
+        ).negative;
         const tNeg = m.denoise(x, 3, { labels, noiseEmbOffset: tsgNeg.noiseEmbOffset });
-        return pos.add(pos.sub(uncond).mul(1.5)).add(pos.sub(ptb).mul(3)).add(pos.sub(mean).mul(2)).add(pos.sub(weak).mul(0.7)).add(pos.sub(tNeg).mul(0.5));
+        return pos
+          .add(pos.sub(uncond).mul(1.5))
+          .add(pos.sub(ptb).mul(3))
+          .add(pos.sub(mean).mul(2))
+          .add(pos.sub(weak).mul(0.7))
+          .add(pos.sub(tNeg).mul(0.5));
       });
       const scale = tf.tidy(() => tf.max(tf.abs(want)).dataSync()[0]);
       assert.ok(maxDiff(out, want) < 1e-5 * Math.max(1, scale), `${config.arch}: ${maxDiff(out, want)}`);
@@ -108,7 +144,9 @@ describe('guidance methods', () => {
     const m = model();
     const x = input(2);
     const off = (s: number, alpha: number, sigma: number, indices: number[]): Float32Array =>
-      ((tsg({ gamma: 1, s, alpha }).plan({ model: m, x, sigma, labels: [0, 0], indices }) as { negative: { noiseEmbOffset: tf.Tensor2D } }).negative.noiseEmbOffset.dataSync() as Float32Array);
+      (
+        tsg({ gamma: 1, s, alpha }).plan({ model: m, x, sigma, labels: [0, 0], indices }) as { negative: { noiseEmbOffset: tf.Tensor2D } }
+      ).negative.noiseEmbOffset.dataSync() as Float32Array;
     const a = off(1, 0, 4, [5, 6]);
     const b = off(0.5, 0.5, 4, [6, 5]);
     const d = m.noiseEmbDim;
@@ -122,7 +160,12 @@ describe('guidance methods', () => {
     const labels = [1, 2];
     const term = cfg({ gamma: 2, interval: [0.5, 2] });
     const f = guidedDenoiser(m, [term], labels, [0, 1]);
-    for (const [s, inside] of [[0.5, false], [1, true], [2, true], [2.5, false]] as const) {
+    for (const [s, inside] of [
+      [0.5, false],
+      [1, true],
+      [2, true],
+      [2.5, false],
+    ] as const) {
       const out = f(x, s);
       const pos = m.denoise(x, s, { labels });
       if (inside) assert.ok(maxDiff(out, pos) > 1e-4, `σ ${s}`);

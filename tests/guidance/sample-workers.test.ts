@@ -46,7 +46,11 @@ describe('sample() on worker threads', () => {
   it('gives bit-identical samples on 1 and 2 workers (5 uneven batches; CFG + PAG + SAG + TSG + ICG), leaking no tensor', async () => {
     const before = tf.memory().numTensors;
     const guidance = [
-      cfg({ gamma: 1 }), pag({ gamma: 1 }), sag({ gamma: 0.5 }), tsg({ gamma: 0.5, s: 0.1, alpha: 0 }), icg({ gamma: 0.5, seed: 3 }),
+      cfg({ gamma: 1 }),
+      pag({ gamma: 1 }),
+      sag({ gamma: 0.5 }),
+      tsg({ gamma: 0.5, s: 0.1, alpha: 0 }),
+      icg({ gamma: 0.5, seed: 3 }),
     ];
     const [one, two] = await both({ model: dit, guidance, labels: [0, 1, 2, 3, 4, 5, 6, 7, 8], batchSize: 2, steps: 3, seed: 4 });
     // Each batch is the same rows with the same per-(seed, index) noise, sampled by the same code: equal to the bit, on any backend.
@@ -96,10 +100,17 @@ describe('sample() on worker threads', () => {
         };
         const spec = termSpec(term, digestOf);
         assert.ok(typeof spec === 'object', `${d.name}: ${String(spec)}`);
-        assert.deepEqual(Object.keys(spec.models), Object.keys(options).filter((k) => d.params[k].kind === 'model'));
+        assert.deepEqual(
+          Object.keys(spec.models),
+          Object.keys(options).filter((k) => d.params[k].kind === 'model'),
+        );
         const rebuilt = specTerm(spec, (digest) => digests.get(digest) as Denoiser);
         assert.deepEqual([rebuilt.method, rebuilt.gamma, rebuilt.interval], [d.name, term.gamma, term.interval]);
-        assert.deepEqual(termSpec(rebuilt, (m) => [...digests].find(([, v]) => v === m)?.[0] ?? 'none'), spec, `${d.name}: rebuilt alike`);
+        assert.deepEqual(
+          termSpec(rebuilt, (m) => [...digests].find(([, v]) => v === m)?.[0] ?? 'none'),
+          spec,
+          `${d.name}: rebuilt alike`,
+        );
       }
     }
   });
@@ -157,7 +168,12 @@ describe('sample() on worker threads', () => {
     if (!splits()) return t.skip(`the ${tf.getBackend()} backend always samples in this thread`);
     const before = tf.memory().numTensors;
     const diverging: SampleOptions = {
-      model: dit, guidance: [cfg({ gamma: 1e38 })], labels: [1, 2, 3, 4], batchSize: 1, steps: 3, sampler: 'euler',
+      model: dit,
+      guidance: [cfg({ gamma: 1e38 })],
+      labels: [1, 2, 3, 4],
+      batchSize: 1,
+      steps: 3,
+      sampler: 'euler',
     };
     const errors: string[] = [];
     for (const workers of [1, 2]) {

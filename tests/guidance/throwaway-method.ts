@@ -22,7 +22,13 @@ export const FIXED_LABEL_METHOD: MethodDescriptor = {
   params: {
     ...termParams({ min: 0 }),
     teacher: { kind: 'model', help: 'the model of the negative', role: 'the teacher', required: true },
-    label: { kind: 'integer', help: 'the label every negative row gets (-1: the null label)', default: NULL_LABEL, range: { min: NULL_LABEL }, flag: 'label' },
+    label: {
+      kind: 'integer',
+      help: 'the label every negative row gets (-1: the null label)',
+      default: NULL_LABEL,
+      range: { min: NULL_LABEL },
+      flag: 'label',
+    },
   },
   build: fixedLabel,
 };
@@ -31,14 +37,16 @@ export const FIXED_LABEL_METHOD: MethodDescriptor = {
 export function fixedLabel(opts: FixedLabelOptions): GuidanceTerm {
   checkOptions('fixed-label', opts, FIXED_LABEL_METHOD.params);
   const label = opts.label ?? NULL_LABEL;
-  if (!(Number.isInteger(label) && label >= NULL_LABEL)) throw new Error(`fixed-label: label must be an integer ≥ ${NULL_LABEL}; got ${label}`);
+  if (!(Number.isInteger(label) && label >= NULL_LABEL))
+    throw new Error(`fixed-label: label must be an integer ≥ ${NULL_LABEL}; got ${label}`);
   return {
     method: 'fixed-label',
     gamma: checkGamma('fixed-label', opts.gamma),
     interval: checkInterval('fixed-label', opts.interval),
     check(model) {
       if (opts.teacher === undefined) throw new Error('fixed-label needs a model as option teacher; none was given');
-      if (label >= model.config.classes) throw new Error(`fixed-label: label ${label} is not a class of the model (0…${model.config.classes - 1})`);
+      if (label >= model.config.classes)
+        throw new Error(`fixed-label: label ${label} is not a class of the model (0…${model.config.classes - 1})`);
     },
     plan: ({ x, labels }) => ({ negative: { model: opts.teacher, x, labels: labels.map(() => label) } }),
   };

@@ -30,7 +30,12 @@ function cellById(nb: Notebook, id: string): Cell {
 
 async function writeCodeNotebook(name: string, sources: string[]): Promise<string> {
   const cells = sources.map((source) => ({ cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null }));
-  const nb = { cells, metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } }, nbformat: 4, nbformat_minor: 5 };
+  const nb = {
+    cells,
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
   const path = join(dir, name);
   await writeFile(path, JSON.stringify(nb));
   return path;
@@ -40,21 +45,34 @@ test('the smoke notebook runs on tslab, imports guidance-lab by name and leaves 
   const original = await readFile(SMOKE, 'utf8');
   const output = join(dir, 'smoke.ipynb');
   const streamed = new Map<string, string>();
-  const onStream = (text: string, stream: string, cellIndex: number) => streamed.set(`${cellIndex} ${stream}`, (streamed.get(`${cellIndex} ${stream}`) ?? '') + text);
+  const onStream = (text: string, stream: string, cellIndex: number) =>
+    streamed.set(`${cellIndex} ${stream}`, (streamed.get(`${cellIndex} ${stream}`) ?? '') + text);
   assert.equal(await executeNotebook(SMOKE, { output, onStream }), 2);
   const nb = await readNotebook(output);
   const saved = new Map<string, string>();
-  nb.cells.forEach((c, i) => (c.outputs ?? []).forEach((o) => o.output_type === 'stream' && saved.set(`${i} ${o.name}`, (saved.get(`${i} ${o.name}`) ?? '') + joinText(o.text))));
+  nb.cells.forEach((c, i) =>
+    (c.outputs ?? []).forEach(
+      (o) => o.output_type === 'stream' && saved.set(`${i} ${o.name}`, (saved.get(`${i} ${o.name}`) ?? '') + joinText(o.text)),
+    ),
+  );
   assert.ok(saved.size > 0);
   assert.deepEqual(streamed, saved, 'onStream hands on exactly what the cells print, as it arrives');
   assert.equal(stdout(cellById(nb, 'import-by-name')), `guidance-lab ${version}\n`);
   assert.equal(stdout(cellById(nb, 'tfjs')), 'sum([1, 2, 3]) = 6 on cpu\n');
-  assert.deepEqual(nb.cells.filter((c) => c.cell_type === 'code').map((c) => c.execution_count), [1, 2]);
+  assert.deepEqual(
+    nb.cells.filter((c) => c.cell_type === 'code').map((c) => c.execution_count),
+    [1, 2],
+  );
   assert.equal(await readFile(SMOKE, 'utf8'), original);
 });
 
 test('a throwing cell stops the run with its index and message; earlier outputs are kept, later cells not run', async () => {
-  const path = await writeCodeNotebook('throws.ipynb', ['console.log("before")', '', 'throw new Error("boom in cell two")', 'console.log("never")']);
+  const path = await writeCodeNotebook('throws.ipynb', [
+    'console.log("before")',
+    '',
+    'throw new Error("boom in cell two")',
+    'console.log("never")',
+  ]);
   await assert.rejects(executeNotebook(path), (err: unknown) => {
     assert.ok(err instanceof CellError);
     assert.equal(err.cellIndex, 2);

@@ -35,7 +35,10 @@ test('an unawaited rejected promise in a middle cell fails the run at that cell;
   const path = await writeCodeNotebook('reject.ipynb', cells);
   await assert.rejects(executeNotebook(path), failsAt(1, /unhandled promise rejection .*: Error: unawaited boom/));
   const nb = await readNotebook(path);
-  assert.deepEqual(nb.cells.map((c) => c.execution_count), [1, 2, null]);
+  assert.deepEqual(
+    nb.cells.map((c) => c.execution_count),
+    [1, 2, null],
+  );
 });
 
 test('an exception thrown from a timer in the last cell fails the run, naming that cell', async () => {
@@ -44,18 +47,21 @@ test('an exception thrown from a timer in the last cell fails the run, naming th
   await assert.rejects(executeNotebook(path), failsAt(1, /last cell .*\n.*uncaught exception .*: Error: timer boom/));
 });
 
-test('a clean notebook passes with execution counts 1, 2 and its outputs, the runner\'s own cells leaving no trace', async () => {
+test("a clean notebook passes with execution counts 1, 2 and its outputs, the runner's own cells leaving no trace", async () => {
   const cells = ['console.log("one")', 'await new Promise((r) => setTimeout(r, 10)); console.log("two")'];
   const path = await writeCodeNotebook('clean.ipynb', cells);
   assert.equal(await executeNotebook(path), 2);
   const nb = await readNotebook(path);
-  assert.deepEqual(nb.cells.map((c) => c.execution_count), [1, 2]);
+  assert.deepEqual(
+    nb.cells.map((c) => c.execution_count),
+    [1, 2],
+  );
   const text = (c: Cell) => (c.outputs ?? []).map((o) => (o.output_type === 'stream' ? joinText(o.text) : o.output_type)).join('');
   const printed = nb.cells.map(text);
   assert.deepEqual(printed, ['one\n', 'two\n']);
 });
 
-test('run --help shows the timeouts\' defaults in seconds, the unit they are given in', () => {
+test("run --help shows the timeouts' defaults in seconds, the unit they are given in", () => {
   const cli = join(ROOT, 'src', 'jupyter', 'cli.ts');
   const r = spawnSync(process.execPath, ['--import', 'tsx', cli, 'run', '--help'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);

@@ -23,7 +23,9 @@ test('display_data keeps JSON bundles as objects; update_display_data rewrites i
   const first = new CellOutputs(displays);
   const spec = { mark: 'point' };
   first.add(iopub('display_data', { data: { 'application/vnd.vegalite.v5+json': spec }, metadata: {}, transient: { display_id: 'd1' } }));
-  new CellOutputs(displays).add(iopub('update_display_data', { data: { 'text/plain': 'new' }, metadata: {}, transient: { display_id: 'd1' } }));
+  new CellOutputs(displays).add(
+    iopub('update_display_data', { data: { 'text/plain': 'new' }, metadata: {}, transient: { display_id: 'd1' } }),
+  );
   assert.deepEqual(first.outputs, [{ output_type: 'display_data', data: { 'text/plain': 'new' }, metadata: {} }]);
 });
 

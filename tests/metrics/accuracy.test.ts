@@ -11,7 +11,12 @@ describe('classAccuracy', () => {
   });
 
   it('takes the argmax of logits [n, classes] (tensor or rows) or predicted labels [n]', () => {
-    const logits = [[0.1, 2, -1], [3, 0, 0], [0, 0, 5], [1, 1, 0]]; // argmax 1, 0, 2, 0 (first maximum)
+    const logits = [
+      [0.1, 2, -1],
+      [3, 0, 0],
+      [0, 0, 5],
+      [1, 1, 0],
+    ]; // argmax 1, 0, 2, 0 (first maximum)
     assert.equal(classAccuracy(logits, [1, 0, 1, 0]), 3 / 4);
     const t = tf.tensor2d(logits);
     assert.equal(classAccuracy(t, Int32Array.from([1, 0, 2, 1])), 3 / 4);

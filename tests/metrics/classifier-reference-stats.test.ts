@@ -13,10 +13,11 @@ import { testBackend } from '../test-backend';
 const digest = 'ab'.repeat(32);
 const halves = {
   digest,
-  features: (images: tf.Tensor4D): tf.Tensor2D => tf.tidy(() => {
-    const n = images.shape[0];
-    return tf.mean(images.reshape([n, 2, 16 * 32]), 2) as tf.Tensor2D;
-  }),
+  features: (images: tf.Tensor4D): tf.Tensor2D =>
+    tf.tidy(() => {
+      const n = images.shape[0];
+      return tf.mean(images.reshape([n, 2, 16 * 32]), 2) as tf.Tensor2D;
+    }),
 };
 
 describe('referenceStats', () => {
@@ -29,11 +30,13 @@ describe('referenceStats', () => {
     const stats = await referenceStats('mnist', 'heldOut', halves, { dir });
     const ds = await loadDataset('mnist');
     const idx = splitDataset(ds, CLASSIFIER_SPLIT).heldOut;
-    const f = Array.from(idx, (i) => [0, 1].map((half) => {
-      let s = 0;
-      for (let j = 0; j < 512; j++) s += ds.images[i * 1024 + half * 512 + j];
-      return s / 512;
-    }));
+    const f = Array.from(idx, (i) =>
+      [0, 1].map((half) => {
+        let s = 0;
+        for (let j = 0; j < 512; j++) s += ds.images[i * 1024 + half * 512 + j];
+        return s / 512;
+      }),
+    );
     const n = f.length;
     const mu = [0, 1].map((c) => f.reduce((s, r) => s + r[c], 0) / n);
     const cov = [0, 1].map((a) => [0, 1].map((b) => f.reduce((s, r) => s + (r[a] - mu[a]) * (r[b] - mu[b]), 0) / (n - 1)));
@@ -42,7 +45,12 @@ describe('referenceStats', () => {
     stats.sigma.flat().forEach((s, i) => assert.ok(Math.abs(s - cov.flat()[i]) < 1e-5, `sigma ${i}: ${s} vs ${cov.flat()[i]}`));
     assert.deepEqual(readdirSync(dir), [`mnist-heldOut-${digest.slice(0, 12)}.json`]);
 
-    const fromCache = await referenceStats('mnist', 'heldOut', { digest, features: () => assert.fail('recomputed despite the cache') }, { dir });
+    const fromCache = await referenceStats(
+      'mnist',
+      'heldOut',
+      { digest, features: () => assert.fail('recomputed despite the cache') },
+      { dir },
+    );
     assert.deepEqual(fromCache, stats);
   });
 
@@ -52,7 +60,13 @@ describe('referenceStats', () => {
     const file = join(dir, `mnist-heldOut-${digest.slice(0, 12)}.json`);
     const other = `${digest.slice(0, 12)}${'cd'.repeat(26)}`;
     writeFileSync(file, readFileSync(file, 'utf8').replace(digest, other));
-    await assert.rejects(referenceStats('mnist', 'heldOut', halves, { dir }), new RegExp(`written for classifierDigest "${other}", not "${digest}"`));
-    await assert.rejects(referenceStats('mnist', 'test' as ReferenceSplit, halves, { dir }), /unknown split "test"; splits: heldOut, train/);
+    await assert.rejects(
+      referenceStats('mnist', 'heldOut', halves, { dir }),
+      new RegExp(`written for classifierDigest "${other}", not "${digest}"`),
+    );
+    await assert.rejects(
+      referenceStats('mnist', 'test' as ReferenceSplit, halves, { dir }),
+      /unknown split "test"; splits: heldOut, train/,
+    );
   });
 });

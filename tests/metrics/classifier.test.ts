@@ -6,7 +6,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { loadDataset, splitDataset, toTensor } from '../../src/data';
 import { loadCheckpoint } from '../../src/model/checkpoint';
-import { CLASSIFIER_BATCH, CLASSIFIER_SPLIT, DEFAULT_CLASSIFIER_PATH, cardPath, loadClassifier, shiftImages, type Classifier } from '../../src/metrics/classifier';
+import {
+  CLASSIFIER_BATCH,
+  CLASSIFIER_SPLIT,
+  DEFAULT_CLASSIFIER_PATH,
+  cardPath,
+  loadClassifier,
+  shiftImages,
+  type Classifier,
+} from '../../src/metrics/classifier';
 import type { Rng } from '../../src/random';
 import { testBackend } from '../test-backend';
 
@@ -90,7 +98,10 @@ describe('shipped MNIST classifier', () => {
   });
 
   it('refuses a checkpoint that is not a classifier, naming the arch', async () => {
-    await assert.rejects(loadClassifier('tests/fixtures/python-safetensors.safetensors'), /config\.arch is "undefined", not a classifier \("attn-classifier"\)/);
+    await assert.rejects(
+      loadClassifier('tests/fixtures/python-safetensors.safetensors'),
+      /config\.arch is "undefined", not a classifier \("attn-classifier"\)/,
+    );
   });
 });
 

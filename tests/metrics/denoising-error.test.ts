@@ -30,8 +30,12 @@ test('a fresh network (zero output layer) has the closed-form error of D = c_ski
   });
   const whole = denoisingErrors(model, images, labels, SIGMAS, noise, 5);
   const chunked = denoisingErrors(model, images, labels, SIGMAS, noise, 2);
-  whole.forEach((e, i) => assert.ok(Math.abs(e - expected[i]) < 1e-4 * expected[i], `σ = ${SIGMAS[i]}: ${e} vs closed form ${expected[i]}`));
-  chunked.forEach((e, i) => assert.ok(Math.abs(e - whole[i]) < 1e-5 * whole[i], `σ = ${SIGMAS[i]}: chunks of 2 give ${e}, one chunk ${whole[i]}`));
+  whole.forEach((e, i) =>
+    assert.ok(Math.abs(e - expected[i]) < 1e-4 * expected[i], `σ = ${SIGMAS[i]}: ${e} vs closed form ${expected[i]}`),
+  );
+  chunked.forEach((e, i) =>
+    assert.ok(Math.abs(e - whole[i]) < 1e-5 * whole[i], `σ = ${SIGMAS[i]}: chunks of 2 give ${e}, one chunk ${whole[i]}`),
+  );
   tf.dispose([images, noise]);
   model.net.params.dispose();
 });

@@ -30,8 +30,24 @@ describe('fid', () => {
   });
 
   it('equals the closed form for Gaussians with commuting covariances: |μ₁−μ₂|² + Σ(√a − √b)²', () => {
-    const a = { mu: [1, 2, 0], sigma: [[4, 0, 0], [0, 1, 0], [0, 0, 9]], n: 100 };
-    const b = { mu: [0, 2, 3], sigma: [[1, 0, 0], [0, 9, 0], [0, 0, 0]], n: 100 };
+    const a = {
+      mu: [1, 2, 0],
+      sigma: [
+        [4, 0, 0],
+        [0, 1, 0],
+        [0, 0, 9],
+      ],
+      n: 100,
+    };
+    const b = {
+      mu: [0, 2, 3],
+      sigma: [
+        [1, 0, 0],
+        [0, 9, 0],
+        [0, 0, 0],
+      ],
+      n: 100,
+    };
     const expected = 1 + 9 + (2 - 1) ** 2 + (1 - 3) ** 2 + (3 - 0) ** 2; // b is singular: still defined
     assert.ok(Math.abs(frechetDistance(a, b) - expected) < 1e-12);
   });
@@ -50,10 +66,32 @@ describe('fid', () => {
 
   it('rejects bad inputs with the values', () => {
     const a = ref.cases[0].a;
-    assert.throws(() => fid(a, a.map((row) => row.slice(0, 10)), quiet), /feature sets of different widths: first has 12 dims, second has 10/);
+    assert.throws(
+      () =>
+        fid(
+          a,
+          a.map((row) => row.slice(0, 10)),
+          quiet,
+        ),
+      /feature sets of different widths: first has 12 dims, second has 10/,
+    );
     assert.throws(() => featureStats([a[0]]), /featureStats features need at least 2 samples; got 1/);
     assert.throws(() => featureStats([1, 2, 3]), /features must be 2D \[samples, dims\]; got shape \[3\]/);
     assert.throws(() => featureStats([[1, 2], [3]]), /not rectangular: row 1 has length 1, row 0 has 2/);
-    assert.throws(() => frechetDistance({ mu: [0, 0], sigma: [[1, 0]], n: 3 }, { mu: [0, 0], sigma: [[1, 0], [0, 1]], n: 3 }), /first statistics: sigma must be \[2, 2\] to match mu \[2\]; got 1 rows/);
+    assert.throws(
+      () =>
+        frechetDistance(
+          { mu: [0, 0], sigma: [[1, 0]], n: 3 },
+          {
+            mu: [0, 0],
+            sigma: [
+              [1, 0],
+              [0, 1],
+            ],
+            n: 3,
+          },
+        ),
+      /first statistics: sigma must be \[2, 2\] to match mu \[2\]; got 1 rows/,
+    );
   });
 });

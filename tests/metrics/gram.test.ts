@@ -26,6 +26,9 @@ describe('multiplyTransposed', () => {
 
   it('rejects mismatched sizes with the values', () => {
     assert.throws(() => multiplyTransposed(new Float64Array(6), 2, new Float64Array(6), 3, 3), /Q has 6 for \[3, 3\]/);
-    assert.throws(() => multiplyTransposed(new Float64Array(6), 2, new Float64Array(9), 3, 3, true), /symmetric product needs m = n; got 2 and 3/);
+    assert.throws(
+      () => multiplyTransposed(new Float64Array(6), 2, new Float64Array(9), 3, 3, true),
+      /symmetric product needs m = n; got 2 and 3/,
+    );
   });
 });

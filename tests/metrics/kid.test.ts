@@ -16,7 +16,14 @@ describe('kid', () => {
   });
 
   it('rejects bad inputs with the values', () => {
-    assert.throws(() => kid(ref.a, ref.b.map((r) => r.slice(0, 5))), /different widths: first \(kid\) has 8 dims, second \(kid\) has 5/);
+    assert.throws(
+      () =>
+        kid(
+          ref.a,
+          ref.b.map((r) => r.slice(0, 5)),
+        ),
+      /different widths: first \(kid\) has 8 dims, second \(kid\) has 5/,
+    );
     assert.throws(() => kid([ref.a[0]], ref.b), /first \(kid\) features need at least 2 samples; got 1/);
   });
 });

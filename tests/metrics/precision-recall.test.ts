@@ -17,7 +17,14 @@ describe('precisionRecall', () => {
 
   it('rejects bad inputs with the values', () => {
     assert.throws(() => precisionRecall(ref.real, ref.generated, 70), /k must be an integer in \[1, 69\] .*got 70/);
-    assert.throws(() => precisionRecall(ref.real, ref.generated.map((r) => r.slice(1))), /different widths: real has 5 dims, generated has 4/);
+    assert.throws(
+      () =>
+        precisionRecall(
+          ref.real,
+          ref.generated.map((r) => r.slice(1)),
+        ),
+      /different widths: real has 5 dims, generated has 4/,
+    );
     assert.throws(() => precisionRecall([[1, 2]], ref.generated), /real features need at least 2 samples; got 1/);
   });
 });

@@ -13,7 +13,12 @@ function sampleSd(xs: number[]): number {
 
 describe('bootstrapInterval', () => {
   it('of a mean of normal data matches the t-interval (one sample per seed: the plain bootstrap), half-width within 8%', () => {
-    const runs = makeRuns(Array.from({ length: 300 }, (_, s) => s), 1, 1, (rng) => [3 + 2 * rng.normal()]);
+    const runs = makeRuns(
+      Array.from({ length: 300 }, (_, s) => s),
+      1,
+      1,
+      (rng) => [3 + 2 * rng.normal()],
+    );
     const xs = runs.map((r) => r.rows.data[0]);
     const m = xs.reduce((s, v) => s + v, 0) / xs.length;
     const half = (t975(xs.length - 1) * sampleSd(xs)) / Math.sqrt(xs.length);
@@ -25,7 +30,12 @@ describe('bootstrapInterval', () => {
 
   it('within-seed matches the t-interval on independent samples; hierarchical is about √2 wider (conservative)', () => {
     // 40 seeds so the between-seed variance the hierarchical scheme adds is itself well estimated (expected ratio √(1 + 39/40)).
-    const runs = makeRuns(Array.from({ length: 40 }, (_, s) => s), 10, 1, (rng) => [rng.normal()]);
+    const runs = makeRuns(
+      Array.from({ length: 40 }, (_, s) => s),
+      10,
+      1,
+      (rng) => [rng.normal()],
+    );
     const xs = runs.flatMap((r) => Array.from(r.rows.data));
     const half = (t975(xs.length - 1) * sampleSd(xs)) / Math.sqrt(xs.length);
     const within = bootstrapInterval(runs, mean, { resamples: 3000, scheme: 'within-seed' });
@@ -57,7 +67,15 @@ describe('bootstrapInterval', () => {
   it('FID of two Gaussians: the estimate with unit weights is fid(), and the interval covers the closed form', () => {
     // generated ~ N((1, 0, 0), diag(4, 1, 1)); reference exactly N(0, I): FID = 1 + (2 − 1)² = 2.
     const runs = makeRuns([0, 1, 2, 3], 500, 3, (rng) => [1 + 2 * rng.normal(), rng.normal(), rng.normal()]);
-    const reference = { mu: [0, 0, 0], sigma: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], n: 1e9 };
+    const reference = {
+      mu: [0, 0, 0],
+      sigma: [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ],
+      n: 1e9,
+    };
     const iv = bootstrapInterval(runs, fidStatistic({ stats: reference, space: 'test-space' }), { resamples: 300 });
     const pool = poolRuns(runs, 'test');
     const rows = Array.from({ length: pool.n }, (_, i) => Array.from(pool.data.subarray(i * 3, i * 3 + 3)));

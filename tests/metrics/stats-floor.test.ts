@@ -15,8 +15,22 @@ describe('extrapolateInverseN', () => {
   });
 
   it('refuses fewer than 2 distinct N and non-finite values', () => {
-    assert.throws(() => extrapolateInverseN([{ n: 100, value: 1 }, { n: 100, value: 2 }]), /≥ 2 distinct N; got N = \[100,100\]/);
-    assert.throws(() => extrapolateInverseN([{ n: 100, value: NaN }, { n: 200, value: 2 }]), /point 0: N = 100, value = NaN/);
+    assert.throws(
+      () =>
+        extrapolateInverseN([
+          { n: 100, value: 1 },
+          { n: 100, value: 2 },
+        ]),
+      /≥ 2 distinct N; got N = \[100,100\]/,
+    );
+    assert.throws(
+      () =>
+        extrapolateInverseN([
+          { n: 100, value: NaN },
+          { n: 200, value: 2 },
+        ]),
+      /point 0: N = 100, value = NaN/,
+    );
   });
 });
 
@@ -44,7 +58,7 @@ describe('realVsReal', () => {
     const kid = realVsReal(real, 'KID', 200, 1000, { repeats: 6 });
     const fidSmall = realVsReal(real, 'FID', 100, 1000, { repeats: 6 });
     const fidLarge = realVsReal(real, 'FID', 1000, 1000, { repeats: 6 });
-    assert.ok(Math.abs(kid.mean) < 3 * (kid.max - kid.min) / 2 + 1e-3, `KID floor ${kid.mean} (range ${kid.min}…${kid.max})`);
+    assert.ok(Math.abs(kid.mean) < (3 * (kid.max - kid.min)) / 2 + 1e-3, `KID floor ${kid.mean} (range ${kid.min}…${kid.max})`);
     assert.ok(fidSmall.min > 0 && fidSmall.mean > fidLarge.mean, `FID floor at 100: ${fidSmall.mean}, at 1000: ${fidLarge.mean}`);
     assert.equal(kid.values.length, 6);
     assert.deepEqual(realVsReal(real, 'KID', 200, 1000, { repeats: 6 }), kid);

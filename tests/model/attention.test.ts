@@ -9,7 +9,16 @@ import { Rng } from '../../src/random';
 import { testBackend } from '../test-backend';
 
 const DIT: ModelConfig = { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 32, depth: 2, heads: 2 };
-const UNET: ModelConfig = { arch: 'unet', imageSize: 32, channels: 1, classes: 10, widths: [8, 16, 16], attentionLevels: [1, 2], heads: 2, blocks: 1 };
+const UNET: ModelConfig = {
+  arch: 'unet',
+  imageSize: 32,
+  channels: 1,
+  classes: 10,
+  widths: [8, 16, 16],
+  attentionLevels: [1, 2],
+  heads: 2,
+  blocks: 1,
+};
 
 /** A model whose zero-initialised layers are randomised, so every layer influences the output. */
 function randomModel(config: ModelConfig): Denoiser {
@@ -63,7 +72,8 @@ test('capture returns probabilities whose rows sum to 1 and equal softmax(qÂ·káµ
 test('identity processor equals attention with an identity map (returns the v path)', () => {
   const model = randomModel(UNET);
   const x = input(2);
-  const eyeAttention: AttentionProcessor = (_q, _k, v) => tf.tidy(() => tf.matMul(tf.eye(v.shape[2]).expandDims(0).expandDims(0).tile([v.shape[0], v.shape[1], 1, 1]), v) as tf.Tensor4D);
+  const eyeAttention: AttentionProcessor = (_q, _k, v) =>
+    tf.tidy(() => tf.matMul(tf.eye(v.shape[2]).expandDims(0).expandDims(0).tile([v.shape[0], v.shape[1], 1, 1]), v) as tf.Tensor4D);
   const [a, b, plain] = tf.tidy(() => [
     model.denoise(x, 1, { labels: [3, 4] }, { processors: { 'mid.attn': identityProcessor } }).arraySync(),
     model.denoise(x, 1, { labels: [3, 4] }, { processors: { 'mid.attn': eyeAttention } }).arraySync(),
@@ -83,14 +93,19 @@ test('a processor on rows [b, 2b) leaves rows [0, b) bit-identical to the unpert
     const labels = [1, 2, 1, 2];
     const layers = model.attentionLayers.map((l) => l.name);
     const processors = Object.fromEntries(layers.map((n) => [n, { processor: identityProcessor, rows: [2, 4] as [number, number] }]));
-    const [plain, perturbed] = tf.tidy(() => [model.denoise(x, 0.7, { labels }).dataSync(), model.denoise(x, 0.7, { labels }, { processors }).dataSync()]);
+    const [plain, perturbed] = tf.tidy(() => [
+      model.denoise(x, 0.7, { labels }).dataSync(),
+      model.denoise(x, 0.7, { labels }, { processors }).dataSync(),
+    ]);
     const half = plain.length / 2;
     for (let i = 0; i < half; i++) assert.equal(perturbed[i], plain[i], `${config.arch}: row-0/1 value ${i} changed`);
     let changed = 0;
     for (let i = half; i < plain.length; i++) changed += perturbed[i] !== plain[i] ? 1 : 0;
     assert.ok(changed > half / 2, `${config.arch}: the perturbed rows must change`);
     // The default processor bound to rows is the plain pass, bit for bit.
-    const same = tf.tidy(() => model.denoise(x, 0.7, { labels }, { processors: { [layers[0]]: { processor: defaultProcessor, rows: [1, 3] } } }).dataSync());
+    const same = tf.tidy(() =>
+      model.denoise(x, 0.7, { labels }, { processors: { [layers[0]]: { processor: defaultProcessor, rows: [1, 3] } } }).dataSync(),
+    );
     assert.deepEqual(Array.from(same), Array.from(plain));
     model.net.params.dispose();
     x.dispose();
@@ -99,11 +114,21 @@ test('a processor on rows [b, 2b) leaves rows [0, b) bit-identical to the unpert
 
 test('layers have exact names, grids, heads and head widths', () => {
   const unet = createDenoiser(UNET, 0);
-  assert.deepEqual(unet.attentionLayers.map((l) => [l.name, l.grid.join('x'), l.heads, l.headDim]), [
-    ['down.1.attn', '16x16', 2, 8], ['down.2.attn', '8x8', 2, 8], ['mid.attn', '8x8', 2, 8], ['up.2.attn', '8x8', 2, 8], ['up.1.attn', '16x16', 2, 8],
-  ]);
+  assert.deepEqual(
+    unet.attentionLayers.map((l) => [l.name, l.grid.join('x'), l.heads, l.headDim]),
+    [
+      ['down.1.attn', '16x16', 2, 8],
+      ['down.2.attn', '8x8', 2, 8],
+      ['mid.attn', '8x8', 2, 8],
+      ['up.2.attn', '8x8', 2, 8],
+      ['up.1.attn', '16x16', 2, 8],
+    ],
+  );
   const dit = createDenoiser(DIT, 0);
-  assert.deepEqual(dit.attentionLayers.map((l) => l.name), ['blocks.0.attn', 'blocks.1.attn']);
+  assert.deepEqual(
+    dit.attentionLayers.map((l) => l.name),
+    ['blocks.0.attn', 'blocks.1.attn'],
+  );
   assert.deepEqual(dit.attentionLayers[0].grid, [4, 4]);
   unet.net.params.dispose();
   dit.net.params.dispose();

@@ -6,8 +6,17 @@ const isNaNBits = (h: number) => (h & 0x7c00) === 0x7c00 && (h & 0x3ff) !== 0;
 
 test('known float16 encodings and values', () => {
   const cases: [number, number][] = [
-    [0x0000, 0], [0x8000, -0], [0x3c00, 1], [0xc000, -2], [0x7bff, 65504], [0x0400, 2 ** -14],
-    [0x0001, 2 ** -24], [0x03ff, 1023 * 2 ** -24], [0x3555, 0.333251953125], [0x7c00, Infinity], [0xfc00, -Infinity],
+    [0x0000, 0],
+    [0x8000, -0],
+    [0x3c00, 1],
+    [0xc000, -2],
+    [0x7bff, 65504],
+    [0x0400, 2 ** -14],
+    [0x0001, 2 ** -24],
+    [0x03ff, 1023 * 2 ** -24],
+    [0x3555, 0.333251953125],
+    [0x7c00, Infinity],
+    [0xfc00, -Infinity],
   ];
   for (const [bits, value] of cases) {
     assert.ok(Object.is(fromFloat16Bits(bits), value), `0x${bits.toString(16)} → ${value}`);
@@ -19,8 +28,28 @@ test('known float16 encodings and values', () => {
 
 test('rounding matches numpy float32 → float16 (ties to even, overflow, subnormals)', () => {
   // Computed with numpy 2.4: np.array(inputs, np.float32).astype(np.float16).view(np.uint16).
-  const inputs = [0.1, 1 / 3, -2 / 3, 1 + 2 ** -11, 1 + 3 * 2 ** -11, 1 + 2 ** -11 + 2 ** -20, 65504, 65519.99, 65520, 1e5,
-    2 ** -24, 2 ** -25, 1.5 * 2 ** -25, 3 * 2 ** -25, 2 ** -14, 2 ** -14 - 2 ** -25, 1e-8, 3.14159265, -1e-5, 1234.5678];
+  const inputs = [
+    0.1,
+    1 / 3,
+    -2 / 3,
+    1 + 2 ** -11,
+    1 + 3 * 2 ** -11,
+    1 + 2 ** -11 + 2 ** -20,
+    65504,
+    65519.99,
+    65520,
+    1e5,
+    2 ** -24,
+    2 ** -25,
+    1.5 * 2 ** -25,
+    3 * 2 ** -25,
+    2 ** -14,
+    2 ** -14 - 2 ** -25,
+    1e-8,
+    3.14159265,
+    -1e-5,
+    1234.5678,
+  ];
   const numpy = [11878, 13653, 47445, 15360, 15362, 15361, 31743, 31743, 31744, 31744, 1, 0, 1, 2, 1024, 1024, 0, 16968, 32936, 25811];
   assert.deepEqual(Array.from(float32ToFloat16(Float32Array.from(inputs))), numpy);
 });

@@ -94,19 +94,51 @@ test('bad files give errors naming the path and the problem', async () => {
     ['short', good.subarray(0, 5), /file is 5 bytes; a safetensors file starts with an 8-byte header length/],
     ['cut-in-header', good.subarray(0, 8 + n - 10), new RegExp(`header length ${n} exceeds the ${n - 10} bytes after the length field`)],
     ['huge-length', rawFile('{}', undefined, 2 ** 40), /header length 1099511627776 exceeds the 2 bytes/],
-    ['truncated', good.subarray(0, good.length - 4), /tensor "scalar": data_offsets \[112, 116\] run past the 112-byte data buffer \(file truncated\?\)/],
+    [
+      'truncated',
+      good.subarray(0, good.length - 4),
+      /tensor "scalar": data_offsets \[112, 116\] run past the 112-byte data buffer \(file truncated\?\)/,
+    ],
     ['bad-json', rawFile('{"w": {"dtype": "F32",'), /header is not valid JSON/],
     ['not-object', rawFile('[1, 2]'), /header must be a JSON object starting with "\{"/],
-    ['out-of-range', rawFile('{"w":{"dtype":"F32","shape":[1000],"data_offsets":[0,4000]}}', f32(4)), /tensor "w": data_offsets \[0, 4000\] run past the 16-byte data buffer/],
-    ['unknown-dtype', rawFile('{"w":{"dtype":"F17","shape":[1],"data_offsets":[0,4]}}', f32(1)), /tensor "w": unsupported dtype "F17" \(supported: F32, F16\)/],
-    ['wrong-size', rawFile('{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}', f32(2)), /tensor "w": data_offsets \[0, 8\] hold 8 bytes but shape \[3\] of F32 needs 12/],
-    ['overlap', rawFile('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}', f32(3)), /tensor "b" starts at byte 4 but tensor "a" ends at 8/],
-    ['hole', rawFile('{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', f32(2)), /tensor "a" starts at byte 4 but the data buffer starts at 0/],
-    ['trailing', rawFile('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', f32(2)), /data buffer is 8 bytes but the tensors cover 4/],
+    [
+      'out-of-range',
+      rawFile('{"w":{"dtype":"F32","shape":[1000],"data_offsets":[0,4000]}}', f32(4)),
+      /tensor "w": data_offsets \[0, 4000\] run past the 16-byte data buffer/,
+    ],
+    [
+      'unknown-dtype',
+      rawFile('{"w":{"dtype":"F17","shape":[1],"data_offsets":[0,4]}}', f32(1)),
+      /tensor "w": unsupported dtype "F17" \(supported: F32, F16\)/,
+    ],
+    [
+      'wrong-size',
+      rawFile('{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}', f32(2)),
+      /tensor "w": data_offsets \[0, 8\] hold 8 bytes but shape \[3\] of F32 needs 12/,
+    ],
+    [
+      'overlap',
+      rawFile('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}', f32(3)),
+      /tensor "b" starts at byte 4 but tensor "a" ends at 8/,
+    ],
+    [
+      'hole',
+      rawFile('{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', f32(2)),
+      /tensor "a" starts at byte 4 but the data buffer starts at 0/,
+    ],
+    [
+      'trailing',
+      rawFile('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', f32(2)),
+      /data buffer is 8 bytes but the tensors cover 4/,
+    ],
     ['missing-fields', rawFile('{"a":{"dtype":"F32","shape":[1]}}', f32(1)), /tensor "a": expected \{"dtype": string, "shape"/],
     ['bad-metadata', rawFile('{"__metadata__":{"config":{"width":8}}}'), /__metadata__\["config"\] must be a string/],
     ['no-config', rawFile('{"__metadata__":{"format":"pt"}}'), /__metadata__.config must be a JSON object string; got nothing/],
-    ['config-not-json', rawFile('{"__metadata__":{"config":"width=8"}}'), /__metadata__.config must be a JSON object string; got "width=8"/],
+    [
+      'config-not-json',
+      rawFile('{"__metadata__":{"config":"width=8"}}'),
+      /__metadata__.config must be a JSON object string; got "width=8"/,
+    ],
   ];
   for (const [name, bytes, message] of cases) {
     const path = join(dir, `${name}.safetensors`);
@@ -129,14 +161,19 @@ test('decode accepts a header padded with spaces and tensors stored out of name 
 
 test('save refuses inconsistent tensors and leaves no temporary files', async () => {
   const sub = mkdtempSync(join(dir, 'refuse-'));
-  await assert.rejects(saveCheckpoint(join(sub, 'x.safetensors'), { w: { data: new Float32Array(5), shape: [2, 3] } }, meta), /tensor "w": shape \[2, 3\] needs 6 values; got 5/);
+  await assert.rejects(
+    saveCheckpoint(join(sub, 'x.safetensors'), { w: { data: new Float32Array(5), shape: [2, 3] } }, meta),
+    /tensor "w": shape \[2, 3\] needs 6 values; got 5/,
+  );
   await assert.rejects(saveCheckpoint(join(sub, 'missing-dir', 'x.safetensors'), tensors, meta), /ENOENT/);
   assert.deepEqual(readdirSync(sub), []);
 });
 
 test('readers during saves and a kill mid-save only ever see complete checkpoints', async () => {
   const path = join(mkdtempSync(join(dir, 'kill-')), 'model.safetensors');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'checkpoint-save-loop.ts'), path], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'checkpoint-save-loop.ts'), path], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     child.stdout.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`writer exited early with ${code}`)));
@@ -144,13 +181,16 @@ test('readers during saves and a kill mid-save only ever see complete checkpoint
   const complete = async () => {
     const ck = await loadCheckpoint(path);
     const fill = ck.metadata.config.fill as number;
-    assert.ok(ck.tensors.w.data.every((v) => v === fill), `data of save ${fill} matches its metadata`);
+    assert.ok(
+      ck.tensors.w.data.every((v) => v === fill),
+      `data of save ${fill} matches its metadata`,
+    );
     return fill;
   };
   // A writer that truncated and rewrote `path` in place would be caught here within a few saves.
   const fills = new Set<number>();
   try {
-    for (const stop = Date.now() + 1200; Date.now() < stop; ) fills.add(await complete());
+    for (const stop = Date.now() + 1200; Date.now() < stop;) fills.add(await complete());
   } finally {
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));

@@ -20,11 +20,17 @@ before(async () => {
 });
 
 test('EDM preconditioning matches the reference coefficients', () => {
-  const rows = (edm as unknown as { precond: Array<{ sigma: number; c_skip: number; c_out: number; c_in: number; c_noise: number }> }).precond;
+  const rows = (edm as unknown as { precond: Array<{ sigma: number; c_skip: number; c_out: number; c_in: number; c_noise: number }> })
+    .precond;
   assert.ok(rows.length > 0);
   for (const r of rows) {
     const p = preconditioning(r.sigma);
-    for (const [got, want] of [[p.cSkip, r.c_skip], [p.cOut, r.c_out], [p.cIn, r.c_in], [p.cNoise, r.c_noise]]) {
+    for (const [got, want] of [
+      [p.cSkip, r.c_skip],
+      [p.cOut, r.c_out],
+      [p.cIn, r.c_in],
+      [p.cNoise, r.c_noise],
+    ]) {
       assert.ok(Math.abs(got - want) <= 1e-12 * Math.max(1, Math.abs(want)), `σ=${r.sigma}: ${got} vs ${want}`);
     }
   }
@@ -33,13 +39,23 @@ test('EDM preconditioning matches the reference coefficients', () => {
 test('bad input gives clear errors', () => {
   const m = createDenoiser(DIT, 0);
   const ok = tf.zeros([2, 32, 32, 1]) as tf.Tensor4D;
-  assert.throws(() => m.denoise(tf.zeros([2, 28, 28, 1]) as tf.Tensor4D, 1, { labels: [1, 2] }), /images are 28×28×1, the model takes 32×32×1/);
+  assert.throws(
+    () => m.denoise(tf.zeros([2, 28, 28, 1]) as tf.Tensor4D, 1, { labels: [1, 2] }),
+    /images are 28×28×1, the model takes 32×32×1/,
+  );
   assert.throws(() => m.denoise(tf.zeros([2, 32, 32, 3]) as tf.Tensor4D, 1, { labels: [1, 2] }), /32×32×3/);
   assert.throws(() => m.denoise(ok, 1, { labels: [1, 10] }), /label 10 at row 1 is not a class: use 0…9 or NULL_LABEL/);
   assert.throws(() => m.denoise(ok, 1, { labels: [1] }), /1 labels for a batch of 2/);
   assert.throws(() => m.denoise(ok, 0, { labels: [1, 2] }), /σ must be positive/);
-  assert.throws(() => m.denoise(ok, 1, { labels: [1, 2] }, { processors: { 'mid.attn': identityProcessor } }), /unknown attention layer "mid.attn"; layers: blocks.0.attn, blocks.1.attn/);
-  assert.throws(() => m.denoise(ok, 1, { labels: [1, NULL_LABEL] }, { processors: { 'blocks.0.attn': { processor: identityProcessor, rows: [1, 3] } } }), /rows \[1, 3\) on layer blocks.0.attn are outside the batch \[0, 2\)/);
+  assert.throws(
+    () => m.denoise(ok, 1, { labels: [1, 2] }, { processors: { 'mid.attn': identityProcessor } }),
+    /unknown attention layer "mid.attn"; layers: blocks.0.attn, blocks.1.attn/,
+  );
+  assert.throws(
+    () =>
+      m.denoise(ok, 1, { labels: [1, NULL_LABEL] }, { processors: { 'blocks.0.attn': { processor: identityProcessor, rows: [1, 3] } } }),
+    /rows \[1, 3\) on layer blocks.0.attn are outside the batch \[0, 2\)/,
+  );
   m.net.params.dispose();
 });
 

@@ -32,16 +32,26 @@ test('DiT options: the local MLP convolution starts at zero (same output as with
   const plain = createDenoiser(BASE, 5);
   const local = createDenoiser({ ...BASE, localMlp: true }, 5);
   // Same seed, but the extra parameters shift the random stream: copy the shared weights over.
-  const shared = Object.fromEntries([...plain.net.params.vars].map(([k, v]) => [k, { data: v.dataSync() as Float32Array, shape: v.shape }]));
+  const shared = Object.fromEntries(
+    [...plain.net.params.vars].map(([k, v]) => [k, { data: v.dataSync() as Float32Array, shape: v.shape }]),
+  );
   for (const [k, v] of local.net.params.vars) if (shared[k]) tf.tidy(() => v.assign(tf.tensor(shared[k].data, shared[k].shape)));
   // adaLN-Zero makes blocks start as identities: give the modulations values so the MLPs matter.
-  for (const m of [plain, local]) for (const [k, v] of m.net.params.vars) if (k.includes('adaLN') || k.includes('final.linear')) tf.tidy(() => v.assign(tf.add(tf.mul(tf.onesLike(v), 0.01), tf.mul(tf.randomNormal(v.shape, 0, 1, 'float32', 9), 0.05))));
+  for (const m of [plain, local])
+    for (const [k, v] of m.net.params.vars)
+      if (k.includes('adaLN') || k.includes('final.linear'))
+        tf.tidy(() => v.assign(tf.add(tf.mul(tf.onesLike(v), 0.01), tf.mul(tf.randomNormal(v.shape, 0, 1, 'float32', 9), 0.05))));
   const a = plain.denoise(x, [0.5, 3], { labels });
   const b = local.denoise(x, [0.5, 3], { labels });
   assert.ok(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] < 1e-5, 'a zero-initialised local convolution must not change the output');
   const skips = createDenoiser({ ...BASE, skips: true }, 5);
   const skipNames = [...skips.net.params.vars.keys()].filter((k) => k.includes('.skip.'));
-  assert.deepEqual(skipNames.sort(), ['dit.blocks.2.skip.bias', 'dit.blocks.2.skip.weight', 'dit.blocks.3.skip.bias', 'dit.blocks.3.skip.weight']);
+  assert.deepEqual(skipNames.sort(), [
+    'dit.blocks.2.skip.bias',
+    'dit.blocks.2.skip.weight',
+    'dit.blocks.3.skip.bias',
+    'dit.blocks.3.skip.weight',
+  ]);
   assert.deepEqual(skips.denoise(x, [0.5, 3], { labels }).shape, [2, 32, 32, 1]);
   tf.dispose([x, a, b]);
   for (const m of [plain, local, skips]) m.net.params.dispose();

@@ -40,8 +40,13 @@ describe('inside a guidance method', () => {
     const clean = input(2, 0.5, 9);
     const labels = [3, 8];
     const terms: GuidanceTerm[] = [
-      cfg({ gamma: 1 }), pag({ gamma: 1, layers: ['blocks.1.attn'] }), seg({ gamma: 1, sigma: 1 }), sag({ gamma: 1 }),
-      icg({ gamma: 1 }), tsg({ gamma: 1, s: 2, alpha: 0 }), autoguidance({ gamma: 1, guide: plainUnet }),
+      cfg({ gamma: 1 }),
+      pag({ gamma: 1, layers: ['blocks.1.attn'] }),
+      seg({ gamma: 1, sigma: 1 }),
+      sag({ gamma: 1 }),
+      icg({ gamma: 1 }),
+      tsg({ gamma: 1, s: 2, alpha: 0 }),
+      autoguidance({ gamma: 1, guide: plainUnet }),
     ];
     const before = tf.memory().numTensors;
     for (const term of terms) {
@@ -105,11 +110,22 @@ describe('inside a guidance method', () => {
   it('samples across γ share their noise per column: γ = 0 is the unguided sample, another γ differs', async () => {
     const common = { model: dit, labels: [2, 5], steps: 2, sampler: 'euler' as const, seed: 3 };
     const images = await sampleAcrossGamma({ ...common, gammas: [0, 2], make: (g) => [cfg({ gamma: g })] });
-    assert.deepEqual(images.map((im) => [im.gamma, im.label]), [[0, '2'], [0, '5'], [2, '2'], [2, '5']]);
+    assert.deepEqual(
+      images.map((im) => [im.gamma, im.label]),
+      [
+        [0, '2'],
+        [0, '5'],
+        [2, '2'],
+        [2, '5'],
+      ],
+    );
     const plain = await sample(common);
     const data = plain.dataSync();
     assert.deepEqual(Array.from(images[1].pixels), Array.from(data.slice(1024, 2048)));
-    assert.ok(Array.from(images[3].pixels).some((v, i) => Math.abs(v - data[1024 + i]) > 1e-3), 'γ = 2 changed sample 1');
+    assert.ok(
+      Array.from(images[3].pixels).some((v, i) => Math.abs(v - data[1024 + i]) > 1e-3),
+      'γ = 2 changed sample 1',
+    );
     plain.dispose();
     await assert.rejects(sampleAcrossGamma({ ...common, gammas: [], make: () => [] }), /gammas has 0 and labels 2 entries/);
   });
@@ -122,7 +138,10 @@ describe('inside a guidance method', () => {
       { name: 'direction', pick: (s: GuidanceStep) => s.direction, signed: true },
     ];
     const panels = stepPanels(steps, columns, 1);
-    assert.deepEqual(panels.map((p) => p.label?.split(' ±')[0]), ['σ=2 · D_pos', 'direction', 'σ=0.2 · D_pos', 'direction']);
+    assert.deepEqual(
+      panels.map((p) => p.label?.split(' ±')[0]),
+      ['σ=2 · D_pos', 'direction', 'σ=0.2 · D_pos', 'direction'],
+    );
     const top = Math.max(...Array.from(panels[1].pixels, Math.abs));
     assert.ok(Math.abs(top - 1) < 1e-6);
     const raw = steps[0].direction.dataSync().slice(1024, 2048);
@@ -142,8 +161,16 @@ describe('inside a guidance method', () => {
     const clean = input(2, 0.5, 7);
     const terms = { cfg: cfg({ gamma: 1 }), pag: pag({ gamma: 1, layers: ['blocks.1.attn'] }) };
     const images = directionsByMethod(dit, terms, clean, [2, 9], [4, 0.4], 1);
-    const order = [['cfg', 'σ=4'], ['cfg', 'σ=0.4'], ['pag', 'σ=4'], ['pag', 'σ=0.4']];
-    assert.deepEqual(images.map((im) => [im.method, im.label?.split(' ·')[0]]), order);
+    const order = [
+      ['cfg', 'σ=4'],
+      ['cfg', 'σ=0.4'],
+      ['pag', 'σ=4'],
+      ['pag', 'σ=0.4'],
+    ];
+    assert.deepEqual(
+      images.map((im) => [im.method, im.label?.split(' ·')[0]]),
+      order,
+    );
     const top = (im: { pixels: ArrayLike<number> }) => Math.max(...Array.from(im.pixels, Math.abs));
     for (const j of [0, 1]) {
       assert.ok(Math.abs(Math.max(top(images[j]), top(images[2 + j])) - 1) < 1e-6, `σ column ${j}: the largest is 1`);
@@ -197,7 +224,10 @@ describe('inside a guidance method', () => {
     const digits = await heldOutDigits([3, 3, 7]);
     assert.deepEqual(digits.shape, [3, 32, 32, 1]);
     const d = digits.dataSync();
-    assert.ok(d.slice(0, 1024).some((v, i) => v !== d[1024 + i]), 'two different 3s');
+    assert.ok(
+      d.slice(0, 1024).some((v, i) => v !== d[1024 + i]),
+      'two different 3s',
+    );
     digits.dispose();
     await assert.rejects(heldOutDigits([10]), /label 10 is not a class; classes 0…9/);
   });

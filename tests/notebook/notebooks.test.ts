@@ -19,7 +19,11 @@ const ROOT = resolve(__dirname, '..', '..');
 const SOURCE = join(ROOT, 'notebooks');
 const VEGALITE = 'application/vnd.vegalite.v5+json';
 // Read synchronously so that each notebook becomes its own test.
-const notebooks = existsSync(SOURCE) ? readdirSync(SOURCE).filter((f) => f.endsWith('.ipynb') && f !== '00-smoke.ipynb').sort() : [];
+const notebooks = existsSync(SOURCE)
+  ? readdirSync(SOURCE)
+      .filter((f) => f.endsWith('.ipynb') && f !== '00-smoke.ipynb')
+      .sort()
+  : [];
 
 // The notebooks need the main checkpoints (data/checkpoints, or GUIDANCE_LAB_CHECKPOINTS).
 const missing = ['mnist-unet-main'].filter((m) => !shippedModels().includes(m));
@@ -41,15 +45,31 @@ test('there are notebooks to run', () => {
 
 describe('notebooks at smoke size', { concurrency: 2 }, () => {
   for (const name of notebooks) {
-    test(`${name} runs top to bottom at smoke size and shows a Vega-Lite chart with a PNG`, { skip: missing.length ? `checkpoints missing: ${missing.join(', ')}` : false }, async () => {
-      const path = join(root, 'notebooks', name);
-      const env = { ...process.env, GUIDANCE_LAB_SIZE: 'smoke', GUIDANCE_LAB_SIZES: '' };
-      const cells = await executeNotebook(path, { env, cwd: join(root, 'notebooks'), cellTimeoutMs: 300_000 });
-      assert.ok(cells > 0, `${name}: no code cells ran`);
-      const nb = await readNotebook(path);
-      const bundles = nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === 'display_data') as { data?: Record<string, unknown> }[];
-      const chart = bundles.find((b) => b.data && typeof b.data[VEGALITE] === 'object' && b.data[VEGALITE] !== null && !Array.isArray(b.data[VEGALITE]) && typeof b.data['image/png'] === 'string');
-      assert.ok(chart, `${name}: no display bundle holds both ${VEGALITE} (as a JSON object) and image/png; bundles: ${JSON.stringify(bundles.map((b) => Object.keys(b.data ?? {})))}`);
-    });
+    test(
+      `${name} runs top to bottom at smoke size and shows a Vega-Lite chart with a PNG`,
+      { skip: missing.length ? `checkpoints missing: ${missing.join(', ')}` : false },
+      async () => {
+        const path = join(root, 'notebooks', name);
+        const env = { ...process.env, GUIDANCE_LAB_SIZE: 'smoke', GUIDANCE_LAB_SIZES: '' };
+        const cells = await executeNotebook(path, { env, cwd: join(root, 'notebooks'), cellTimeoutMs: 300_000 });
+        assert.ok(cells > 0, `${name}: no code cells ran`);
+        const nb = await readNotebook(path);
+        const bundles = nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === 'display_data') as {
+          data?: Record<string, unknown>;
+        }[];
+        const chart = bundles.find(
+          (b) =>
+            b.data &&
+            typeof b.data[VEGALITE] === 'object' &&
+            b.data[VEGALITE] !== null &&
+            !Array.isArray(b.data[VEGALITE]) &&
+            typeof b.data['image/png'] === 'string',
+        );
+        assert.ok(
+          chart,
+          `${name}: no display bundle holds both ${VEGALITE} (as a JSON object) and image/png; bundles: ${JSON.stringify(bundles.map((b) => Object.keys(b.data ?? {})))}`,
+        );
+      },
+    );
   }
 });

@@ -18,7 +18,10 @@ test('saveRows writes the sizes and every row, naming ∞ and NaN instead of nul
     assert.equal(path, join(dir, 'nested', 'rows.json'));
     const back = JSON.parse(readFileSync(path, 'utf8'));
     assert.equal(back.sizes.samples, PRESET_SIZES.full.samples);
-    assert.deepEqual(back.sizes.seg.sigmas, PRESET_SIZES.full.seg.sigmas.map((s) => (Number.isFinite(s) ? s : 'Infinity')));
+    assert.deepEqual(
+      back.sizes.seg.sigmas,
+      PRESET_SIZES.full.seg.sigmas.map((s) => (Number.isFinite(s) ? s : 'Infinity')),
+    );
     assert.deepEqual(back.rows.rows[0], rows[0]);
     assert.equal(back.rows.rows[1].accuracy, 'NaN');
     assert.deepEqual(back.rows.cells, cells);

@@ -25,7 +25,11 @@ function gitStatus(): string | null {
   return r.status === 0 ? r.stdout : null;
 }
 
-const skip = !existsSync(join(ROOT, 'dist', 'index.js')) ? 'dist/ not built (npm run build)' : !shippedModels().includes('mnist-unet-main') ? 'mnist-unet-main not shipped' : false;
+const skip = !existsSync(join(ROOT, 'dist', 'index.js'))
+  ? 'dist/ not built (npm run build)'
+  : !shippedModels().includes('mnist-unet-main')
+    ? 'mnist-unet-main not shipped'
+    : false;
 
 test('npm run notebooks at smoke size leaves git status unchanged and shows no stderr in the notebook', { skip }, async () => {
   const before = gitStatus();
@@ -37,8 +41,17 @@ test('npm run notebooks at smoke size leaves git status unchanged and shows no s
   });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   if (before !== null) assert.equal(gitStatus(), before, 'a smoke run changed tracked or unignored files');
-  assert.ok(existsSync(join(ROOT, '.smoke', 'figures', '00-quickstart', 'cfg-gamma-rows.png')), 'the smoke figure is not in .smoke/figures');
+  assert.ok(
+    existsSync(join(ROOT, '.smoke', 'figures', '00-quickstart', 'cfg-gamma-rows.png')),
+    'the smoke figure is not in .smoke/figures',
+  );
   const executed = await readNotebook(join(ROOT, '.smoke', 'notebooks', '00-quickstart.ipynb'));
-  const stderr = executed.cells.flatMap((c) => c.outputs ?? []).filter((o): o is StreamOutput => o.output_type === 'stream' && o.name === 'stderr');
-  assert.deepEqual(stderr.map((o) => joinText(o.text)), [], 'the notebook shows stderr output');
+  const stderr = executed.cells
+    .flatMap((c) => c.outputs ?? [])
+    .filter((o): o is StreamOutput => o.output_type === 'stream' && o.name === 'stderr');
+  assert.deepEqual(
+    stderr.map((o) => joinText(o.text)),
+    [],
+    'the notebook shows stderr output',
+  );
 });

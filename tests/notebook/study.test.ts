@@ -18,7 +18,14 @@ const rows: Row[] = [
 test('kidRows scales KID by 10³, one row per input', () => {
   const out = kidRows(rows);
   assert.equal(out.length, 3);
-  assert.deepEqual(out.map((r) => [r.method, r.gamma, r.seed]), [['unguided', 0, 0], ['cfg', 2, 1], ['tsg', 1, 0]]);
+  assert.deepEqual(
+    out.map((r) => [r.method, r.gamma, r.seed]),
+    [
+      ['unguided', 0, 0],
+      ['cfg', 2, 1],
+      ['tsg', 1, 0],
+    ],
+  );
   out.forEach((r, i) => assert.ok(Math.abs(r.value - rows[i].kid * 1e3) < 1e-12));
 });
 
@@ -30,7 +37,10 @@ test('accRows drops NaN accuracies and reports percent', () => {
 });
 
 test('curveRows picks one metric, scales it and keeps only finite values (FID absent → dropped)', () => {
-  assert.deepEqual(curveRows(rows, 'recall', 100).map((r) => r.value), [25, 12.5, 50]);
+  assert.deepEqual(
+    curveRows(rows, 'recall', 100).map((r) => r.value),
+    [25, 12.5, 50],
+  );
   assert.deepEqual(curveRows(rows, 'fid'), [{ method: 'cfg', gamma: 2, seed: 1, value: 3 }]);
 });
 
@@ -79,7 +89,10 @@ test('a Study measures a tiny untrained model: finite KID, accuracy in [0, 1], N
     assert.equal(share, kept.accuracy, 'stored correctness averages to the accuracy');
     assert.deepEqual([featureRun(kept.samples!).space, kept.samples!.n, kept.samples!.seed], [study.classifier.digest, 4, 0]);
     const unguided = await study.unguidedRows(model);
-    assert.deepEqual(unguided.map((r) => [r.method, r.gamma, r.seed, r.kid]), [['unguided', 0, 0, m.kid]]);
+    assert.deepEqual(
+      unguided.map((r) => [r.method, r.gamma, r.seed, r.kid]),
+      [['unguided', 0, 0, m.kid]],
+    );
     const swept = await study.sweep('none', model, [0], () => [], unguided);
     assert.deepEqual(swept, [{ ...unguided[0], method: 'none' }]);
   } finally {

@@ -8,7 +8,14 @@ import { sampleData } from '../../src/toy/sample-data';
 import { toyMixture } from '../../src/toy/tree';
 
 const m = toyMixture();
-const probes = toPoints([[0, 0], [-0.3, 0.2], [0.25, -0.4], [0.9, 0.3], [-1.2, 0.1], [0.05, 0.6]]);
+const probes = toPoints([
+  [0, 0],
+  [-0.3, 0.2],
+  [0.25, -0.4],
+  [0.9, 0.3],
+  [-1.2, 0.1],
+  [0.05, 0.6],
+]);
 const LABELS = [0, 1, NULL_LABEL];
 
 describe('toy mixture: exact noisy density, score and denoiser', () => {

@@ -84,7 +84,7 @@ describe('toy learned denoisers (point MLP)', () => {
     }
   });
 
-  it('ships models of their specs\' sizes whose error against the exact denoiser ranks strong < short, small < weak', async () => {
+  it("ships models of their specs' sizes whose error against the exact denoiser ranks strong < short, small < weak", async () => {
     const models = await loadToyModels();
     try {
       for (const spec of TOY_MODELS) {

@@ -41,10 +41,15 @@ describe('toy metrics and fields', () => {
     assert.deepEqual(Array.from(g), [0.5, 0.5, 1.5, 0.5]);
     assert.deepEqual(Array.from(gridPoints([0, 1, 0, 1], 1, 2)), [0.5, 0.75, 0.5, 0.25]);
     const a = arrows(Float64Array.from([0, 0, 1, 1]), Float64Array.from([3, 4, 0, -1]), 0.5);
-    const expected = [[0, 0, 0.3, 0.4], [1, 1, 1, 0.9]];
-    a.forEach((r, i) => [r.x, r.y, r.x2, r.y2].forEach((v, j) => {
-      assert.ok(Math.abs(v - expected[i][j]) < 1e-12, `arrow ${i}: ${JSON.stringify(r)}`);
-    }));
+    const expected = [
+      [0, 0, 0.3, 0.4],
+      [1, 1, 1, 0.9],
+    ];
+    a.forEach((r, i) =>
+      [r.x, r.y, r.x2, r.y2].forEach((v, j) => {
+        assert.ok(Math.abs(v - expected[i][j]) < 1e-12, `arrow ${i}: ${JSON.stringify(r)}`);
+      }),
+    );
     const d = densityMap(m, 0.1, 0, [-1.6, 1.6, -1.5, 1.2], 40);
     assert.equal(d.values.length, 40 * gridHeight([-1.6, 1.6, -1.5, 1.2], 40));
     assert.ok(Math.max(...d.values) === 1 && Math.min(...d.values) === 0);

@@ -16,7 +16,12 @@ import { testBackend } from '../test-backend';
 
 const m = toyMixture();
 const D = exactDenoiser(m);
-const probes = toPoints([[0, 0], [-0.3, 0.2], [0.25, -0.4], [0.9, 0.3]]);
+const probes = toPoints([
+  [0, 0],
+  [-0.3, 0.2],
+  [0.25, -0.4],
+  [0.9, 0.3],
+]);
 const labels = Int32Array.from([0, 1, 0, 1]);
 
 describe('toy sampling and guidance (exact denoisers)', () => {
@@ -25,7 +30,10 @@ describe('toy sampling and guidance (exact denoisers)', () => {
   });
 
   it('solves the probability-flow ODE of a Gaussian to its closed form x₀ = μ + (x − μ)·s/√(s² + σ₀²) per axis', () => {
-    const [mu, s] = [[0.3, -0.2], [0.4, 0.1]];
+    const [mu, s] = [
+      [0.3, -0.2],
+      [0.4, 0.1],
+    ];
     const g = gaussianMixture([[{ mean: [mu[0], mu[1]], cov: [s[0] ** 2, 0, s[1] ** 2], weight: 1 }]]);
     const noise = toyNoise(50, 2);
     const sigmas = karrasSigmas(64, { sigmaMin: 1e-4, sigmaMax: 5 });
@@ -33,7 +41,7 @@ describe('toy sampling and guidance (exact denoisers)', () => {
     const out = solveToy(toyGuided(exactDenoiser(g), [], lab, 1), noise, { sigmas, sampler: 'heun' });
     for (let i = 0; i < out.points.length; i++) {
       const [a, sd] = [mu[i % 2], s[i % 2]];
-      const expected = a + (noise[i] * 5 - a) * sd / Math.sqrt(sd * sd + 25);
+      const expected = a + ((noise[i] * 5 - a) * sd) / Math.sqrt(sd * sd + 25);
       assert.ok(Math.abs(out.points[i] - expected) < 2e-3, `coordinate ${i}: ${out.points[i]} vs ${expected}`);
     }
   });

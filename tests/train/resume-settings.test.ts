@@ -21,7 +21,17 @@ before(async () => {
 
 function options(out: string): TrainOptions {
   return {
-    ...DEFAULT_TRAIN, out, images: 16, batch: 8, warmup: 16, sigmaRels: [0.05, 0.1], exportSigmaRel: 0.1, snapshots: [1], saveEverySeconds: 1e9, logEverySteps: 1, command: 'test',
+    ...DEFAULT_TRAIN,
+    out,
+    images: 16,
+    batch: 8,
+    warmup: 16,
+    sigmaRels: [0.05, 0.1],
+    exportSigmaRel: 0.1,
+    snapshots: [1],
+    saveEverySeconds: 1e9,
+    logEverySteps: 1,
+    command: 'test',
     config: { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 16, depth: 1, heads: 2 },
   };
 }
@@ -29,7 +39,10 @@ function options(out: string): TrainOptions {
 /** Returns the steps of a run's loss log and how many header lines it has. */
 function logSteps(out: string): { headers: number; steps: number[] } {
   const lines = readFileSync(runFiles.log(out), 'utf8').trim().split('\n');
-  return { headers: lines.filter((l) => l.startsWith('step,')).length, steps: lines.filter((l) => !l.startsWith('step,')).map((l) => Number(l.split(',')[0])) };
+  return {
+    headers: lines.filter((l) => l.startsWith('step,')).length,
+    steps: lines.filter((l) => !l.startsWith('step,')).map((l) => Number(l.split(',')[0])),
+  };
 }
 
 test('a resume with other settings is refused with the saved and new values; a T already passed is refused; a longer T continues truthfully', async () => {
@@ -46,9 +59,18 @@ test('a resume with other settings is refused with the saved and new values; a T
   });
   await assert.rejects(train(ds, idx, { ...opts, seed: 2 }), /seed: saved 1, now 2/);
   await assert.rejects(train(ds, idx, { ...opts, loss: { ...opts.loss, labelDropout: 0 } }), /loss\.labelDropout: saved 0\.15, now 0/);
-  await assert.rejects(train(ds, idx.subarray(0, 1000), opts), new RegExp(`training split: saved "${idx.length} images, digest \\w+", now "1000 images, digest \\w+"`));
-  await assert.rejects(train({ ...ds, name: 'fashion-mnist' }, idx, opts), new RegExp(`dataset: saved "mnist \\(${ds.count} images\\)", now "fashion-mnist \\(${ds.count} images\\)"`));
-  await assert.rejects(train(ds, idx, { ...opts, images: 8 }), /has already trained on 16 images \(step 2, T saved 16\); images 8 ends at step 1: give more than 16 images/);
+  await assert.rejects(
+    train(ds, idx.subarray(0, 1000), opts),
+    new RegExp(`training split: saved "${idx.length} images, digest \\w+", now "1000 images, digest \\w+"`),
+  );
+  await assert.rejects(
+    train({ ...ds, name: 'fashion-mnist' }, idx, opts),
+    new RegExp(`dataset: saved "mnist \\(${ds.count} images\\)", now "fashion-mnist \\(${ds.count} images\\)"`),
+  );
+  await assert.rejects(
+    train(ds, idx, { ...opts, images: 8 }),
+    /has already trained on 16 images \(step 2, T saved 16\); images 8 ends at step 1: give more than 16 images/,
+  );
 
   const longer = await train(ds, idx, { ...opts, images: 32 });
   assert.deepEqual([longer.steps, longer.finished], [4, true]);

@@ -17,7 +17,12 @@ import { testBackend } from '../test-backend';
 const CONFIG: ModelConfig = { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 16, depth: 1, heads: 2 };
 
 test('shardRows tiles the batch in order without gaps or overlaps; impossible splits are refused', () => {
-  for (const [batch, n] of [[16, 2], [10, 3], [7, 7], [5, 1]]) {
+  for (const [batch, n] of [
+    [16, 2],
+    [10, 3],
+    [7, 7],
+    [5, 1],
+  ]) {
     const rows = Array.from({ length: n }, (_, k) => shardRows(batch, k, n));
     assert.equal(rows[0][0], 0);
     assert.equal(rows[n - 1][1], batch);
@@ -57,7 +62,20 @@ test('training with 2 worker threads follows the 1-thread run (same parameters u
   const tensorsBefore = tf.memory().numTensors;
   const run = async (workers: number) => {
     const out = mkdtempSync(join(tmpdir(), `gl-shards-${workers}-`));
-    await train(ds, idx, { ...DEFAULT_TRAIN, out, config: CONFIG, images: 8 * 6, batch: 8, warmup: 16, sigmaRels: [0.1], exportSigmaRel: 0.1, snapshots: [], saveEverySeconds: 1e9, workers, command: 'test' });
+    await train(ds, idx, {
+      ...DEFAULT_TRAIN,
+      out,
+      config: CONFIG,
+      images: 8 * 6,
+      batch: 8,
+      warmup: 16,
+      sigmaRels: [0.1],
+      exportSigmaRel: 0.1,
+      snapshots: [],
+      saveEverySeconds: 1e9,
+      workers,
+      command: 'test',
+    });
     return out;
   };
   const [one, two] = [await run(1), await run(2)];
@@ -66,7 +84,9 @@ test('training with 2 worker threads follows the 1-thread run (same parameters u
   for (const [name, t] of Object.entries(a.tensors)) {
     if (!name.startsWith('param/')) continue;
     const u = b.tensors[name].data;
-    t.data.forEach((x, i) => assert.ok(Math.abs(u[i] - x) <= 1e-4 * Math.max(1, Math.abs(x)), `${name}[${i}]: ${u[i]} (2 threads) vs ${x} (1 thread)`));
+    t.data.forEach((x, i) =>
+      assert.ok(Math.abs(u[i] - x) <= 1e-4 * Math.max(1, Math.abs(x)), `${name}[${i}]: ${u[i]} (2 threads) vs ${x} (1 thread)`),
+    );
     moved += t.data.length;
   }
   assert.ok(moved > 1000);

@@ -41,7 +41,10 @@ test('SIMS: synthetic set sampled once (balanced labels), negatives fine-tuned f
   // Chunks sampled from another base, or with other steps, seed or size, are refused with the saved and new values.
   const other = await tinyBase(dir, 2);
   await assert.rejects(syntheticSet({ ...opts, base: other }), /was sampled with other settings:\n {2}base: saved "\w+", now "\w+"/);
-  await assert.rejects(syntheticSet({ ...opts, steps: 4, seed: 1 }), /synthetic-0\.safetensors was sampled with other settings:\n {2}steps: saved 2, now 4\n {2}seed: saved 3, now 1\n/);
+  await assert.rejects(
+    syntheticSet({ ...opts, steps: 4, seed: 1 }),
+    /synthetic-0\.safetensors was sampled with other settings:\n {2}steps: saved 2, now 4\n {2}seed: saved 3, now 1\n/,
+  );
   await assert.rejects(syntheticSet({ ...opts, synthetic: 30 }), /count: saved 20, now 30/);
   // A budget rerun with another learning rate is refused by its training run.
   await assert.rejects(runSims({ ...opts, lr: 2e-3 }), /lr: saved 0\.001, now 0\.002/);
@@ -53,7 +56,10 @@ test('SIMS: synthetic shards sampled by separate calls assemble the same set as 
   const opts = { base, synthetic: 1100, budgets: [8], steps: 1, seed: 3, lr: 1e-3, batch: 8, command: 'test' };
   const sharded = { ...opts, out: join(dir, 'sharded') };
   await sampleSyntheticChunks(sharded, { k: 2, n: 2 });
-  assert.deepEqual([0, 500, 1000].map((s) => existsSync(join(sharded.out, `synthetic-${s}.safetensors`))), [false, true, false]);
+  assert.deepEqual(
+    [0, 500, 1000].map((s) => existsSync(join(sharded.out, `synthetic-${s}.safetensors`))),
+    [false, true, false],
+  );
   await sampleSyntheticChunks(sharded, { k: 1, n: 2 });
   const whole = await syntheticSet({ ...opts, out: join(dir, 'whole') });
   const parts = await syntheticSet(sharded);

@@ -12,7 +12,10 @@ const CHILD = join(__dirname, 'train-child.ts');
 const IMAGES = 96; // 12 steps of 8
 
 function runToEnd(out: string): void {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, out, String(IMAGES)], { encoding: 'utf8', env: { ...process.env, GUIDANCE_LAB_QUIET: '1' } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, out, String(IMAGES)], {
+    encoding: 'utf8',
+    env: { ...process.env, GUIDANCE_LAB_QUIET: '1' },
+  });
   assert.equal(r.status, 0, r.stderr);
 }
 
@@ -39,7 +42,10 @@ test('kill -9 mid-run, rerun the same command: it resumes and ends bit-identical
   const b = mkdtempSync(join(tmpdir(), 'gl-train-b-'));
   runToEnd(a);
 
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, b, String(IMAGES)], { stdio: 'ignore', env: { ...process.env, GUIDANCE_LAB_QUIET: '1' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, b, String(IMAGES)], {
+    stdio: 'ignore',
+    env: { ...process.env, GUIDANCE_LAB_QUIET: '1' },
+  });
   const deadline = Date.now() + 60000;
   let killedAt = -1;
   while (Date.now() < deadline) {
@@ -57,17 +63,29 @@ test('kill -9 mid-run, rerun the same command: it resumes and ends bit-identical
 
   runToEnd(b);
   // A snapshot keeps every tracked EMA length; the lengths differ, so their weights do.
-  const [snap, snapShort] = [await loadCheckpoint(runFiles.snapshot(a, 1 / 3.5)), await loadCheckpoint(runFiles.snapshot(a, 1 / 3.5, 0.05))];
-  assert.ok(Object.keys(snap.tensors).some((n) => snap.tensors[n].data.some((v, i) => v !== snapShort.tensors[n].data[i])), 'EMA 0.05 equals EMA 0.1');
+  const [snap, snapShort] = [
+    await loadCheckpoint(runFiles.snapshot(a, 1 / 3.5)),
+    await loadCheckpoint(runFiles.snapshot(a, 1 / 3.5, 0.05)),
+  ];
+  assert.ok(
+    Object.keys(snap.tensors).some((n) => snap.tensors[n].data.some((v, i) => v !== snapShort.tensors[n].data[i])),
+    'EMA 0.05 equals EMA 0.1',
+  );
   for (const file of [runFiles.ema(a, 0.1), runFiles.ema(a, 0.05), runFiles.snapshot(a, 1 / 16), runFiles.snapshot(a, 1 / 16, 0.05)]) {
     const other = file.replace(a, b);
     const [ta, tb] = [await loadCheckpoint(file), await loadCheckpoint(other)];
-    for (const [name, t] of Object.entries(ta.tensors)) assert.deepEqual(Array.from(tb.tensors[name].data), Array.from(t.data), `${name} in ${file}`);
+    for (const [name, t] of Object.entries(ta.tensors))
+      assert.deepEqual(Array.from(tb.tensors[name].data), Array.from(t.data), `${name} in ${file}`);
   }
   const log = readFileSync(runFiles.log(b), 'utf8');
   assert.match(log, /^step,images,loss,images_per_s\n/);
   // Each step is logged once, on the same grid as the uninterrupted run (a killed run's lines after its saved state are dropped).
-  const steps = (out: string) => readFileSync(runFiles.log(out), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+  const steps = (out: string) =>
+    readFileSync(runFiles.log(out), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[0]));
   assert.deepEqual(steps(b), [2, 4, 6, 8, 10, 12]);
   assert.deepEqual(steps(a), [2, 4, 6, 8, 10, 12]);
 });
@@ -82,7 +100,15 @@ test('maxSeconds stops a run early with its state saved; stateEma reads the EMA 
   const idx = splitDataset(ds, { heldOut: 0.1, seed: 0 }).train;
   const out = mkdtempSync(join(tmpdir(), 'gl-train-max-'));
   const opts = {
-    ...DEFAULT_TRAIN, out, images: 8 * 400, batch: 8, warmup: 16, sigmaRels: [0.05, 0.1], exportSigmaRel: 0.1, saveEverySeconds: 1e9, command: 'test',
+    ...DEFAULT_TRAIN,
+    out,
+    images: 8 * 400,
+    batch: 8,
+    warmup: 16,
+    sigmaRels: [0.05, 0.1],
+    exportSigmaRel: 0.1,
+    saveEverySeconds: 1e9,
+    command: 'test',
     config: { arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 16, depth: 1, heads: 2 } as const,
   };
   const first = await train(ds, idx, { ...opts, maxSeconds: 0.3 });
@@ -92,7 +118,13 @@ test('maxSeconds stops a run early with its state saved; stateEma reads the EMA 
   assert.ok(!existsSync(runFiles.ema(out, 0.1)), 'an unfinished run exports no final EMA');
   const peek = await stateEma(out, 0.1);
   assert.equal(peek.images, first.steps * 8);
-  assert.deepEqual(Object.keys(peek.weights).sort(), Object.keys((await loadCheckpoint(runFiles.state(out))).tensors).filter((k) => k.startsWith('param/')).map((k) => k.slice(6)).sort());
+  assert.deepEqual(
+    Object.keys(peek.weights).sort(),
+    Object.keys((await loadCheckpoint(runFiles.state(out))).tensors)
+      .filter((k) => k.startsWith('param/'))
+      .map((k) => k.slice(6))
+      .sort(),
+  );
   await assert.rejects(stateEma(out, 0.2), /keeps no EMA of σ_rel 0.2/);
   const second = await train(ds, idx, opts);
   assert.equal(second.finished, true);

@@ -11,7 +11,7 @@ import { peakedMap, ringImage } from './fixtures';
 const grid: [number, number] = [4, 4];
 /** Returns a 16×16 attention matrix whose row q peaks at key (q + shift) mod 16. */
 function shifted(shift: number): number[] {
-  return Array.from({ length: 256 }, (_, i) => (Math.floor(i / 16) + shift) % 16 === i % 16 ? 0.7 : 0.3 / 15);
+  return Array.from({ length: 256 }, (_, i) => ((Math.floor(i / 16) + shift) % 16 === i % 16 ? 0.7 : 0.3 / 15));
 }
 const identity = Array.from({ length: 256 }, (_, i) => (Math.floor(i / 16) === i % 16 ? 1 : 0));
 
@@ -24,7 +24,10 @@ function stable(svg: string): string {
 async function render(spec: TopLevelSpec, picked: number[]): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
-    view.data(`${HOVER_QUERY}_store`, picked.map((q) => ({ unit: 'concat_0_layer_1', fields: [{ type: 'E', field: 'q' }], values: [q] })));
+    view.data(
+      `${HOVER_QUERY}_store`,
+      picked.map((q) => ({ unit: 'concat_0_layer_1', fields: [{ type: 'E', field: 'q' }], values: [q] })),
+    );
     return stable(await view.toSVG());
   } finally {
     view.finalize();
@@ -32,7 +35,10 @@ async function render(spec: TopLevelSpec, picked: number[]): Promise<string> {
 }
 
 test('the attention explorer is valid Vega-Lite, starts at its initial query and shows another row for another hovered query', async () => {
-  const variants = [{ name: 'normal', values: shifted(1) }, { name: 'identity (PAG)', values: identity }];
+  const variants = [
+    { name: 'normal', values: shifted(1) },
+    { name: 'identity (PAG)', values: identity },
+  ];
   const spec = attentionRowExplorer(ringImage(1), variants, { grid, query: 5 });
   assertValidVegaLite(spec);
   const initial = stable(await toSvg(spec));
@@ -56,7 +62,10 @@ test('the attention explorer refuses a matrix of the wrong size, a repeated name
   const image = ringImage(3);
   const small = [{ name: 'a', values: Array.from(peakedMap(1, 1, 4)) }];
   assert.throws(() => attentionRowExplorer(image, small, { grid }), /variants\[0\]\.values has 16 values but height×width is 16×16 = 256/);
-  const twice = [{ name: 'a', values: identity }, { name: 'a', values: identity }];
+  const twice = [
+    { name: 'a', values: identity },
+    { name: 'a', values: identity },
+  ];
   assert.throws(() => attentionRowExplorer(image, twice, { grid }), /variants\[1\]\.name is "a"/);
   const one = [{ name: 'a', values: identity }];
   assert.throws(() => attentionRowExplorer(image, one, { grid, query: 16 }), /query is 16; it must be a token index 0…15 of the 4×4 grid/);

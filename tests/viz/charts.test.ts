@@ -9,19 +9,35 @@ import { assertValidVegaLite, luminanceVariance, matchSnapshot } from './helpers
 const small = f.ringImage(3, 16);
 const charts: Record<string, () => TopLevelSpec> = {
   'grid-method-by-gamma': () => viz.sampleGrid(f.gridImages(16), { layout: 'methodByGamma', title: 'Samples' }),
-  'grid-wrap': () => viz.sampleGrid(f.gridImages().slice(0, 5).map((im, i) => (i === 0 ? { ...im, label: 'first' } : im)), { columns: 3 }),
-  'attention-overlay': () => viz.attentionOverlay(small, { values: f.peakedMap(5, 10, 16, 6), height: 16, width: 16 }, { title: 'mid.attn head 0' }),
+  'grid-wrap': () =>
+    viz.sampleGrid(
+      f
+        .gridImages()
+        .slice(0, 5)
+        .map((im, i) => (i === 0 ? { ...im, label: 'first' } : im)),
+      { columns: 3 },
+    ),
+  'attention-overlay': () =>
+    viz.attentionOverlay(small, { values: f.peakedMap(5, 10, 16, 6), height: 16, width: 16 }, { title: 'mid.attn head 0' }),
   'attention-grid': () => viz.attentionGrid(f.headMaps(), { query: { row: 2, col: 3, height: 8, width: 8 } }),
   'attention-received': () => viz.attentionGrid(f.headMaps().slice(0, 2), { kind: 'received' }),
   'sag-mask': () => viz.sagMaskOverlay(small, { values: Array.from(small.pixels, (p) => (p > 0.2 ? 1 : 0)), height: 16, width: 16 }),
   'spectrum-magnitude': () => viz.spectrumHeatmap(f.spectra(8)),
-  'spectrum-difference': () => viz.spectrumHeatmap([{ label: 'CFG − unguided', values: Array.from({ length: 64 }, (_, i) => Math.sin(i)), height: 8, width: 8 }], { mode: 'difference' }),
+  'spectrum-difference': () =>
+    viz.spectrumHeatmap([{ label: 'CFG − unguided', values: Array.from({ length: 64 }, (_, i) => Math.sin(i)), height: 8, width: 8 }], {
+      mode: 'difference',
+    }),
   'radial-spectrum': () => viz.radialSpectrum(f.radialCurves(), { title: 'Radially averaged power' }),
   'fid-curves': () => viz.metricCurves(f.metricRows(), { metric: 'FID', unguided: 40.5 }),
-  'accuracy-curves': () => viz.metricCurves(f.metricRows().map((r) => ({ ...r, value: 100 - r.value })), { metric: 'class accuracy (%)', direction: 'max' }),
-  'parameter-heatmap': () => viz.parameterHeatmap(f.gridRows(), { xTitle: 'EMA of positive (σ_rel)', yTitle: 'EMA of guide (σ_rel)', metric: 'FID' }),
+  'accuracy-curves': () =>
+    viz.metricCurves(
+      f.metricRows().map((r) => ({ ...r, value: 100 - r.value })),
+      { metric: 'class accuracy (%)', direction: 'max' },
+    ),
+  'parameter-heatmap': () =>
+    viz.parameterHeatmap(f.gridRows(), { xTitle: 'EMA of positive (σ_rel)', yTitle: 'EMA of guide (σ_rel)', metric: 'FID' }),
   'fid-curves-floor': () => viz.metricCurves(f.metricRows(), { metric: 'FID', unguided: 40.5, floor: 12.25 }),
-  'difference': () => viz.differenceChart(f.differenceRows(), { metric: 'FID', baseline: 'unguided', direction: 'min' }),
+  difference: () => viz.differenceChart(f.differenceRows(), { metric: 'FID', baseline: 'unguided', direction: 'min' }),
   'variant-bars': () => viz.variantBars(f.variantRows(), { metric: 'FID', reference: { label: 'unguided', value: 16.3 } }),
 };
 
@@ -68,7 +84,15 @@ test('saveFigure writes .svg, .png and .vl.json', async () => {
 });
 
 test('bar labels print the mean rounded once: 3.034784 reads 3.03 (a 4-digit spec value, 3.035, read 3.04)', async () => {
-  const svg = await viz.toSvg(viz.variantBars([{ variant: 'autoguidance', value: 3.034784 }, { variant: 'icg', value: 3.094650 }], { metric: 'FID' }));
+  const svg = await viz.toSvg(
+    viz.variantBars(
+      [
+        { variant: 'autoguidance', value: 3.034784 },
+        { variant: 'icg', value: 3.09465 },
+      ],
+      { metric: 'FID' },
+    ),
+  );
   const labels = [...svg.matchAll(/>(\d\.\d\d)</g)].map((m) => m[1]);
   assert.ok(labels.includes('3.03') && labels.includes('3.09'), `labels ${labels.join(', ')}`);
   assert.ok(!labels.includes('3.04') && !labels.includes('3.10'), `labels ${labels.join(', ')}`);

@@ -31,7 +31,8 @@ export function ringImage(k: number, size = 32): ImageInput {
 export function peakedMap(py: number, px: number, size = 32, spread = 20): Float32Array {
   const m = new Float32Array(size * size);
   let sum = 0;
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) sum += m[y * size + x] = Math.exp(-((y - py) ** 2 + (x - px) ** 2) / spread);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) sum += m[y * size + x] = Math.exp(-((y - py) ** 2 + (x - px) ** 2) / spread);
   return m.map((v) => v / sum);
 }
 
@@ -44,7 +45,13 @@ export function gridImages(size = 32): ImageInput[] {
 
 export function headMaps(): HeadMap[] {
   return ['down.1.attn', 'mid.attn'].flatMap((layer, l) =>
-    [0, 1, 2].map((head) => ({ layer, head, values: Array.from(peakedMap(2 + 2 * head, 3 + l * 2, 8, 3 + head * 2)), height: 8, width: 8 })),
+    [0, 1, 2].map((head) => ({
+      layer,
+      head,
+      values: Array.from(peakedMap(2 + 2 * head, 3 + l * 2, 8, 3 + head * 2)),
+      height: 8,
+      width: 8,
+    })),
   );
 }
 
@@ -53,7 +60,8 @@ export function spectra(size = 32): Spectrum2D[] {
   const c = Math.floor(size / 2);
   return ['unguided', 'CFG γ=3'].map((label, k) => {
     const values = new Float32Array(size * size);
-    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) values[y * size + x] = (100 / (1 + Math.hypot(y - c, x - c) ** (1.5 + k * 0.5))) * (0.7 + 0.6 * rnd());
+    for (let y = 0; y < size; y++)
+      for (let x = 0; x < size; x++) values[y * size + x] = (100 / (1 + Math.hypot(y - c, x - c) ** (1.5 + k * 0.5))) * (0.7 + 0.6 * rnd());
     return { label, values: Array.from(values), height: size, width: size };
   });
 }
@@ -69,7 +77,9 @@ export function radialCurves(): RadialCurve[] {
 export function metricRows(): MetricRow[] {
   const rnd = uniform(3);
   return methods.flatMap((method, m) =>
-    gammas.flatMap((gamma) => [0, 1, 2].map((seed) => ({ method, gamma, seed, value: 40 - 12 * gamma + (3 + m) * gamma * gamma + 2 * rnd() }))),
+    gammas.flatMap((gamma) =>
+      [0, 1, 2].map((seed) => ({ method, gamma, seed, value: 40 - 12 * gamma + (3 + m) * gamma * gamma + 2 * rnd() })),
+    ),
   );
 }
 
@@ -89,6 +99,13 @@ export function gridRows(): GridRow[] {
 
 export function variantRows(): VariantRow[] {
   const rnd = uniform(5);
-  const base: Record<string, number> = { 'global blur': 14.2, 'high-frequency': 13.1, random: 15.8, square: 15.1, 'SAG mask': 11.9, 'classifier attention': 12.6 };
+  const base: Record<string, number> = {
+    'global blur': 14.2,
+    'high-frequency': 13.1,
+    random: 15.8,
+    square: 15.1,
+    'SAG mask': 11.9,
+    'classifier attention': 12.6,
+  };
   return Object.entries(base).flatMap(([variant, v]) => [0, 1, 2].map((seed) => ({ variant, seed, value: v + rnd() - 0.5 })));
 }

@@ -18,11 +18,13 @@ export function matchSnapshot(name: string, text: string): void {
   if (stored !== text) {
     let i = 0;
     while (i < stored.length && stored[i] === text[i]) i++;
-    assert.fail(`SVG of "${name}" differs from ${file} at character ${i}:\n stored: …${stored.slice(i, i + 120)}\n now:    …${text.slice(i, i + 120)}\n(rerun with UPDATE_SNAPSHOTS=1 if the change is intended)`);
+    assert.fail(
+      `SVG of "${name}" differs from ${file} at character ${i}:\n stored: …${stored.slice(i, i + 120)}\n now:    …${text.slice(i, i + 120)}\n(rerun with UPDATE_SNAPSHOTS=1 if the change is intended)`,
+    );
   }
 }
 
-let validator: ((spec: unknown) => boolean) & { errors?: unknown } | undefined;
+let validator: (((spec: unknown) => boolean) & { errors?: unknown }) | undefined;
 
 /** Throws with ajv's errors unless `spec` is valid against vega-lite's shipped v5 schema. */
 export function assertValidVegaLite(spec: unknown): void {

@@ -40,7 +40,11 @@ test('metric curves: a legend pick dims the other methods; the static picture ha
   async function render(picked: string[]): Promise<string> {
     const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
     try {
-      if (picked.length) view.data(`${PICK_METHOD}_store`, picked.map((m) => ({ unit: 'layer_1', fields: [{ type: 'E', field: 'method' }], values: [m] })));
+      if (picked.length)
+        view.data(
+          `${PICK_METHOD}_store`,
+          picked.map((m) => ({ unit: 'layer_1', fields: [{ type: 'E', field: 'method' }], values: [m] })),
+        );
       return await view.toSVG();
     } finally {
       view.finalize();

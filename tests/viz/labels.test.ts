@@ -16,13 +16,19 @@ function plotTexts(svg: string): string[] {
 test('variant bars name the reference in the subtitle, not on a bar', async () => {
   const svg = await viz.toSvg(viz.variantBars(f.variantRows(), { metric: 'FID', reference: { label: 'unguided', value: 16.3 } }));
   assert.match(svg, />dashed: unguided \(16.3\)</);
-  assert.deepEqual(plotTexts(svg).filter((t) => t.includes('unguided')), []);
+  assert.deepEqual(
+    plotTexts(svg).filter((t) => t.includes('unguided')),
+    [],
+  );
 });
 
 test('metric curves name the unguided value in the subtitle, not on the curves', async () => {
   const svg = await viz.toSvg(viz.metricCurves(f.metricRows(), { metric: 'FID', unguided: 40.5 }));
   assert.match(svg, />dashed: unguided \(40.5\)</);
-  assert.deepEqual(plotTexts(svg).filter((t) => t.includes('unguided')), []);
+  assert.deepEqual(
+    plotTexts(svg).filter((t) => t.includes('unguided')),
+    [],
+  );
 });
 
 test('log axes span the data: FID 3…6.5 is not drawn on a 1…10 axis, and the spec stays valid Vega-Lite', async () => {

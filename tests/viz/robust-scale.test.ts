@@ -19,13 +19,18 @@ test('attentionGrid clips its colour scale at the 99th percentile when one cell 
   const values = Array.from({ length: 256 }, (_, i) => (i === 17 ? 33 : 0.5 + (i % 7) / 7));
   const spec = attentionGrid([{ layer: 'mid.attn', head: 0, values, height: 16, width: 16 }], { kind: 'received' });
   assertValidVegaLite(spec);
-  const colour = (spec as unknown as { spec: { layer: { encoding: { color: { title: string[]; scale: { domain: number[]; clamp: boolean } } } }[] } }).spec.layer[0].encoding.color;
+  const colour = (
+    spec as unknown as { spec: { layer: { encoding: { color: { title: string[]; scale: { domain: number[]; clamp: boolean } } } }[] } }
+  ).spec.layer[0].encoding.color;
   assert.equal(colour.scale.clamp, true);
   // Values 0.5 + k/7 (k = 0…6) and one 33: the 254th of 256 sorted values is 0.5 + 6/7.
   assert.deepEqual(colour.scale.domain, [0, 1.357]); // cell values carry 4 significant digits
   assert.match(colour.title.join(' '), /≥ 1\.36: brightest/);
-  const plain = attentionGrid([{ layer: 'mid.attn', head: 0, values: values.map((v) => Math.min(v, 2)), height: 16, width: 16 }], { kind: 'received' });
-  const plainColour = (plain as unknown as { spec: { layer: { encoding: { color: { scale: { domain?: number[] } } } }[] } }).spec.layer[0].encoding.color;
+  const plain = attentionGrid([{ layer: 'mid.attn', head: 0, values: values.map((v) => Math.min(v, 2)), height: 16, width: 16 }], {
+    kind: 'received',
+  });
+  const plainColour = (plain as unknown as { spec: { layer: { encoding: { color: { scale: { domain?: number[] } } } }[] } }).spec.layer[0]
+    .encoding.color;
   assert.equal(plainColour.scale.domain, undefined);
 });
 

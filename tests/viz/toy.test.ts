@@ -5,16 +5,32 @@ import * as viz from '../../src/viz';
 
 const extent: [number, number, number, number] = [-1, 1, -0.5, 0.5];
 const background = { values: [0, 0.5, 1, 0.25], height: 1, width: 4 };
-const points = [{ x: 0, y: 0, group: 'b' }, { x: 0.5, y: -0.2, group: 'a' }, { x: 3, y: 0, group: 'a' }];
+const points = [
+  { x: 0, y: 0, group: 'b' },
+  { x: 0.5, y: -0.2, group: 'a' },
+  { x: 3, y: 0, group: 'a' },
+];
 
 test('toyPanels lays out one layered panel per entry with shared colours and a height from the extent', async () => {
-  const paths = [{ id: 0, step: 0, x: 0, y: 0, group: 'a' }, { id: 0, step: 1, x: 0.2, y: 0.1, group: 'a' }];
-  const panels = [{ title: 'one', background, points }, { title: 'two', arrows: [{ x: 0, y: 0, x2: 0.1, y2: 0 }], paths }];
+  const paths = [
+    { id: 0, step: 0, x: 0, y: 0, group: 'a' },
+    { id: 0, step: 1, x: 0.2, y: 0.1, group: 'a' },
+  ];
+  const panels = [
+    { title: 'one', background, points },
+    { title: 'two', arrows: [{ x: 0, y: 0, x2: 0.1, y2: 0 }], paths },
+  ];
   const spec = viz.toyPanels(panels, { extent, size: 200 }) as any;
   assert.equal(spec.concat.length, 2);
   assert.equal(spec.concat[0].height, 100);
-  assert.deepEqual(spec.concat[0].layer.map((l: any) => l.mark.type), ['point', 'image', 'circle']);
-  assert.deepEqual(spec.concat[1].layer.map((l: any) => l.mark.type), ['point', 'line', 'rule', 'point']);
+  assert.deepEqual(
+    spec.concat[0].layer.map((l: any) => l.mark.type),
+    ['point', 'image', 'circle'],
+  );
+  assert.deepEqual(
+    spec.concat[1].layer.map((l: any) => l.mark.type),
+    ['point', 'line', 'rule', 'point'],
+  );
   assert.deepEqual(spec.concat[0].layer[2].encoding.color.scale.domain, ['a', 'b']);
   assert.equal(spec.concat[0].layer[1].data.name, 'background0');
   assert.match(spec.datasets.background0[0].url, /^data:image\/png;base64,/);
@@ -26,16 +42,27 @@ test('toyPanels lays out one layered panel per entry with shared colours and a h
 
 test('toyPanels stores a background shared by several panels once', () => {
   const other = { ...background, values: [1, 1, 1, 1] };
-  const spec = viz.toyPanels([{ title: 'a', background }, { title: 'b', background }, { title: 'c', background: other }], { extent }) as any;
+  const spec = viz.toyPanels(
+    [
+      { title: 'a', background },
+      { title: 'b', background },
+      { title: 'c', background: other },
+    ],
+    { extent },
+  ) as any;
   assert.deepEqual(Object.keys(spec.datasets), ['background0', 'background1']);
-  assert.deepEqual(spec.concat.map((c: any) => c.layer[1].data.name), ['background0', 'background0', 'background1']);
+  assert.deepEqual(
+    spec.concat.map((c: any) => c.layer[1].data.name),
+    ['background0', 'background0', 'background1'],
+  );
 });
 
 test('toyGammaSlider binds a γ range on an even grid, a select on an uneven one, and filters samples by it', () => {
-  const grid = (gammas: number[]) => gammas.flatMap((gamma) => [
-    { method: 'cfg', gamma, x: 0, y: 0, group: '0' },
-    { method: 'ag', gamma, x: 0.1, y: 0, group: '1' },
-  ]);
+  const grid = (gammas: number[]) =>
+    gammas.flatMap((gamma) => [
+      { method: 'cfg', gamma, x: 0, y: 0, group: '0' },
+      { method: 'ag', gamma, x: 0.1, y: 0, group: '1' },
+    ]);
   const even = viz.toyGammaSlider(grid([0, 0.5, 1]), { extent, initial: 0.5 }) as any;
   assert.deepEqual(even.params[0].bind, { input: 'range', min: 0, max: 1, step: 0.5, name: 'guidance weight γ ' });
   // On [0, 0.5, 2] a range of step 0.5 would stop at 1 and 1.5, where there are no samples.

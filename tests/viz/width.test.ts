@@ -17,30 +17,42 @@ const identity = Array.from({ length: 64 * 64 }, (_, i) => (Math.floor(i / 64) =
 /** The figures of notebooks 00–10 as their cells build them (widest settings), by name. */
 const FIGURES: Record<string, () => TopLevelSpec> = {
   'γ rows: 5 γ × 10 classes at 2 px per pixel (00, 03–09)': () =>
-    viz.sampleGrid([0, 0.5, 1, 2, 4].flatMap((gamma) => ten.map((im) => ({ ...im, gamma }))), { columns: 10, pixelSize: 2 }),
+    viz.sampleGrid(
+      [0, 0.5, 1, 2, 4].flatMap((gamma) => ten.map((im) => ({ ...im, gamma }))),
+      { columns: 10, pixelSize: 2 },
+    ),
   'γ slider, 10 per row (00)': () =>
-    viz.gammaSliderGrid([0, 2].flatMap((gamma) => [...ten, ...ten].map((im) => ({ ...im, gamma }))), { columns: 10, pixelSize: 2 }),
+    viz.gammaSliderGrid(
+      [0, 2].flatMap((gamma) => [...ten, ...ten].map((im) => ({ ...im, gamma }))),
+      { columns: 10, pixelSize: 2 },
+    ),
   'steps: 6 columns at 3 px per pixel (03–09)': () =>
-    viz.sampleGrid(Array.from({ length: 18 }, (_, i) => ({ ...ringImage(i), label: `σ=0.3 · D(x̂) ±0.42` })), { columns: 6, pixelSize: 3 }),
+    viz.sampleGrid(
+      Array.from({ length: 18 }, (_, i) => ({ ...ringImage(i), label: `σ=0.3 · D(x̂) ±0.42` })),
+      { columns: 6, pixelSize: 3 },
+    ),
   'attention explorer, 4 variants on an 8×8 grid (04, 05)': () =>
-    viz.attentionRowExplorer(ringImage(1), ['normal', 'σ=1', 'σ=4', 'σ=∞'].map((name) => ({ name, values: identity })), { grid: [8, 8] }),
-  'attention grid, 4 heads (01)': () =>
-    viz.attentionGrid([...headMaps(), ...headMaps().map((m) => ({ ...m, head: m.head + 3 }))]),
-  'spectra, 3 panels (02)': () =>
-    viz.spectrumHeatmap([...spectra(), { ...spectra()[0], label: 'CFG γ=4' }]),
+    viz.attentionRowExplorer(
+      ringImage(1),
+      ['normal', 'σ=1', 'σ=4', 'σ=∞'].map((name) => ({ name, values: identity })),
+      { grid: [8, 8] },
+    ),
+  'attention grid, 4 heads (01)': () => viz.attentionGrid([...headMaps(), ...headMaps().map((m) => ({ ...m, head: m.head + 3 }))]),
+  'spectra, 3 panels (02)': () => viz.spectrumHeatmap([...spectra(), { ...spectra()[0], label: 'CFG γ=4' }]),
   'metric curves (03–09)': () =>
     viz.metricCurves(metricRows(), { metric: 'class accuracy (%)', title: 'every method: accuracy vs γ (mean, min/max over seeds)' }),
   'parameter heatmap (05, 06)': () =>
     viz.parameterHeatmap(gridRows(), { xTitle: 'positive EMA σ_rel', yTitle: 'guide', metric: 'KID ×10³' }),
-  'variant bars (03, 04, 09)': () =>
-    viz.variantBars(variantRows(), { metric: 'KID ×10³', reference: { label: 'unguided', value: 13 } }),
+  'variant bars (03, 04, 09)': () => viz.variantBars(variantRows(), { metric: 'KID ×10³', reference: { label: 'unguided', value: 13 } }),
   'toy samples: 4 columns of 220 px with a legend (10)': () =>
     viz.toyPanels(['a', 'b', 'c', 'd', 'e'].map(panel), { extent, columns: 4, colourTitle: 'class' }),
-  'toy fields: 2 columns of 300 px (10)': () =>
-    viz.toyPanels(['a', 'b', 'c', 'd'].map(panel), { extent, columns: 2, size: 300 }),
+  'toy fields: 2 columns of 300 px (10)': () => viz.toyPanels(['a', 'b', 'c', 'd'].map(panel), { extent, columns: 2, size: 300 }),
   'toy γ slider: 5 methods of 210 px (10)': () => {
     const methods = ['exact CFG', 'exact autoguidance', 'CFG', 'autoguidance (short)', 'ICG'];
-    return viz.toyGammaSlider(methods.flatMap((method) => points.map((p) => ({ ...p, method, gamma: 1 }))), { extent, size: 210 });
+    return viz.toyGammaSlider(
+      methods.flatMap((method) => points.map((p) => ({ ...p, method, gamma: 1 }))),
+      { extent, size: 210 },
+    );
   },
 };
 

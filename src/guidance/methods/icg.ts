@@ -69,7 +69,14 @@ export function icg(opts: IcgOptions): GuidanceTerm {
       const dim = classTable(model).shape[1] as number;
       const scale = classEmbeddingScale(model);
       const buf = new Float32Array(indices.length * dim);
-      indices.forEach((i, r) => buf.set(rowRng(seed, i, sigma).normals(dim).map((v) => v * scale), r * dim));
+      indices.forEach((i, r) =>
+        buf.set(
+          rowRng(seed, i, sigma)
+            .normals(dim)
+            .map((v) => v * scale),
+          r * dim,
+        ),
+      );
       return { negative: { model, x, labels, classEmb: tf.tensor2d(buf, [indices.length, dim]) } };
     },
   };

@@ -37,6 +37,8 @@ export function pag(opts: PagOptions = {}): GuidanceTerm {
     gamma: checkGamma('pag', opts.gamma ?? 3),
     interval: checkInterval('pag', opts.interval),
     check: (model) => checkLayers('pag', model, resolveLayers(model, opts.layers)),
-    plan: ({ model, x, labels }) => ({ negative: { model, x, labels, processors: onLayers(resolveLayers(model, opts.layers), identityProcessor) } }),
+    plan: ({ model, x, labels }) => ({
+      negative: { model, x, labels, processors: onLayers(resolveLayers(model, opts.layers), identityProcessor) },
+    }),
   };
 }

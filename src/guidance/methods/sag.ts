@@ -75,7 +75,8 @@ export function sag(opts: SagOptions = {}): GuidanceTerm {
   const { strategy = 'sag-mask', sigma = 1, kernel, cutoff = 0.5, fraction = 0.5, side = 16, seed = 0 } = opts;
   if (!SAG_STRATEGIES.includes(strategy)) throw new Error(`sag: unknown strategy "${strategy}"; strategies: ${SAG_STRATEGIES.join(', ')}`);
   if (!(sigma > 0 && Number.isFinite(sigma))) throw new Error(`sag: blur σ must be a finite number > 0; got ${sigma}`);
-  if (strategy === 'external-mask' && typeof opts.mask !== 'function') throw new Error('sag: strategy external-mask needs mask: (denoised) => mask');
+  if (strategy === 'external-mask' && typeof opts.mask !== 'function')
+    throw new Error('sag: strategy external-mask needs mask: (denoised) => mask');
   return {
     method: 'sag',
     gamma: checkGamma('sag', opts.gamma ?? 0.75),
@@ -85,7 +86,8 @@ export function sag(opts: SagOptions = {}): GuidanceTerm {
       const layer = resolveLayers(model, opts.layer === undefined ? undefined : [opts.layer])[0];
       const { imageSize } = model.config;
       let captured: tf.Tensor | null = null;
-      const capture = strategy === 'sag-mask' ? { [layer]: captureProcessor((p, info) => (captured = tf.keep(sagMask(p, imageSize, info.grid)))) } : {};
+      const capture =
+        strategy === 'sag-mask' ? { [layer]: captureProcessor((p, info) => (captured = tf.keep(sagMask(p, imageSize, info.grid)))) } : {};
       const perRow = (indices: number[], sigmaNow: number, make: (s: number) => tf.Tensor): tf.Tensor =>
         tf.concat(indices.map((i) => make(rowRng(seed, i, sigmaNow).nextUint32())));
       return {
@@ -107,7 +109,10 @@ export function sag(opts: SagOptions = {}): GuidanceTerm {
                   return (opts.mask as MaskFn)(denoised);
               }
             };
-            const x0 = strategy === 'high-frequency' ? removeHighFrequencies(denoised, cutoff) : maskedBlur(denoised, mask().reshape([n, h, w, 1]), sigma, kernel);
+            const x0 =
+              strategy === 'high-frequency'
+                ? removeHighFrequencies(denoised, cutoff)
+                : maskedBlur(denoised, mask().reshape([n, h, w, 1]), sigma, kernel);
             return { model, x: tf.add(x0, tf.sub(x, denoised)) as tf.Tensor4D, labels };
           },
           dispose: () => captured?.dispose(),

@@ -16,7 +16,7 @@ export const SEG_INFINITE_SIGMA = 9999;
 /** SEG in the registry. */
 export const SEG_METHOD: MethodDescriptor = {
   name: 'seg',
-  summary: "negative = the same model with the queries of chosen layers blurred over the token grid before softmax",
+  summary: 'negative = the same model with the queries of chosen layers blurred over the token grid before softmax',
   paper: 'Hong 2024, Smoothed Energy Guidance',
   params: {
     ...termParams({ default: 3, min: 0 }),
@@ -59,13 +59,16 @@ export function blurQueries(q: tf.Tensor4D, layer: AttentionLayerInfo, sigma: nu
 export function seg(opts: SegOptions = {}): GuidanceTerm {
   checkOptions('seg', opts, SEG_METHOD.params);
   const sigma = opts.sigma ?? Infinity;
-  if (typeof sigma !== 'number' || !(sigma > 0)) throw new Error(`seg: σ must be > 0 (Infinity or > ${SEG_INFINITE_SIGMA} for infinite blur); got ${sigma}`);
+  if (typeof sigma !== 'number' || !(sigma > 0))
+    throw new Error(`seg: σ must be > 0 (Infinity or > ${SEG_INFINITE_SIGMA} for infinite blur); got ${sigma}`);
   const processor = queryMapProcessor((q, layer) => blurQueries(q, layer, sigma));
   return {
     method: 'seg',
     gamma: checkGamma('seg', opts.gamma ?? 3),
     interval: checkInterval('seg', opts.interval),
     check: (model) => checkLayers('seg', model, resolveLayers(model, opts.layers)),
-    plan: ({ model, x, labels }) => ({ negative: { model, x, labels, processors: onLayers(resolveLayers(model, opts.layers), processor) } }),
+    plan: ({ model, x, labels }) => ({
+      negative: { model, x, labels, processors: onLayers(resolveLayers(model, opts.layers), processor) },
+    }),
   };
 }

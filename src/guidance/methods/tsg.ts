@@ -45,7 +45,14 @@ export function tsg(opts: TsgOptions): GuidanceTerm {
       const dim = model.noiseEmbDim;
       const scale = s * sigma ** alpha;
       const buf = new Float32Array(indices.length * dim);
-      indices.forEach((i, r) => buf.set(rowRng(seed, i, sigma).normals(dim).map((v) => v * scale), r * dim));
+      indices.forEach((i, r) =>
+        buf.set(
+          rowRng(seed, i, sigma)
+            .normals(dim)
+            .map((v) => v * scale),
+          r * dim,
+        ),
+      );
       return { negative: { model, x, labels, noiseEmbOffset: tf.tensor2d(buf, [indices.length, dim]) } };
     },
   };

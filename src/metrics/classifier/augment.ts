@@ -6,9 +6,18 @@ import type { Rng } from '../../random';
  * image shifted by whole pixels in −maxShift…maxShift on both axes (from `rng`); uncovered pixels
  * get `fill` (the background, −1).
  */
-export function shiftImages(images: Float32Array, count: number, size: number, channels: number, maxShift: number, rng: Rng, fill = -1): Float32Array {
+export function shiftImages(
+  images: Float32Array,
+  count: number,
+  size: number,
+  channels: number,
+  maxShift: number,
+  rng: Rng,
+  fill = -1,
+): Float32Array {
   const per = size * size * channels;
-  if (images.length !== count * per) throw new Error(`shiftImages: ${images.length} values are not ${count} images of ${size}×${size}×${channels}`);
+  if (images.length !== count * per)
+    throw new Error(`shiftImages: ${images.length} values are not ${count} images of ${size}×${size}×${channels}`);
   const out = new Float32Array(images.length).fill(fill);
   for (let n = 0; n < count; n++) {
     const dy = rng.int(2 * maxShift + 1) - maxShift;

@@ -31,12 +31,14 @@ export function classifierFromNet(net: ClassifierNet, digest: string): Classifie
   const layers = net.attention;
   if (layers.length === 0) throw new Error('classifier has no attention layer');
   const last = layers[layers.length - 1];
-  const pick = (key: keyof ClassifierOutput) => (images: tf.Tensor4D): tf.Tensor2D =>
-    inBatches(images, (x) => {
-      const out = net.apply(x);
-      tf.dispose(key === 'logits' ? out.features : out.logits);
-      return out[key];
-    });
+  const pick =
+    (key: keyof ClassifierOutput) =>
+    (images: tf.Tensor4D): tf.Tensor2D =>
+      inBatches(images, (x) => {
+        const out = net.apply(x);
+        tf.dispose(key === 'logits' ? out.features : out.logits);
+        return out[key];
+      });
   const attention = (images: tf.Tensor4D): tf.Tensor4D =>
     inBatches(images, (x) => {
       const kept: tf.Tensor4D[] = [];

@@ -11,7 +11,8 @@ export const DEFAULT_CLASSIFIER_PATH = join(__dirname, '..', '..', '..', 'data',
 export async function loadClassifier(path: string = DEFAULT_CLASSIFIER_PATH): Promise<Classifier> {
   const ckpt = await loadCheckpoint(path);
   const config = ckpt.metadata.config as unknown as ClassifierConfig;
-  if (config.arch !== 'attn-classifier') throw new Error(`${path}: config.arch is "${String(config.arch)}", not a classifier ("attn-classifier")`);
+  if (config.arch !== 'attn-classifier')
+    throw new Error(`${path}: config.arch is "${String(config.arch)}", not a classifier ("attn-classifier")`);
   const net = new ClassifierNet(config);
   net.params.load(ckpt.tensors, path);
   return classifierFromNet(net, ckpt.digest);

@@ -26,7 +26,15 @@ export interface ClassifierConfig {
 
 /** The shipped MNIST classifier's size: 8×8 tokens of width 64, one block of 4 heads, 128 features. */
 export const DEFAULT_CLASSIFIER_CONFIG: ClassifierConfig = {
-  arch: 'attn-classifier', imageSize: 32, channels: 1, classes: 10, stem: [16, 32], width: 64, depth: 1, heads: 4, features: 128,
+  arch: 'attn-classifier',
+  imageSize: 32,
+  channels: 1,
+  classes: 10,
+  stem: [16, 32],
+  width: 64,
+  depth: 1,
+  heads: 4,
+  features: 128,
 };
 
 /** Logits `[n, classes]` and penultimate features `[n, features]` of one forward pass. */
@@ -67,7 +75,10 @@ export class ClassifierNet {
   private readonly hidden: Linear;
   private readonly out: Linear;
 
-  constructor(readonly config: ClassifierConfig, seed = 0) {
+  constructor(
+    readonly config: ClassifierConfig,
+    seed = 0,
+  ) {
     const { imageSize, channels, classes, stem, width, depth, heads, features } = config;
     if (imageSize % 4 !== 0) throw new Error(`classifier imageSize must be a multiple of 4 (two 2× poolings); got ${imageSize}`);
     this.params = new Params(seed);

@@ -40,7 +40,8 @@ export async function referenceStats(
   classifier: Pick<Classifier, 'digest' | 'features'>,
   options: { dir?: string } = {},
 ): Promise<FeatureStats> {
-  if (!(REFERENCE_SPLITS as readonly string[]).includes(split)) throw new Error(`unknown split "${split}"; splits: ${REFERENCE_SPLITS.join(', ')}`);
+  if (!(REFERENCE_SPLITS as readonly string[]).includes(split))
+    throw new Error(`unknown split "${split}"; splits: ${REFERENCE_SPLITS.join(', ')}`);
   const dir = options.dir ?? REFERENCE_STATS_DIR;
   const key = basename(dataset).replace(/[^\w.-]/g, '_');
   const file = join(dir, `${key}-${split}-${classifier.digest.slice(0, 12)}.json`);
@@ -70,7 +71,9 @@ async function readCache(file: string, want: Pick<ReferenceStatsFile, 'dataset' 
   const content = JSON.parse(await readFile(file, 'utf8')) as ReferenceStatsFile;
   for (const field of ['classifierDigest', 'dataset', 'split'] as const) {
     if (content[field] !== want[field]) {
-      throw new Error(`${file}: cached statistics were written for ${field} ${JSON.stringify(content[field])}, not ${JSON.stringify(want[field])}; delete the file to recompute, or use the classifier it was written for`);
+      throw new Error(
+        `${file}: cached statistics were written for ${field} ${JSON.stringify(content[field])}, not ${JSON.stringify(want[field])}; delete the file to recompute, or use the classifier it was written for`,
+      );
     }
   }
   return content.stats;

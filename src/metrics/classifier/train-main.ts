@@ -20,10 +20,17 @@ async function main(): Promise<void> {
   const out = values.out ?? `data/classifier/${dataset}.safetensors`;
   const command = `node --import tsx src/metrics/classifier/train-main.ts ${process.argv.slice(2).join(' ')}`;
   const card = await trainClassifier({
-    dataset, out, command,
-    epochs: Number(values.epochs), seed: Number(values.seed), batchSize: Number(values['batch-size']), lr: Number(values.lr),
+    dataset,
+    out,
+    command,
+    epochs: Number(values.epochs),
+    seed: Number(values.seed),
+    batchSize: Number(values['batch-size']),
+    lr: Number(values.lr),
   });
-  process.stdout.write(`${JSON.stringify({ out, digest: card.digest, dtype: card.dtype, heldOutAccuracy: card.heldOutAccuracy, trainingSeconds: card.trainingSeconds })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ out, digest: card.digest, dtype: card.dtype, heldOutAccuracy: card.heldOutAccuracy, trainingSeconds: card.trainingSeconds })}\n`,
+  );
 }
 
 main().catch((e: Error) => {

@@ -60,14 +60,23 @@ export interface ClassifierCard {
 /** Trains a classifier, writes `out` and its card; returns the card. */
 export async function trainClassifier(options: TrainClassifierOptions): Promise<ClassifierCard> {
   const { dataset, out, epochs = 6, seed = 0, batchSize = 64, lr = 2e-3, maxShift = 2 } = options;
-  for (const [name, v] of [['epochs', epochs], ['batchSize', batchSize]] as const) {
+  for (const [name, v] of [
+    ['epochs', epochs],
+    ['batchSize', batchSize],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer; got ${v}`);
   }
   if (!out.endsWith('.safetensors')) throw new Error(`out must be a .safetensors path; got "${out}"`);
   await initBackend();
   const ds = await loadDataset(dataset);
   const split = splitDataset(ds, CLASSIFIER_SPLIT);
-  const config: ClassifierConfig = { ...DEFAULT_CLASSIFIER_CONFIG, ...options.config, imageSize: ds.height, channels: ds.channels, classes: ds.classes };
+  const config: ClassifierConfig = {
+    ...DEFAULT_CLASSIFIER_CONFIG,
+    ...options.config,
+    imageSize: ds.height,
+    channels: ds.channels,
+    classes: ds.classes,
+  };
   const net = new ClassifierNet(config, seed);
   const start = Date.now();
   fit(net, ds, split.train, { epochs, seed, batchSize, lr, maxShift });
@@ -78,7 +87,17 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   net.params.load(roundTripF16(f32));
   const accF16 = accuracy(net, ds, split.heldOut);
   const dtype: Dtype = accF16 >= accF32 ? 'F16' : 'F32';
-  const training = { dataset: ds.name, epochs, seed, batchSize, lr, maxShift, split: CLASSIFIER_SPLIT, trainingSeconds, heldOutAccuracy: dtype === 'F16' ? accF16 : accF32 };
+  const training = {
+    dataset: ds.name,
+    epochs,
+    seed,
+    batchSize,
+    lr,
+    maxShift,
+    split: CLASSIFIER_SPLIT,
+    trainingSeconds,
+    heldOutAccuracy: dtype === 'F16' ? accF16 : accF32,
+  };
   const { digest } = await saveCheckpoint(out, f32, { config: config as unknown as Record<string, unknown>, training }, { dtype });
   net.params.dispose();
 
@@ -98,7 +117,9 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     maxShift,
     parameters: Object.values(f32).reduce((s, t) => s + t.data.length, 0),
     config,
-    command: options.command ?? `node --import tsx src/metrics/classifier/train-main.ts --dataset ${dataset} --out ${out} --epochs ${epochs} --seed ${seed}`,
+    command:
+      options.command ??
+      `node --import tsx src/metrics/classifier/train-main.ts --dataset ${dataset} --out ${out} --epochs ${epochs} --seed ${seed}`,
   };
   await writeFile(cardPath(out), `${JSON.stringify(card, null, 2)}\n`);
   return card;
@@ -119,7 +140,12 @@ function accuracy(net: ClassifierNet, ds: Dataset, indices: Int32Array): number 
 }
 
 /** Runs `epochs` of Adam on cross-entropy over shuffled, randomly shifted batches of `train`. */
-function fit(net: ClassifierNet, ds: Dataset, train: Int32Array, o: { epochs: number; seed: number; batchSize: number; lr: number; maxShift: number }): void {
+function fit(
+  net: ClassifierNet,
+  ds: Dataset,
+  train: Int32Array,
+  o: { epochs: number; seed: number; batchSize: number; lr: number; maxShift: number },
+): void {
   const optimizer = tf.train.adam(o.lr, 0.9, 0.999, 1e-8);
   const vars = [...net.params.vars.values()];
   const stepsPerEpoch = Math.floor(train.length / o.batchSize);
@@ -131,7 +157,10 @@ function fit(net: ClassifierNet, ds: Dataset, train: Int32Array, o: { epochs: nu
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     const order = new Rng(o.seed, epoch).permutation(train.length);
     for (let s = 0; s < stepsPerEpoch; s++, step++) {
-      const batch = toTensor(ds, order.slice(s * o.batchSize, (s + 1) * o.batchSize).map((i) => train[i]));
+      const batch = toTensor(
+        ds,
+        order.slice(s * o.batchSize, (s + 1) * o.batchSize).map((i) => train[i]),
+      );
       const [n, size, , channels] = batch.images.shape;
       const shifted = shiftImages(batch.images.dataSync() as Float32Array, n, size, channels, o.maxShift, shifts);
       const x = tf.tensor4d(shifted, batch.images.shape);
@@ -160,5 +189,7 @@ function learningRate(peak: number, step: number, total: number): number {
 
 /** Returns `values` rounded to float16 and widened back, as an F16 checkpoint would load them. */
 function roundTripF16(values: Record<string, TensorData>): Record<string, TensorData> {
-  return Object.fromEntries(Object.entries(values).map(([k, t]) => [k, { data: float16ToFloat32(float32ToFloat16(t.data)), shape: t.shape }]));
+  return Object.fromEntries(
+    Object.entries(values).map(([k, t]) => [k, { data: float16ToFloat32(float32ToFloat16(t.data)), shape: t.shape }]),
+  );
 }

@@ -89,8 +89,10 @@ export function checkPaired(a: readonly SampleRun[], b: readonly SampleRun[], na
     const i = firstDifference(ra.indices, rb.indices);
     if (i >= 0) {
       const which = `${names[0]} sample ${i} has index ${ra.indices[i]} but ${names[1]} has ${rb.indices[i]}`;
-      throw new Error(`unpaired runs at seed ${ra.seed}: ${which} ` +
-        `(${ra.indices.length} vs ${rb.indices.length} samples); a paired difference needs the same sample indices in the same order`);
+      throw new Error(
+        `unpaired runs at seed ${ra.seed}: ${which} ` +
+          `(${ra.indices.length} vs ${rb.indices.length} samples); a paired difference needs the same sample indices in the same order`,
+      );
     }
   }
 }

@@ -15,7 +15,12 @@ export function disjointDraws(total: number, sizes: readonly number[], seed: num
   const need = sizes.reduce((s, v) => s + v, 0);
   if (need > total) throw new Error(`disjoint sets of ${sizes.join(' + ')} = ${need} rows need at least that many; there are ${total}`);
   const perm = new Rng(seed, repeat).permutation(total);
-  return sizes.map((size, i) => perm.slice(sizes.slice(0, i).reduce((s, v) => s + v, 0), sizes.slice(0, i + 1).reduce((s, v) => s + v, 0)));
+  return sizes.map((size, i) =>
+    perm.slice(
+      sizes.slice(0, i).reduce((s, v) => s + v, 0),
+      sizes.slice(0, i + 1).reduce((s, v) => s + v, 0),
+    ),
+  );
 }
 
 /** Throws unless `value` is an integer ≥ `min`, naming it. */

@@ -12,7 +12,14 @@ export class SelfAttention {
   private readonly qkv: Linear;
   private readonly proj: Linear;
 
-  constructor(s: Scope, name: string, readonly channels: number, heads: number, grid: [number, number], zeroOut: boolean) {
+  constructor(
+    s: Scope,
+    name: string,
+    readonly channels: number,
+    heads: number,
+    grid: [number, number],
+    zeroOut: boolean,
+  ) {
     if (channels % heads !== 0) throw new Error(`attention ${name}: ${channels} channels do not split into ${heads} heads`);
     this.info = { name, grid, heads, headDim: channels / heads };
     this.qkv = new Linear(s.scope('qkv'), channels, 3 * channels);
@@ -28,7 +35,9 @@ export class SelfAttention {
     }
     // [b, t, 3c] → three [b, heads, t, d]. Split first, then rank-4 transposes: tfjs-backend-wasm has a
     // fast path for rank ≤ 4 only (one rank-5 transpose of the fused qkv took ~18 ms at batch 16, a rank-4 one of the same size 0.1 ms).
-    const [q, k, v] = tf.split(this.qkv.apply(x), 3, 2).map((m) => m.reshape([b, t, heads, headDim]).transpose([0, 2, 1, 3])) as tf.Tensor4D[];
+    const [q, k, v] = tf
+      .split(this.qkv.apply(x), 3, 2)
+      .map((m) => m.reshape([b, t, heads, headDim]).transpose([0, 2, 1, 3])) as tf.Tensor4D[];
     const p = processors?.[this.info.name];
     const o = p ? runBinding(asBinding(p), q, k, v, this.info) : defaultProcessor(q, k, v, this.info);
     if (o.shape.join() !== q.shape.join()) {

@@ -44,11 +44,12 @@ export const defaultProcessor: AttentionProcessor = (q, k, v) => tf.tidy(() => t
  * `[batch, heads, queries, keys]` to `sink` (which must `tf.keep` or reduce what it wants to keep).
  */
 export function captureProcessor(sink: (probs: tf.Tensor4D, layer: AttentionLayerInfo) => void): AttentionProcessor {
-  return (q, k, v, layer) => tf.tidy(() => {
-    const p = attentionProbs(q, k);
-    sink(p, layer);
-    return tf.matMul(p, v) as tf.Tensor4D;
-  });
+  return (q, k, v, layer) =>
+    tf.tidy(() => {
+      const p = attentionProbs(q, k);
+      sink(p, layer);
+      return tf.matMul(p, v) as tf.Tensor4D;
+    });
 }
 
 /** PAG's perturbation: the attention map replaced by the identity, so the output is v itself. */
@@ -67,7 +68,8 @@ export function queryMapProcessor(map: (q: tf.Tensor4D, layer: AttentionLayerInf
  * map towards the mean of v, τ < 1 sharpens it; τ = 1 is the default processor exactly).
  */
 export function temperatureProcessor(temperature: number): AttentionProcessor {
-  if (!(temperature > 0 && Number.isFinite(temperature))) throw new Error(`attention temperature must be a finite number > 0; got ${temperature}`);
+  if (!(temperature > 0 && Number.isFinite(temperature)))
+    throw new Error(`attention temperature must be a finite number > 0; got ${temperature}`);
   return (q, k, v) => tf.tidy(() => tf.matMul(attentionProbs(q, k, temperature), v) as tf.Tensor4D);
 }
 
@@ -76,17 +78,21 @@ export function temperatureProcessor(temperature: number): AttentionProcessor {
  * permutation of 0…tokens−1, one per row it runs on): the layer's contribution lands on shuffled positions.
  */
 export function permutedOutputProcessor(orders: readonly (readonly number[])[]): AttentionProcessor {
-  return (q, k, v, layer) => tf.tidy(() => {
-    const [b, heads, t, d] = q.shape;
-    if (orders.length !== b) throw new Error(`permuted output on ${layer.name}: ${orders.length} token orders for a batch of ${b} rows`);
-    const index = new Int32Array(b * t);
-    orders.forEach((order, r) => {
-      if (!isPermutation(order, t)) throw new Error(`permuted output on ${layer.name}: row ${r}'s order is not a permutation of 0…${t - 1}`);
-      order.forEach((from, to) => (index[r * t + to] = r * t + from));
+  return (q, k, v, layer) =>
+    tf.tidy(() => {
+      const [b, heads, t, d] = q.shape;
+      if (orders.length !== b) throw new Error(`permuted output on ${layer.name}: ${orders.length} token orders for a batch of ${b} rows`);
+      const index = new Int32Array(b * t);
+      orders.forEach((order, r) => {
+        if (!isPermutation(order, t))
+          throw new Error(`permuted output on ${layer.name}: row ${r}'s order is not a permutation of 0…${t - 1}`);
+        order.forEach((from, to) => (index[r * t + to] = r * t + from));
+      });
+      const rows = defaultProcessor(q, k, v, layer)
+        .transpose([0, 2, 1, 3])
+        .reshape([b * t, heads * d]);
+      return tf.gather(rows, tf.tensor1d(index, 'int32')).reshape([b, t, heads, d]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
     });
-    const rows = defaultProcessor(q, k, v, layer).transpose([0, 2, 1, 3]).reshape([b * t, heads * d]);
-    return tf.gather(rows, tf.tensor1d(index, 'int32')).reshape([b, t, heads, d]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
-  });
 }
 
 /** Returns whether `order` holds each of 0…n−1 exactly once. */
@@ -101,7 +107,13 @@ function isPermutation(order: readonly number[], n: number): boolean {
 }
 
 /** Returns the processor output for all rows, applying `binding` only on its row range. */
-export function runBinding(binding: ProcessorBinding, q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, layer: AttentionLayerInfo): tf.Tensor4D {
+export function runBinding(
+  binding: ProcessorBinding,
+  q: tf.Tensor4D,
+  k: tf.Tensor4D,
+  v: tf.Tensor4D,
+  layer: AttentionLayerInfo,
+): tf.Tensor4D {
   const batch = q.shape[0];
   const [r0, r1] = binding.rows ?? [0, batch];
   if (!(Number.isInteger(r0) && Number.isInteger(r1) && 0 <= r0 && r0 <= r1 && r1 <= batch)) {

@@ -35,7 +35,8 @@ export async function saveCheckpoint(
   meta: CheckpointMeta,
   options: { dtype?: Dtype } = {},
 ): Promise<{ digest: string; bytes: number }> {
-  if (typeof meta.config !== 'object' || meta.config === null) throw new Error(`${path}: meta.config must be an object; got ${JSON.stringify(meta.config)}`);
+  if (typeof meta.config !== 'object' || meta.config === null)
+    throw new Error(`${path}: meta.config must be an object; got ${JSON.stringify(meta.config)}`);
   const strings: Record<string, string> = {};
   for (const [key, value] of Object.entries(meta)) {
     if (value !== undefined) strings[key] = JSON.stringify(value);
@@ -82,7 +83,9 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
     const v = metadata[key];
     const required = key === 'config';
     if ((v !== undefined || required) && (typeof v !== 'object' || v === null || Array.isArray(v))) {
-      throw new Error(`${path}: __metadata__.${key} must be a JSON object string; got ${v === undefined ? 'nothing' : JSON.stringify(strings[key])}`);
+      throw new Error(
+        `${path}: __metadata__.${key} must be a JSON object string; got ${v === undefined ? 'nothing' : JSON.stringify(strings[key])}`,
+      );
     }
   }
   return { tensors, metadata: metadata as CheckpointMeta, digest: sha256Hex(bytes) };

@@ -101,10 +101,19 @@ export function decodeSafetensors(bytes: Uint8Array, path: string): SafetensorsC
     }
     const info = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
     const offsets = info?.data_offsets;
-    if (typeof info?.dtype !== 'string' || !isShape(info.shape) || !Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
-      return fail(`tensor "${name}": expected {"dtype": string, "shape": [non-negative integers], "data_offsets": [begin, end]}; got ${JSON.stringify(value)}`);
+    if (
+      typeof info?.dtype !== 'string' ||
+      !isShape(info.shape) ||
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)
+    ) {
+      return fail(
+        `tensor "${name}": expected {"dtype": string, "shape": [non-negative integers], "data_offsets": [begin, end]}; got ${JSON.stringify(value)}`,
+      );
     }
-    if (!(DTYPES as readonly string[]).includes(info.dtype)) fail(`tensor "${name}": unsupported dtype "${info.dtype}" (supported: ${DTYPES.join(', ')})`);
+    if (!(DTYPES as readonly string[]).includes(info.dtype))
+      fail(`tensor "${name}": unsupported dtype "${info.dtype}" (supported: ${DTYPES.join(', ')})`);
     const [begin, end] = offsets as number[];
     if (begin > end) fail(`tensor "${name}": data_offsets [${begin}, ${end}] begin after end`);
     entries.push({ name, dtype: info.dtype as Dtype, shape: info.shape, begin, end });
@@ -120,13 +129,17 @@ export function decodeSafetensors(bytes: Uint8Array, path: string): SafetensorsC
   for (const { name, dtype, shape, begin, end } of entries) {
     const needed = numel(shape) * DTYPE_BYTES[dtype];
     if (end - begin !== needed) {
-      fail(`tensor "${name}": data_offsets [${begin}, ${end}] hold ${end - begin} bytes but shape [${shape.join(', ')}] of ${dtype} needs ${needed}`);
+      fail(
+        `tensor "${name}": data_offsets [${begin}, ${end}] hold ${end - begin} bytes but shape [${shape.join(', ')}] of ${dtype} needs ${needed}`,
+      );
     }
     if (end > dataLength) {
       fail(`tensor "${name}": data_offsets [${begin}, ${end}] run past the ${dataLength}-byte data buffer (file truncated?)`);
     }
     if (begin !== covered) {
-      fail(`tensor "${name}" starts at byte ${begin} but ${previous ? `tensor "${previous}" ends` : 'the data buffer starts'} at ${covered} (tensors must tile the buffer without holes or overlaps)`);
+      fail(
+        `tensor "${name}" starts at byte ${begin} but ${previous ? `tensor "${previous}" ends` : 'the data buffer starts'} at ${covered} (tensors must tile the buffer without holes or overlaps)`,
+      );
     }
     const raw = new Uint8Array(end - begin); // a copy: aligned, detached from the file's bytes (Buffer.slice would be a view)
     raw.set(bytes.subarray(dataStart + begin, dataStart + end));

@@ -98,7 +98,10 @@ export function attentionRowExplorer(
       { data: { name: 'queries' }, transform: [{ filter: picked }], mark: outline(HIGHLIGHT_COLOUR, 2), encoding: cellPosition() },
     ],
   };
-  const colour = robustColour(rows.map((r) => r.value), 'attention');
+  const colour = robustColour(
+    rows.map((r) => r.value),
+    'attention',
+  );
   const maps = variants.map((v) => ({
     title: { text: v.name, fontSize: 12 },
     width: cell,

@@ -144,7 +144,8 @@ export function attentionGrid(maps: readonly HeadMap[], options: AttentionGridOp
   const size = options.cellSize === undefined ? 96 : check.positiveInt(where, 'cellSize', options.cellSize);
   const values = maps.flatMap((m, i) => {
     checkMap(where, `maps[${i}]`, m);
-    if (typeof m.layer !== 'string' || m.layer === '') throw new Error(`${where}: maps[${i}].layer is ${JSON.stringify(m.layer)}; give the layer's name`);
+    if (typeof m.layer !== 'string' || m.layer === '')
+      throw new Error(`${where}: maps[${i}].layer is ${JSON.stringify(m.layer)}; give the layer's name`);
     check.finite(where, `maps[${i}].head`, m.head);
     return cellRows(m).map((c) => ({ layer: m.layer, head: m.head, ...c }));
   });
@@ -154,8 +155,16 @@ export function attentionGrid(maps: readonly HeadMap[], options: AttentionGridOp
       mark: { type: 'rect' },
       encoding: {
         ...cellPosition(),
-        color: robustColour(values.map((v) => v.value), valueTitle),
-        tooltip: [{ field: 'layer', type: 'nominal' }, { field: 'head', type: 'quantitative' }, ...TOOLTIP, { field: 'value', type: 'quantitative', title: valueTitle, format: '.4g' }],
+        color: robustColour(
+          values.map((v) => v.value),
+          valueTitle,
+        ),
+        tooltip: [
+          { field: 'layer', type: 'nominal' },
+          { field: 'head', type: 'quantitative' },
+          ...TOOLTIP,
+          { field: 'value', type: 'quantitative', title: valueTitle, format: '.4g' },
+        ],
       },
     },
   ];
@@ -173,12 +182,23 @@ export function attentionGrid(maps: readonly HeadMap[], options: AttentionGridOp
     });
   }
   const layerNames = [...new Set(maps.map((m) => m.layer))];
-  const defaultTitle = kind === 'query' && q !== undefined ? `Attention from query (row ${q.row}, col ${q.col})` : kind === 'query' ? 'Attention from one query' : 'Attention received per key';
+  const defaultTitle =
+    kind === 'query' && q !== undefined
+      ? `Attention from query (row ${q.row}, col ${q.col})`
+      : kind === 'query'
+        ? 'Attention from one query'
+        : 'Attention received per key';
   return themed({
     title: options.title ?? defaultTitle,
     data: { values },
     facet: {
-      row: { field: 'layer', type: 'nominal', sort: layerNames, title: options.rowTitle ?? 'layer', header: { labelAngle: 0, labelAlign: 'left' } },
+      row: {
+        field: 'layer',
+        type: 'nominal',
+        sort: layerNames,
+        title: options.rowTitle ?? 'layer',
+        header: { labelAngle: 0, labelAlign: 'left' },
+      },
       column: { field: 'head', type: 'ordinal', sort: 'ascending', title: 'head' },
     },
     spacing: 4,

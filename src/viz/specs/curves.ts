@@ -49,10 +49,12 @@ export interface MetricCurvesOptions {
 export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOptions): TopLevelSpec {
   const where = 'metricCurves';
   check.nonEmpty(where, 'rows', rows);
-  if (options == null || typeof options.metric !== 'string' || options.metric === '') throw new Error(`${where}: options.metric is missing; name the metric (e.g. "FID")`);
+  if (options == null || typeof options.metric !== 'string' || options.metric === '')
+    throw new Error(`${where}: options.metric is missing; name the metric (e.g. "FID")`);
   const dir = checkDirection(where, options.direction ?? 'min');
   rows.forEach((r, i) => {
-    if (typeof r.method !== 'string' || r.method === '') throw new Error(`${where}: rows[${i}].method is ${JSON.stringify(r.method)}; give each row a method name`);
+    if (typeof r.method !== 'string' || r.method === '')
+      throw new Error(`${where}: rows[${i}].method is ${JSON.stringify(r.method)}; give each row a method name`);
     check.finite(where, `rows[${i}].gamma`, r.gamma);
     check.finite(where, `rows[${i}].value`, r.value);
     if (options.logY && r.value <= 0) throw new Error(`${where}: rows[${i}].value is ${r.value}; a log y axis needs values > 0`);
@@ -60,12 +62,29 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
   });
   if (options.unguided !== undefined) check.finite(where, 'options.unguided', options.unguided);
   if (options.floor !== undefined) check.finite(where, 'options.floor', options.floor);
-  const summaries = summarise(rows, (r) => `${r.method}\u0000${r.gamma}`, (r) => ({ method: r.method, gamma: r.gamma }), (r) => r.value);
+  const summaries = summarise(
+    rows,
+    (r) => `${r.method}\u0000${r.gamma}`,
+    (r) => ({ method: r.method, gamma: r.gamma }),
+    (r) => r.value,
+  );
   const methods = [...new Set(rows.map((r) => r.method))];
-  const values = summaries.map((s) => ({ ...s.key, mean: round(s.mean, 6), min: round(s.min, 6), max: round(s.max, 6), seeds: s.n, best: false }));
+  const values = summaries.map((s) => ({
+    ...s.key,
+    mean: round(s.mean, 6),
+    min: round(s.min, 6),
+    max: round(s.max, 6),
+    seeds: s.n,
+    best: false,
+  }));
   for (const m of methods) {
     const mine = values.filter((v) => v.method === m);
-    mine[bestIndex(mine.map((v) => v.mean), dir)].best = true;
+    mine[
+      bestIndex(
+        mine.map((v) => v.mean),
+        dir,
+      )
+    ].best = true;
   }
   // A log axis spans the data (nice would round it out to whole decades, squeezing FID 3…4 into a corner of 1…10).
   const yScale = options.logY ? { type: 'log' as const, nice: false, padding: 12 } : { zero: false };
@@ -82,7 +101,15 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
   // Interaction: a click on a legend entry highlights that method (shift-click adds more); drag pans, wheel zooms.
   const picked = (on: number, off: number) => ({ condition: { param: PICK_METHOD, value: on }, value: off });
   const curves: object[] = [
-    { mark: { type: 'area' }, encoding: { y: { field: 'min', type: 'quantitative', scale: yScale }, y2: { field: 'max' }, color: colour, opacity: picked(0.18, 0.04) } },
+    {
+      mark: { type: 'area' },
+      encoding: {
+        y: { field: 'min', type: 'quantitative', scale: yScale },
+        y2: { field: 'max' },
+        color: colour,
+        opacity: picked(0.18, 0.04),
+      },
+    },
     {
       params: [
         { name: PICK_METHOD, select: { type: 'point', fields: ['method'] }, bind: 'legend' },
@@ -106,10 +133,18 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
   const layers: object[] = [{ encoding: { x }, layer: curves }];
   // The unguided value is named in the subtitle, not printed on the plot, where it would sit on the curves.
   if (options.unguided !== undefined) {
-    layers.push({ data: { values: [{ unguided: options.unguided }] }, mark: { type: 'rule', strokeDash: [5, 4], color: '#555' }, encoding: { y: { field: 'unguided', type: 'quantitative' } } });
+    layers.push({
+      data: { values: [{ unguided: options.unguided }] },
+      mark: { type: 'rule', strokeDash: [5, 4], color: '#555' },
+      encoding: { y: { field: 'unguided', type: 'quantitative' } },
+    });
   }
   if (options.floor !== undefined) {
-    layers.push({ data: { values: [{ floor: options.floor }] }, mark: { type: 'rule', strokeWidth: 2, color: '#9e9e9e' }, encoding: { y: { field: 'floor', type: 'quantitative' } } });
+    layers.push({
+      data: { values: [{ floor: options.floor }] },
+      mark: { type: 'rule', strokeWidth: 2, color: '#9e9e9e' },
+      encoding: { y: { field: 'floor', type: 'quantitative' } },
+    });
   }
   return themed({
     title: {

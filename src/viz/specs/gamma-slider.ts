@@ -32,13 +32,16 @@ export function gammaSliderGrid(images: readonly ImageInput[], options: GammaSli
   images.forEach((im, i) => checkImage(WHERE, `images[${i}]`, im));
   images.forEach((im, i) => {
     check.sameSize(WHERE, 'images[0]', images[0].height, images[0].width, `images[${i}]`, im.height, im.width);
-    if (im.gamma === undefined || !Number.isFinite(im.gamma)) throw new Error(`${WHERE}: images[${i}].gamma is ${String(im.gamma)}; every image needs a finite γ`);
+    if (im.gamma === undefined || !Number.isFinite(im.gamma))
+      throw new Error(`${WHERE}: images[${i}].gamma is ${String(im.gamma)}; every image needs a finite γ`);
   });
   const gammas = [...new Set(images.map((im) => im.gamma as number))].sort((a, b) => a - b);
   const perGamma = gammas.map((g) => images.filter((im) => im.gamma === g));
   perGamma.forEach((group, i) => {
     if (group.length !== perGamma[0].length) {
-      throw new Error(`${WHERE}: γ = ${gammas[i]} has ${group.length} images, γ = ${gammas[0]} has ${perGamma[0].length}; give every γ the same noise, one image each`);
+      throw new Error(
+        `${WHERE}: γ = ${gammas[i]} has ${group.length} images, γ = ${gammas[0]} has ${perGamma[0].length}; give every γ the same noise, one image each`,
+      );
     }
   });
   const initialGamma = options.initialGamma ?? gammas[gammas.length - 1];
@@ -48,12 +51,23 @@ export function gammaSliderGrid(images: readonly ImageInput[], options: GammaSli
   const perRow = perGamma[0].length;
   const columns = options.columns === undefined ? Math.min(perRow, 10) : check.positiveInt(WHERE, 'columns', options.columns);
   const cells = perGamma.flatMap((group, step) =>
-    group.map((im, place) => ({ caption: `γ=${gammas[step]}${im.label === undefined ? '' : ` · ${im.label}`}`, url: imageUrl(im, scale), place, step })),
+    group.map((im, place) => ({
+      caption: `γ=${gammas[step]}${im.label === undefined ? '' : ` · ${im.label}`}`,
+      url: imageUrl(im, scale),
+      place,
+      step,
+    })),
   );
   const layout = wrappedCells(cells, columns, images[0].width * scale, images[0].height * scale);
   return themed({
     ...(options.title === undefined ? {} : { title: options.title }),
-    params: [{ name: GAMMA_STEP, value: initial, bind: { input: 'range', min: 0, max: gammas.length - 1, step: 1, name: `γ (${gammas.join(', ')}) ` } }],
+    params: [
+      {
+        name: GAMMA_STEP,
+        value: initial,
+        bind: { input: 'range', min: 0, max: gammas.length - 1, step: 1, name: `γ (${gammas.join(', ')}) ` },
+      },
+    ],
     ...layout,
     transform: [{ filter: `datum.step == ${GAMMA_STEP}` }],
   } as TopLevelSpec);

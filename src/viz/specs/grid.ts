@@ -42,11 +42,20 @@ export function wrappedCells(cells: readonly WrappedCell[], columns: number, w: 
   // is the label: the field holds a zero-padded place (for order and uniqueness) + "|" + caption.
   const places = cells.map((c, i) => c.place ?? i);
   const pad = String(Math.max(...places)).length;
-  const values = cells.map(({ caption: text, place: _place, ...rest }, i) => ({ cell: `${String(places[i]).padStart(pad, '0')}|${text}`, ...rest }));
+  const values = cells.map(({ caption: text, place: _place, ...rest }, i) => ({
+    cell: `${String(places[i]).padStart(pad, '0')}|${text}`,
+    ...rest,
+  }));
   return {
     data: { values },
     columns,
-    facet: { field: 'cell', type: 'ordinal' as const, sort: 'ascending' as const, title: null, header: { labelExpr: `substring(datum.value, ${pad + 1})`, labelLimit: w, labelFontSize: 11, labelPadding: 4 } },
+    facet: {
+      field: 'cell',
+      type: 'ordinal' as const,
+      sort: 'ascending' as const,
+      title: null,
+      header: { labelExpr: `substring(datum.value, ${pad + 1})`, labelLimit: w, labelFontSize: 11, labelPadding: 4 },
+    },
     spacing: 6,
     spec: { width: w, height: h, layer: [imageLayer(w, h)] },
   };
@@ -65,8 +74,17 @@ export function sampleGrid(images: readonly ImageInput[], options: SampleGridOpt
   const title = options.title === undefined ? {} : { title: options.title };
 
   if (layout === 'wrap') {
-    const columns = options.columns === undefined ? Math.ceil(Math.sqrt(images.length)) : check.positiveInt(WHERE, 'columns', options.columns);
-    return themed({ ...title, ...wrappedCells(images.map((im) => ({ caption: caption(im), url: imageUrl(im, scale) })), columns, w, h) } as TopLevelSpec);
+    const columns =
+      options.columns === undefined ? Math.ceil(Math.sqrt(images.length)) : check.positiveInt(WHERE, 'columns', options.columns);
+    return themed({
+      ...title,
+      ...wrappedCells(
+        images.map((im) => ({ caption: caption(im), url: imageUrl(im, scale) })),
+        columns,
+        w,
+        h,
+      ),
+    } as TopLevelSpec);
   }
   if (layout !== 'methodByGamma' && layout !== 'methodByLabel') {
     throw new Error(`${WHERE}: layout is "${String(layout)}"; allowed: "wrap", "methodByGamma", "methodByLabel"`);
@@ -83,7 +101,9 @@ export function sampleGrid(images: readonly ImageInput[], options: SampleGridOpt
     const key = `${im.method}\u0000${im[column]}`;
     const at = byLabel ? `label "${im.label}"` : `γ = ${im.gamma}`;
     if (seen.has(key)) {
-      throw new Error(`${WHERE}: images[${i}] repeats method "${im.method}" at ${at}; give one image per (method, ${column}) or use layout "wrap"`);
+      throw new Error(
+        `${WHERE}: images[${i}] repeats method "${im.method}" at ${at}; give one image per (method, ${column}) or use layout "wrap"`,
+      );
     }
     seen.add(key);
     return { method: im.method, [column]: im[column], url: imageUrl(im, scale) };

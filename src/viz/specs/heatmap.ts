@@ -39,7 +39,8 @@ export function parameterHeatmap(rows: readonly GridRow[], options: ParameterHea
   const where = 'parameterHeatmap';
   check.nonEmpty(where, 'rows', rows);
   for (const key of ['xTitle', 'yTitle', 'metric'] as const) {
-    if (options == null || typeof options[key] !== 'string' || options[key] === '') throw new Error(`${where}: options.${key} is missing; give the axis titles and the metric's name`);
+    if (options == null || typeof options[key] !== 'string' || options[key] === '')
+      throw new Error(`${where}: options.${key} is missing; give the axis titles and the metric's name`);
   }
   const dir = checkDirection(where, options.direction ?? 'min');
   const seen = new Set<string>();
@@ -53,7 +54,10 @@ export function parameterHeatmap(rows: readonly GridRow[], options: ParameterHea
     if (seen.has(key)) throw new Error(`${where}: rows[${i}] repeats (x ${r.x}, y ${r.y}); give one value per cell (average seeds first)`);
     seen.add(key);
   });
-  const best = bestIndex(rows.map((r) => r.value), dir);
+  const best = bestIndex(
+    rows.map((r) => r.value),
+    dir,
+  );
   const values = rows.map((r, i) => ({ x: r.x, y: r.y, value: round(r.value), best: i === best }));
   const nums = values.map((v) => v.value);
   const mid = options.diverging ? 0 : (Math.min(...nums) + Math.max(...nums)) / 2;
@@ -78,7 +82,11 @@ export function parameterHeatmap(rows: readonly GridRow[], options: ParameterHea
         mark: { type: 'rect' },
         encoding: {
           color: { field: 'value', type: 'quantitative', title: options.metric, scale: colourScale },
-          tooltip: [{ field: 'x', title: options.xTitle }, { field: 'y', title: options.yTitle }, { field: 'value', type: 'quantitative', title: options.metric, format }],
+          tooltip: [
+            { field: 'x', title: options.xTitle },
+            { field: 'y', title: options.yTitle },
+            { field: 'value', type: 'quantitative', title: options.metric, format },
+          ],
         },
       },
       { transform: [{ filter: 'datum.best' }], mark: { type: 'rect', fillOpacity: 0, stroke: HIGHLIGHT_COLOUR, strokeWidth: 3 } },
@@ -120,16 +128,33 @@ export interface VariantBarsOptions {
 export function variantBars(rows: readonly VariantRow[], options: VariantBarsOptions): TopLevelSpec {
   const where = 'variantBars';
   check.nonEmpty(where, 'rows', rows);
-  if (options == null || typeof options.metric !== 'string' || options.metric === '') throw new Error(`${where}: options.metric is missing; name the metric (e.g. "FID")`);
+  if (options == null || typeof options.metric !== 'string' || options.metric === '')
+    throw new Error(`${where}: options.metric is missing; name the metric (e.g. "FID")`);
   const dir = checkDirection(where, options.direction ?? 'min');
   rows.forEach((r, i) => {
-    if (typeof r.variant !== 'string' || r.variant === '') throw new Error(`${where}: rows[${i}].variant is ${JSON.stringify(r.variant)}; give each row a variant name`);
+    if (typeof r.variant !== 'string' || r.variant === '')
+      throw new Error(`${where}: rows[${i}].variant is ${JSON.stringify(r.variant)}; give each row a variant name`);
     check.finite(where, `rows[${i}].value`, r.value);
   });
   if (options.reference !== undefined) check.finite(where, 'options.reference.value', options.reference.value);
-  const summaries = summarise(rows, (r) => r.variant, (r) => r.variant, (r) => r.value);
-  const best = bestIndex(summaries.map((s) => s.mean), dir);
-  const values = summaries.map((s, i) => ({ variant: s.key, mean: round(s.mean, 6), min: round(s.min, 6), max: round(s.max, 6), seeds: s.n, best: i === best }));
+  const summaries = summarise(
+    rows,
+    (r) => r.variant,
+    (r) => r.variant,
+    (r) => r.value,
+  );
+  const best = bestIndex(
+    summaries.map((s) => s.mean),
+    dir,
+  );
+  const values = summaries.map((s, i) => ({
+    variant: s.key,
+    mean: round(s.mean, 6),
+    min: round(s.min, 6),
+    max: round(s.max, 6),
+    seeds: s.n,
+    best: i === best,
+  }));
   const format = options.format ?? '.2f';
   const x = { field: 'mean', type: 'quantitative' as const, title: options.metric };
   const bars = [
@@ -138,18 +163,37 @@ export function variantBars(rows: readonly VariantRow[], options: VariantBarsOpt
       encoding: {
         x,
         color: { condition: { test: 'datum.best', value: HIGHLIGHT_COLOUR }, value: '#4c78a8' },
-        tooltip: [{ field: 'variant', type: 'nominal' }, { field: 'mean', type: 'quantitative', format }, { field: 'min', type: 'quantitative', format }, { field: 'max', type: 'quantitative', format }, { field: 'seeds', type: 'quantitative' }],
+        tooltip: [
+          { field: 'variant', type: 'nominal' },
+          { field: 'mean', type: 'quantitative', format },
+          { field: 'min', type: 'quantitative', format },
+          { field: 'max', type: 'quantitative', format },
+          { field: 'seeds', type: 'quantitative' },
+        ],
       },
     },
-    { transform: [{ filter: 'datum.seeds > 1' }], mark: { type: 'rule', color: 'black' }, encoding: { x: { field: 'min', type: 'quantitative' }, x2: { field: 'max' } } },
-    { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { x: { field: 'max', type: 'quantitative' }, text: { field: 'mean', type: 'quantitative', format } } },
+    {
+      transform: [{ filter: 'datum.seeds > 1' }],
+      mark: { type: 'rule', color: 'black' },
+      encoding: { x: { field: 'min', type: 'quantitative' }, x2: { field: 'max' } },
+    },
+    {
+      mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 },
+      encoding: { x: { field: 'max', type: 'quantitative' }, text: { field: 'mean', type: 'quantitative', format } },
+    },
   ];
   // y lives on the bars only: the reference rule spans the whole height.
-  const layers: object[] = [{ encoding: { y: { field: 'variant', type: 'nominal', sort: values.map((v) => v.variant), title: null } }, layer: bars }];
+  const layers: object[] = [
+    { encoding: { y: { field: 'variant', type: 'nominal', sort: values.map((v) => v.variant), title: null } }, layer: bars },
+  ];
   // The reference is named in the subtitle, not printed on the plot, where it would sit on a bar.
   if (options.reference !== undefined) {
     const rule = { type: 'rule', strokeDash: [5, 4], color: '#555' };
-    layers.push({ data: { values: [{ value: options.reference.value }] }, mark: rule, encoding: { x: { field: 'value', type: 'quantitative' } } });
+    layers.push({
+      data: { values: [{ value: options.reference.value }] },
+      mark: rule,
+      encoding: { x: { field: 'value', type: 'quantitative' } },
+    });
   }
   return themed({
     title: {

@@ -5,7 +5,8 @@ import type { ImageInput, MapInput } from '../types';
 
 /** Throws unless `image` is a well-formed ImageInput (size, finite pixels); returns it. */
 export function checkImage(where: string, what: string, image: ImageInput): ImageInput {
-  if (image == null || typeof image !== 'object') throw new Error(`${where}: ${what} is ${String(image)}; expected {pixels, height, width}`);
+  if (image == null || typeof image !== 'object')
+    throw new Error(`${where}: ${what} is ${String(image)}; expected {pixels, height, width}`);
   check.grid(where, `${what}.pixels`, image.pixels, image.height, image.width);
   if (image.gamma !== undefined) check.finite(where, `${what}.gamma`, image.gamma);
   return image;
@@ -55,7 +56,15 @@ export function cellRows(map: MapInput, keep?: (value: number) => boolean): Cell
     for (let c = 0; c < map.width; c++) {
       const value = map.values[r * map.width + c];
       if (keep && !keep(value)) continue;
-      rows.push({ row: r, col: c, x0: c / map.width, x1: (c + 1) / map.width, y0: r / map.height, y1: (r + 1) / map.height, value: round(value) });
+      rows.push({
+        row: r,
+        col: c,
+        x0: c / map.width,
+        x1: (c + 1) / map.width,
+        y0: r / map.height,
+        y1: (r + 1) / map.height,
+        value: round(value),
+      });
     }
   }
   return rows;

@@ -37,7 +37,8 @@ export function spectrumHeatmap(spectra: readonly Spectrum2D[], options: Spectru
   const where = 'spectrumHeatmap';
   check.nonEmpty(where, 'spectra', spectra);
   const mode = options.mode ?? 'magnitude';
-  if (mode !== 'magnitude' && mode !== 'difference') throw new Error(`${where}: mode is "${String(mode)}"; allowed: "magnitude", "difference"`);
+  if (mode !== 'magnitude' && mode !== 'difference')
+    throw new Error(`${where}: mode is "${String(mode)}"; allowed: "magnitude", "difference"`);
   const size = options.size === undefined ? 192 : check.positiveInt(where, 'size', options.size);
   const values = spectra.flatMap((s, k) => {
     checkMap(where, `spectra[${k}]`, s);
@@ -45,7 +46,10 @@ export function spectrumHeatmap(spectra: readonly Spectrum2D[], options: Spectru
     for (let r = 0; r < s.height; r++) {
       for (let c = 0; c < s.width; c++) {
         const v = s.values[r * s.width + c];
-        if (mode === 'magnitude' && v < 0) throw new Error(`${where}: spectra[${k}].values[${r * s.width + c}] is ${v}; magnitudes must be ≥ 0 (use mode "difference" for signed values)`);
+        if (mode === 'magnitude' && v < 0)
+          throw new Error(
+            `${where}: spectra[${k}].values[${r * s.width + c}] is ${v}; magnitudes must be ≥ 0 (use mode "difference" for signed values)`,
+          );
         const fx = centredFrequency(c, s.width);
         const fy = -centredFrequency(r, s.height); // row 0 is the most negative frequency; draw +fy upwards
         rows.push({
@@ -129,19 +133,28 @@ export function radialSpectrum(curves: readonly RadialCurve[], options: RadialSp
   const where = 'radialSpectrum';
   check.nonEmpty(where, 'curves', curves);
   const points = curves.flatMap((c, k) => {
-    if (typeof c.group !== 'string' || c.group === '') throw new Error(`${where}: curves[${k}].group is ${JSON.stringify(c.group)}; give each curve a group name`);
+    if (typeof c.group !== 'string' || c.group === '')
+      throw new Error(`${where}: curves[${k}].group is ${JSON.stringify(c.group)}; give each curve a group name`);
     if (!Array.isArray(c.frequency) || !Array.isArray(c.power) || c.frequency.length !== c.power.length || c.power.length === 0) {
-      throw new Error(`${where}: curves[${k}] has ${c.frequency?.length} frequencies and ${c.power?.length} powers; give the same non-zero number of each`);
+      throw new Error(
+        `${where}: curves[${k}] has ${c.frequency?.length} frequencies and ${c.power?.length} powers; give the same non-zero number of each`,
+      );
     }
     return c.frequency.map((f, i) => {
       check.finite(where, `curves[${k}].frequency[${i}]`, f);
       check.finite(where, `curves[${k}].power[${i}]`, c.power[i]);
-      if (f < 0 || f > 0.5) throw new Error(`${where}: curves[${k}].frequency[${i}] is ${f}; frequencies are in cycles per pixel, 0 … 0.5 (Nyquist)`);
+      if (f < 0 || f > 0.5)
+        throw new Error(`${where}: curves[${k}].frequency[${i}] is ${f}; frequencies are in cycles per pixel, 0 … 0.5 (Nyquist)`);
       if (c.power[i] <= 0) throw new Error(`${where}: curves[${k}].power[${i}] is ${c.power[i]}; power must be > 0 on a log axis`);
       return { group: c.group, frequency: f, power: c.power[i] };
     });
   });
-  const values = summarise(points, (p) => `${p.group}\u0000${p.frequency}`, (p) => ({ group: p.group, frequency: p.frequency }), (p) => p.power).map((s) => ({
+  const values = summarise(
+    points,
+    (p) => `${p.group}\u0000${p.frequency}`,
+    (p) => ({ group: p.group, frequency: p.frequency }),
+    (p) => p.power,
+  ).map((s) => ({
     ...s.key,
     mean: round(s.mean),
     min: round(s.min),
@@ -157,12 +170,21 @@ export function radialSpectrum(curves: readonly RadialCurve[], options: RadialSp
     data: { values },
     encoding: { x, color: colour },
     layer: [
-      { mark: { type: 'area', opacity: 0.2 }, encoding: { y: { field: 'min', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'max' } } },
+      {
+        mark: { type: 'area', opacity: 0.2 },
+        encoding: { y: { field: 'min', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'max' } },
+      },
       {
         mark: { type: 'line', strokeWidth: 1.5 },
         encoding: {
           y: { field: 'mean', type: 'quantitative', title: 'power (mean, band: min–max)', scale: { type: 'log' } },
-          tooltip: [{ field: 'group', type: 'nominal' }, { field: 'frequency', type: 'quantitative', format: '.3f' }, { field: 'mean', type: 'quantitative', format: '.3g' }, { field: 'min', type: 'quantitative', format: '.3g' }, { field: 'max', type: 'quantitative', format: '.3g' }],
+          tooltip: [
+            { field: 'group', type: 'nominal' },
+            { field: 'frequency', type: 'quantitative', format: '.3f' },
+            { field: 'mean', type: 'quantitative', format: '.3g' },
+            { field: 'min', type: 'quantitative', format: '.3g' },
+            { field: 'max', type: 'quantitative', format: '.3g' },
+          ],
         },
       },
     ],

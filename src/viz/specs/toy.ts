@@ -107,7 +107,11 @@ export function toyPanels(panels: readonly ToyPanel[], options: ToyPanelsOptions
   const [x, y] = [position('x', x0, x1), position('y', y0, y1)];
   const inside = { filter: `datum.x >= ${x0} && datum.x <= ${x1} && datum.y >= ${y0} && datum.y <= ${y1}` };
   panels.forEach((p, i) => {
-    for (const [what, items] of [['points', p.points], ['paths', p.paths], ['arrows', p.arrows]] as const) {
+    for (const [what, items] of [
+      ['points', p.points],
+      ['paths', p.paths],
+      ['arrows', p.arrows],
+    ] as const) {
       (items ?? []).forEach((q, j) => {
         for (const [k, v] of Object.entries(q)) if (typeof v === 'number') check.finite(where, `panels[${i}].${what}[${j}].${k}`, v);
       });
@@ -117,7 +121,16 @@ export function toyPanels(panels: readonly ToyPanel[], options: ToyPanelsOptions
   const images = new Map<string, string>();
   const specs = panels.map((p, i) => {
     // An invisible frame layer, so every panel has the shared axes even when it only shows an image.
-    const frame = { data: { values: [{ x: x0, y: y0 }, { x: x1, y: y1 }] }, mark: { type: 'point', opacity: 0 }, encoding: { x, y } };
+    const frame = {
+      data: {
+        values: [
+          { x: x0, y: y0 },
+          { x: x1, y: y1 },
+        ],
+      },
+      mark: { type: 'point', opacity: 0 },
+      encoding: { x, y },
+    };
     const layer: object[] = [frame];
     if (p.background) {
       const b = p.background;
