@@ -282,3 +282,17 @@ export function onLayers(layers: string[], p: AttentionProcessor): Record<string
 export function rowRng(seed: number, index: number, sigma: number): Rng {
   return new Rng(seed, index, new Uint32Array(new Float32Array([sigma]).buffer)[0]);
 }
+
+/** Returns `[indices.length, dim]` standard normals times `scale`, row r drawn from `rowRng(seed, indices[r], sigma)`. */
+export function rowNormals(seed: number, indices: readonly number[], sigma: number, dim: number, scale: number): tf.Tensor2D {
+  const buf = new Float32Array(indices.length * dim);
+  indices.forEach((i, r) =>
+    buf.set(
+      rowRng(seed, i, sigma)
+        .normals(dim)
+        .map((v) => v * scale),
+      r * dim,
+    ),
+  );
+  return tf.tensor2d(buf, [indices.length, dim]);
+}

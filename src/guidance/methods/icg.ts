@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser } from '../../model/denoiser';
 import type { MethodDescriptor } from '../registry';
-import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkOptions, rowRng, termParams } from '../term';
+import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkOptions, rowNormals, rowRng, termParams } from '../term';
 
 export const ICG_VARIANTS = ['random-class', 'gaussian'] as const;
 export type IcgVariant = (typeof ICG_VARIANTS)[number];
@@ -68,16 +68,7 @@ export function icg(opts: IcgOptions): GuidanceTerm {
       }
       const dim = classTable(model).shape[1] as number;
       const scale = classEmbeddingScale(model);
-      const buf = new Float32Array(indices.length * dim);
-      indices.forEach((i, r) =>
-        buf.set(
-          rowRng(seed, i, sigma)
-            .normals(dim)
-            .map((v) => v * scale),
-          r * dim,
-        ),
-      );
-      return { negative: { model, x, labels, classEmb: tf.tensor2d(buf, [indices.length, dim]) } };
+      return { negative: { model, x, labels, classEmb: rowNormals(seed, indices, sigma, dim, scale) } };
     },
   };
 }

@@ -3,9 +3,8 @@
  * perturbed, t̂_emb = t_emb + s·t^α·n, n ~ N(0, I). Here t is EDM's time, t = σ (EDM sets σ(t) = t),
  * the quantity the sampler steps in; t_emb is the network's noise features (`noiseEmbOffset`).
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { MethodDescriptor } from '../registry';
-import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkOptions, rowRng, termParams } from '../term';
+import { GuidanceTerm, TermOptions, checkGamma, checkInterval, checkOptions, rowNormals, termParams } from '../term';
 
 /** TSG in the registry. */
 export const TSG_METHOD: MethodDescriptor = {
@@ -44,16 +43,7 @@ export function tsg(opts: TsgOptions): GuidanceTerm {
     plan({ model, x, sigma, labels, indices }) {
       const dim = model.noiseEmbDim;
       const scale = s * sigma ** alpha;
-      const buf = new Float32Array(indices.length * dim);
-      indices.forEach((i, r) =>
-        buf.set(
-          rowRng(seed, i, sigma)
-            .normals(dim)
-            .map((v) => v * scale),
-          r * dim,
-        ),
-      );
-      return { negative: { model, x, labels, noiseEmbOffset: tf.tensor2d(buf, [indices.length, dim]) } };
+      return { negative: { model, x, labels, noiseEmbOffset: rowNormals(seed, indices, sigma, dim, scale) } };
     },
   };
 }
