@@ -9,7 +9,7 @@
  *   (default matmul,fwd,train,sample), GUIDANCE_LAB_PEER_BACKENDS (default: every available one, e.g. "wasm")
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { nativeAddonMissing } from '../src/backend/select';
@@ -40,7 +40,22 @@ function torchMissing(): string | null {
   if (r.error) return `${PYTHON} cannot run (${r.error.message})`;
   if (r.status === 0) return null;
   const why = r.stderr.trim().split('\n').pop();
-  return `PyTorch is not installed for ${PYTHON} (${why}); install it with "apt-get install python3-torch python3-numpy"`;
+  return `PyTorch is not installed for ${PYTHON} (${why}); install it with "apt-get install python3-torch python3-numpy libopenblas0-pthread"`;
+}
+
+/** Debian's BLAS alternative, which Debian's PyTorch multiplies through. */
+const DEBIAN_BLAS = '/usr/lib/x86_64-linux-gnu/libblas.so.3';
+
+/**
+ * Returns null when PyTorch's BLAS is an optimised one (or not Debian's alternative), else why the comparison would be
+ * unfair: with only the reference BLAS installed a 512³ matmul runs at ≈ 3 GFLOP/s instead of OpenBLAS's ≈ 40–75, and
+ * every ratio flatters guidance-lab several-fold.
+ */
+export function referenceBlas(blas: string = DEBIAN_BLAS): string | null {
+  if (!existsSync(blas)) return null;
+  const target = realpathSync(blas);
+  if (/openblas|blis|mkl|atlas/i.test(target)) return null;
+  return `PyTorch would multiply through the reference BLAS (${blas} → ${target}); install "apt-get install libopenblas0-pthread"`;
 }
 
 /** Returns the backends to compare: GUIDANCE_LAB_PEER_BACKENDS, else wasm plus tensorflow when its addon is built. */
@@ -118,6 +133,11 @@ export function benchPeer(): Row[] {
   const missing = torchMissing();
   if (missing !== null) {
     notice(`bench peer: SKIPPED: ${missing}`);
+    return [];
+  }
+  const slowBlas = referenceBlas();
+  if (slowBlas !== null) {
+    notice(`bench peer: SKIPPED: ${slowBlas}`);
     return [];
   }
   return backends(notice).flatMap((backend) => {
