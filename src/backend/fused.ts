@@ -47,11 +47,40 @@ export function groupNormOps(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D
 }
 
 /**
+ * Returns group normalisation of x `[batch, …, channels]` (same shape) by tfjs ops, as groupNormOps, but with its
+ * gradient in closed form (dx = (ĝ − mean ĝ − x̂ · mean(ĝ x̂)) / σ per group, ĝ = dy · γ): about half the ops of
+ * differentiating the chain, for backends without a fused kernel.
+ */
+export function groupNormCompact(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, groups: number, eps = 1e-5): tf.Tensor {
+  const c = x.shape[x.shape.length - 1];
+  const grouped = [x.shape[0], -1, groups, c / groups];
+  const outer = Array.from({ length: x.rank - 1 }, (_, i) => i);
+  const norm = tf.customGrad((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    const { mean, variance } = tf.moments(xi.reshape(grouped), [1, 3], true);
+    const inv = tf.rsqrt(tf.add(variance, eps));
+    const xhat = tf.mul(tf.sub(xi.reshape(grouped), mean), inv).reshape(xi.shape);
+    save([xhat, inv, g]);
+    return {
+      value: tf.add(tf.mul(xhat, g), b),
+      gradFunc: (dy: tf.Tensor, [xh, invSaved, gSaved]: tf.Tensor[]) => {
+        const dxhat = tf.mul(dy, gSaved).reshape(grouped);
+        const xhg = xh.reshape(grouped);
+        const m1 = tf.mean(dxhat, [1, 3], true);
+        const m2 = tf.mean(tf.mul(dxhat, xhg), [1, 3], true);
+        const dx = tf.mul(tf.sub(tf.sub(dxhat, m1), tf.mul(xhg, m2)), invSaved).reshape(dy.shape);
+        return [dx, tf.sum(tf.mul(dy, xh), outer), tf.sum(dy, outer)];
+      },
+    };
+  });
+  return tf.tidy(() => norm(x, gamma, beta));
+}
+
+/**
  * Returns group normalisation of x `[batch, …, channels]` (same shape): the fused kernel where the active backend has
- * one, else groupNormOps.
+ * one, else groupNormCompact.
  */
 export function groupNorm<T extends tf.Tensor>(x: T, gamma: tf.Tensor1D, beta: tf.Tensor1D, groups: number, eps = 1e-5): T {
-  if (!tf.getKernel(GROUP_NORM, tf.getBackend())) return groupNormOps(x, gamma, beta, groups, eps) as T;
+  if (!tf.getKernel(GROUP_NORM, tf.getBackend())) return groupNormCompact(x, gamma, beta, groups, eps) as T;
   registerGroupNormGradient();
   const [y, stats] = tf.engine().runKernel(GROUP_NORM, { x, gamma, beta }, { groups, eps }) as tf.Tensor[];
   stats.dispose(); // the gradient keeps its own copy

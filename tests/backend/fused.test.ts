@@ -2,7 +2,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
-import { groupNorm, groupNormOps } from '../../src/backend/fused';
+import { groupNorm, groupNormCompact, groupNormOps } from '../../src/backend/fused';
 import { GROUP_NORM } from '../../src/backend/wasm-fused';
 import { Rng } from '../../src/random';
 import { testBackend } from '../test-backend';
@@ -67,13 +67,14 @@ describe('fused wasm kernels (group norm, Sum over outer axes, copy-free Identit
     const y = groupNorm(x, gamma, beta, 4);
     assert.equal(tf.memory().numTensors, before + 1, 'only the output is left');
     const ops = groupNormOps(x, gamma, beta, 4);
+    const compact = groupNormCompact(x, gamma, beta, 4);
     assert.ok(maxAbs(y.dataSync(), truth) <= 2e-5, `fused vs float64: ${maxAbs(y.dataSync(), truth)}`);
     assert.ok(maxAbs(ops.dataSync(), truth) <= 2e-5, `ops vs float64: ${maxAbs(ops.dataSync(), truth)}`);
-    tf.dispose([x, gamma, beta, y, ops]);
+    assert.ok(maxAbs(compact.dataSync(), truth) <= 2e-5, `compact vs float64: ${maxAbs(compact.dataSync(), truth)}`);
+    tf.dispose([x, gamma, beta, y, ops, compact]);
   });
 
-  it("group norm gradients (dx, dγ, dβ) match the op chain's within 1e-5 of their scale", (t) => {
-    if (!fused) return t.skip(`no fused group norm on ${tf.getBackend()}: groupNorm is the op chain itself`);
+  it("group norm gradients (dx, dγ, dβ), fused kernel and closed form, match the op chain's within 1e-5 of their scale", () => {
     const shape = [2, 8, 8, 32];
     const size = shape.reduce((a, b) => a * b);
     const x = tf.tensor(normals(size, 2, 1), shape);
@@ -82,15 +83,18 @@ describe('fused wasm kernels (group norm, Sum over outer axes, copy-free Identit
     const w = tf.tensor(normals(size), shape); // a random cotangent, so no gradient is trivially zero
     type Norm = (x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D, groups: number) => tf.Tensor;
     const loss = (f: Norm) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, g as tf.Tensor1D, b as tf.Tensor1D, 8), w));
-    const before = tf.memory().numTensors;
-    const got = tf.grads(loss(groupNorm))([x, gamma, beta]);
-    assert.equal(tf.memory().numTensors, before + 3, 'only the three gradients are left');
     const want = tf.grads(loss(groupNormOps))([x, gamma, beta]);
-    ['dx', 'dγ', 'dβ'].forEach((name, i) => {
-      const [a, b] = [got[i].dataSync(), want[i].dataSync()];
-      assert.ok(maxAbs(a, b) <= 1e-5 * Math.max(1, maxOf(b)), `${name}: ${maxAbs(a, b)} (scale ${maxOf(b)})`);
-    });
-    tf.dispose([x, gamma, beta, w, ...got, ...want]);
+    for (const [label, norm] of [['closed form', groupNormCompact], ...(fused ? ([['fused kernel', groupNorm]] as const) : [])] as const) {
+      const before = tf.memory().numTensors;
+      const got = tf.grads(loss(norm))([x, gamma, beta]);
+      assert.equal(tf.memory().numTensors, before + 3, `${label}: only the three gradients are left`);
+      ['dx', 'dγ', 'dβ'].forEach((name, i) => {
+        const [a, b] = [got[i].dataSync(), want[i].dataSync()];
+        assert.ok(maxAbs(a, b) <= 1e-5 * Math.max(1, maxOf(b)), `${label} ${name}: ${maxAbs(a, b)} (scale ${maxOf(b)})`);
+      });
+      tf.dispose(got);
+    }
+    tf.dispose([x, gamma, beta, w, ...want]);
   });
 
   it('Sum over leading, middle and whole-prefix axes equals the float64 sum (keepDims too)', () => {
