@@ -55,7 +55,9 @@ export function groupNormCompact(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tens
   const c = x.shape[x.shape.length - 1];
   const grouped = [x.shape[0], -1, groups, c / groups];
   const outer = Array.from({ length: x.rank - 1 }, (_, i) => i);
-  const norm = tf.customGrad((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  const norm = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xi, g, b] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
     const { mean, variance } = tf.moments(xi.reshape(grouped), [1, 3], true);
     const inv = tf.rsqrt(tf.add(variance, eps));
     const xhat = tf.mul(tf.sub(xi.reshape(grouped), mean), inv).reshape(xi.shape);
