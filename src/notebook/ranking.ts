@@ -1,6 +1,6 @@
 /**
- * A study notebook's ranking: per method (a sweep's label), its best γ by the primary metric (FID, or KID when FID
- * is off) with a bootstrap interval, and paired differences — primary metric, KID when FID is primary, class
+ * A study notebook's ranking: per method (a sweep's label), its best γ by the primary metric (FID of the pooled seeds,
+ * or KID when they are too few) with a bootstrap interval, and paired differences — primary metric, KID when FID is primary, class
  * accuracy when conditional — to unguided and to CFG at its best γ (where the study swept CFG on the same model),
  * each with its 95% interval and verdict (better / worse / tie: does the interval exclude 0?). Intervals resample
  * samples within every seed ('within-seed', figures/README.md says why); the best γ is chosen on the estimate and not
@@ -78,14 +78,20 @@ export interface StudyRanking {
 
 const SCHEME = 'within-seed' as const;
 
-/** Returns the ranking of a study's swept points (see the module comment), its statistics measured against the study's reference. */
+/**
+ * Returns the ranking of a study's swept points (see the module comment), its statistics measured against the study's
+ * reference. FID is primary when a point's samples over all seeds reach `sizes.fidMinSamples` (the bootstrap pools the
+ * seeds), else KID.
+ */
 export function rankStudy(study: Study, options: RankingOptions = {}): StudyRanking {
   const space = study.classifier.digest;
   const fid = fidStatistic({ stats: study.reference.stats, space });
   const kid = kidStatistic({ rows: study.reference.rows, space });
+  const { seeds, samples, fidMinSamples } = study.sizes;
+  const fidOn = seeds.length * samples >= fidMinSamples;
   const statistics: RankingStatistics = {
-    primary: study.fidOn ? fid : kid,
-    secondary: study.fidOn ? kid : undefined,
+    primary: fidOn ? fid : kid,
+    secondary: fidOn ? kid : undefined,
     accuracy: meanStatistic('class accuracy', 'max'),
   };
   return rankPoints(study.points, statistics, { cache: study.cache, ...options });
