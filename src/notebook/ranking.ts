@@ -245,9 +245,10 @@ export function rankingCharts(r: StudyRanking): Record<string, TopLevelSpec> {
   }
   const cfg = forBaseline((v) => v.baseline.startsWith('CFG'));
   if (cfg.length > 0) {
+    const cfgGammas = [...new Set(r.families.flatMap((f) => (f.cfg ? [f.cfg.gamma] : [])))];
     charts['difference-cfg'] = differenceChart(cfg, {
       metric: r.metric,
-      baseline: 'CFG at its best γ',
+      baseline: cfgGammas.length === 1 ? `CFG γ = ${cfgGammas[0]}` : 'CFG at its best γ',
       direction,
       level,
       title: `each method at its best γ: ${r.metric} − CFG at its best γ (${design})`,
