@@ -34,3 +34,7 @@ export type { AcrossGammaOptions, GuidanceStep, StepColumn } from './notebook/in
 export { saveRows } from './notebook/rows';
 export { openStudy, Study, curveRows, kidRows, accRows, mean } from './notebook/study';
 export type { Row, Measured, MeasureOptions, OpenStudyOptions } from './notebook/study';
+export type { StudyPoint } from './notebook/study';
+export { keyedFunction } from './notebook/point-cache';
+export { rankStudy, rankPoints, rankingTable, rankingCharts, saveRanking } from './notebook/ranking';
+export type { StudyRanking, MethodRanking, RankingOptions, RankingStatistics, Versus } from './notebook/ranking';

@@ -196,7 +196,8 @@ function waitForClaim(lock: string, token: string, what: string): void {
   }
 }
 
-function writeAtomic(file: string, text: string): void {
+/** Writes `text` to `file` through a temporary file and a rename, so a reader never sees a partial file. */
+export function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}-${randomUUID()}`;
   writeFileSync(tmp, text);
   renameSync(tmp, file);

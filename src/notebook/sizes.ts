@@ -58,7 +58,7 @@ const SMOKE: NotebookSizes = {
   steps: 6,
   sampler: 'euler',
   samples: 20,
-  seeds: [0],
+  seeds: [0, 1],
   realSamples: 200,
   batchSize: 20,
   fidMinSamples: 500,
@@ -71,7 +71,26 @@ const SMOKE: NotebookSizes = {
   autoguidance: { gammas: [0, 1], emaGamma: 1 },
   icgTsg: { gammas: [0, 2], tsgScales: [1] },
   sims: { omegas: [0, 1] },
-  comparison: { seeds: [0], gammas: { cfg: [0, 2], sag: [0, 0.75], pag: [0, 3], seg: [0, 3], autoguidance: [0, 1], icg: [0, 2] } },
+  comparison: {
+    seeds: [0, 1],
+    gammas: {
+      cfg: [0, 2],
+      sag: [0, 0.75],
+      pag: [0, 3],
+      seg: [0, 3],
+      autoguidance: [0, 1],
+      icg: [0, 2],
+      apg: [0, 2],
+      cfgpp: [0.6],
+      'cfg-zero': [0, 2],
+      fdg: [0, 2],
+      tcfg: [0, 2],
+      'mambo-g': [0, 2],
+      slg: [0, 3],
+      tpg: [0, 3],
+      erg: [0, 3],
+    },
+  },
   vectors: {
     samples: 2,
     models: ['mnist-unet-main'],
@@ -81,43 +100,62 @@ const SMOKE: NotebookSizes = {
 };
 
 /**
- * Full size, chosen so `npm run figures` (two notebooks at once, the longest first) regenerates every
- * figure in well under the 3 hours the issue allows on this 2-core machine (76 min measured): 256 samples per point (FID on, from twice the
- * classifier's 128 feature dimensions; KID and class accuracy too), Euler with 8 steps, one seed
- * except the comparison's three. Euler, not Heun: on mnist-unet-main (200 samples, seed 0,
- * tools/sampler-quality.ts) Heun 5 steps gave 54% unguided class accuracy, KID×10³ 1345, and CFG *lowered*
- * accuracy (11% at γ = 3), while Euler 8 gave 81% / 17 and CFG 97–99%; Heun stayed behind Euler up to
- * 12 steps (70% / 48 vs 76% / 19). Cost: about 90 points × 256 samples × 8 evaluations × 2 rows ≈
- * 0.37 M denoiser rows (an estimate; figures/README.md has the measured time per notebook). With more time,
- * raise `samples` (500 keeps FID further from its small-N bias) in a GUIDANCE_LAB_SIZES file.
+ * Full size (issue 18): Heun 12 (23 evaluations per sample; figures/README "The sampler question": a quarter of Euler
+ * 8's distance to the converged solution, class accuracy at the reference's), 5 seeds (0–4) everywhere, γ grids with
+ * step 0.25 around each method's best at Euler 8, 64 samples per point, so that `npm run figures` fits in 6 hours on
+ * this 2-core machine (two notebooks at once). The arithmetic (tools/time-point.ts, 2026-12-01, load 6–8 from other
+ * jobs, so CPU seconds rather than wall): the native backend samples 92 denoiser rows per CPU second (64 samples, CFG
+ * γ = 1: 2944 rows in 32.1 CPU s; a 256-sample point took 510 s wall at that load; wasm: 46, half as fast, so the
+ * budget needs the native backend); one point costs samples × 23 × rows
+ * per evaluation / 92 s, i.e. 0.25 s per sample and row. The studies' points sum to about 2060 sample-rows ×
+ * evaluations units per sample (09: 52 guided γ × 2 rows + unguided, × 5 seeds = 525; 03–08 ≈ 1535 with the setups'
+ * second architecture and extra guides), so sampling costs ≈ 515 CPU s per sample per point: 33 k CPU s at 64 samples,
+ * plus ≈ 4 k for the rankings' bootstraps (0.032 CPU s per FID replicate over 5 × 64 samples; 1000 resamples in 09,
+ * 300 elsewhere) and ≈ 1 k for the other notebooks: ≈ 38 k CPU s = 5.3 h on two cores. 5 seeds × 256 samples would need
+ * ≈ 140 k CPU s (≈ 20 h): it does not fit. FID is off per point (64 < fidMinSamples) but on in the rankings, which
+ * pool 5 × 64 = 320 samples. More samples: a GUIDANCE_LAB_SIZES file (`{"size": "full", "samples": 256}`), and the
+ * committed points make reruns free.
  */
 const FULL: NotebookSizes = {
   size: 'full',
-  steps: 8,
-  sampler: 'euler',
-  samples: 256,
-  seeds: [0],
+  steps: 12,
+  sampler: 'heun',
+  samples: 64,
+  seeds: [0, 1, 2, 3, 4],
   realSamples: 1000,
   batchSize: 64,
   fidMinSamples: 256,
   quickstart: { samples: 40, gamma: 2, gammas: [0, 0.5, 1, 2, 4] },
   attention: { images: 4, sigmas: [40, 10, 2, 0.5, 0.1] },
   frequency: { real: 1000, generated: 256, cutoffs: [0.125, 0.25, 0.5], blurSigmas: [0.5, 1, 2, 3] },
-  sag: { gamma: 0.75, gammas: [0, 0.5, 1.5] },
-  pag: { gammas: [0, 1.5, 3, 4.5], layerGamma: 3 },
-  seg: { sigmas: [1, 16, Infinity], gammas: [0, 2, 5], sigmaGamma: 3 },
-  autoguidance: { gammas: [0, 1, 2], emaGamma: 1 },
-  icgTsg: { gammas: [0, 1, 3], tsgScales: [0.5, 2] },
-  sims: { omegas: [0, 1, 2] },
+  sag: { gamma: 0.75, gammas: [0, 0.25, 0.5, 1.5] },
+  pag: { gammas: [0, 1.5, 2.75, 3, 3.25, 4.5], layerGamma: 3 },
+  seg: { sigmas: [1, 16, Infinity], gammas: [0, 0.25, 0.5, 2, 5], sigmaGamma: 3 },
+  autoguidance: { gammas: [0, 0.75, 1, 1.25, 2], emaGamma: 1 },
+  icgTsg: { gammas: [0, 0.75, 1, 1.25, 3], tsgScales: [0.5, 2] },
+  sims: { omegas: [0, 0.75, 1, 1.25, 2] },
   comparison: {
-    seeds: [0, 1, 2],
+    seeds: [0, 1, 2, 3, 4],
+    // Step 0.25 around each method's best at Euler 8 (figures/README "Results at full size": CFG, autoguidance, ICG at 1;
+    // PAG at 3; SAG and SEG at 0, no γ beat unguided); CFG's grid reaches into (0, 1). The newer methods have no
+    // measured best yet: the null-class ones (APG, CFG-Zero*, FDG, TCFG, MAMBO-G) on CFG's range, the perturbation ones
+    // (SLG, TPG, ERG) on PAG's; CFG++'s λ ∈ (0, 1] (it acts at λ = 0, and runs only with Euler, so not at this size).
     gammas: {
-      cfg: [0, 1, 2, 3],
-      sag: [0, 0.25, 0.75],
-      pag: [0, 1, 3],
-      seg: [0, 3, 10],
-      autoguidance: [0, 1, 2],
-      icg: [0, 1, 2],
+      cfg: [0, 0.5, 0.75, 1, 1.25, 2],
+      sag: [0, 0.25, 0.5],
+      pag: [0, 2, 2.75, 3, 3.25, 4.5],
+      seg: [0, 0.25, 0.5, 3],
+      autoguidance: [0, 0.75, 1, 1.25, 2],
+      icg: [0, 0.75, 1, 1.25, 2],
+      apg: [0, 0.75, 1, 1.25, 2],
+      cfgpp: [0.2, 0.4, 0.6, 0.8, 1],
+      'cfg-zero': [0, 0.75, 1, 1.25, 2],
+      fdg: [0, 0.75, 1, 1.25, 2],
+      tcfg: [0, 0.75, 1, 1.25, 2],
+      'mambo-g': [0, 0.75, 1, 1.25, 2],
+      slg: [0, 1, 3, 5],
+      tpg: [0, 1, 3, 5],
+      erg: [0, 1, 3, 5],
     },
   },
   vectors: {

@@ -6,17 +6,21 @@
  *   precision / recall: how much of the samples lies on the real digits' feature manifold, and how much of that manifold the samples cover.
  *   class accuracy: does the classifier read the digit we asked for (higher is better)?
  *   FID: only when there are enough samples for a stable covariance (sizes.fidMinSamples).
+ * Opened for a notebook (`openStudy(sizes, { notebook })`), a study caches every point in the notebook's `points/`
+ * folder (src/notebook/point-cache.ts) and records its sweeps' rows for `rankStudy` (src/notebook/ranking.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CLASSIFIER_SPLIT, featureStats, loadClassifier, type Classifier } from '../metrics';
 import { loadDataset, splitDataset, spreadSubset, toTensor } from '../data';
 import { NULL_LABEL, type Denoiser } from '../model';
 import { sample, type GuidanceTerm } from '../guidance';
-import { featureRows, rowsNdarray } from '../metrics/featurizer';
+import { featureRows, rowsDigest, rowsNdarray } from '../metrics/featurizer';
 import { type MeasureReference, type MetricName, measureSamples } from '../metrics/measure';
 import { pointSamples, type PointSamples } from '../experiments/samples';
 import type { MetricRow } from '../viz';
-import type { CommonSizes } from './sizes';
+import { figureDir } from './figure-dir';
+import { PointCache, modelDigest, termKeys, type CachedPoint, type PointDescription } from './point-cache';
+import type { CommonSizes, NotebookSizes, SizeName } from './sizes';
 
 /**
  * One measured point: KID (raw, not ×10³), precision and recall in [0, 1], class accuracy in [0, 1] (NaN when unconditional), FID when
@@ -30,6 +34,8 @@ export interface Measured {
   fid?: number;
   /** Per-sample features and correctness (when asked with `keepSamples`), for bootstrap intervals and paired differences. */
   samples?: PointSamples;
+  /** The point's cache key (when the study caches points): what bootstrap results computed from it are keyed by. */
+  key?: string;
 }
 
 /** A measured row: one per (method, γ, seed), for curves and tables. */
@@ -54,6 +60,24 @@ export interface MeasureOptions {
 export interface OpenStudyOptions {
   /** Where the set-up line goes (default console.log). */
   log?: (line: string) => void;
+  /**
+   * The notebook's figure folder name (e.g. "03-sag"): its points are cached in `figureDir(notebook)/points`
+   * (committed `figures/<notebook>/points/` at full size, `.smoke/…` otherwise), so a rerun resumes.
+   */
+  notebook?: string;
+  /** A points folder instead of the notebook's (tests). */
+  points?: string;
+}
+
+/** A row a study's sweep measured, with what groups it for ranking: its model, conditioning and the methods of its terms. */
+export interface StudyPoint {
+  row: Row;
+  /** The positive model's content digest and architecture. */
+  model: string;
+  arch: string;
+  conditional: boolean;
+  /** The guidance terms' methods (empty: unguided). */
+  methods: string[];
 }
 
 /** Returns gl.metricCurves rows of `metric` × `scale` for the rows where it is finite; one per row. */
@@ -80,6 +104,10 @@ export function mean(xs: readonly number[]): number {
 
 /** The classifier, the real reference and the sizes every point of a notebook is measured with (see the module comment). */
 export class Study {
+  /** Every row measured by `sweep` and `unguidedRows`, in order (γ = 0 copies left out), for `rankStudy`. */
+  readonly points: StudyPoint[] = [];
+  private readonly referenceDigest: string;
+
   constructor(
     readonly sizes: CommonSizes,
     /** The feature classifier (features, logits, attention). */
@@ -87,7 +115,11 @@ export class Study {
     /** Classifier features `[sizes.realSamples, F]` of held-out real digits and their statistics: the metrics' reference. */
     readonly reference: MeasureReference,
     private readonly log: (line: string) => void = console.log,
-  ) {}
+    /** Where measured points are kept and looked up (none: every point is computed). */
+    readonly cache?: PointCache,
+  ) {
+    this.referenceDigest = rowsDigest(reference.rows);
+  }
 
   /** Returns the labels every point samples: `sizes.samples` entries cycling 0…9. */
   get evalLabels(): number[] {
@@ -101,9 +133,78 @@ export class Study {
 
   /**
    * Returns KID, precision/recall, class accuracy (NaN when unconditional) and FID (when enabled) of `sizes.samples` samples with
-   * `guidance` at `seed`.
+   * `guidance` at `seed`; from the cache when the study has one and holds the point (throws for a term the cache cannot key).
    */
   async measure(model: Denoiser, guidance: GuidanceTerm[], seed: number, options: MeasureOptions = {}): Promise<Measured> {
+    const point = await this.measurePoint(model, guidance, seed, options);
+    const m = point.metrics;
+    const measured: Measured = { kid: m.kid, precision: m.precision, recall: m.recall, accuracy: m.accuracy ?? NaN };
+    if (m.fid !== undefined) measured.fid = m.fid;
+    if (options.keepSamples) measured.samples = point.samples;
+    if (point.key !== undefined) measured.key = point.key;
+    return measured;
+  }
+
+  /**
+   * Returns rows of `make(γ)` for every γ and seed (each logged, kept with its samples and recorded for ranking); γ = 0
+   * reuses the `unguided` rows under `method`.
+   */
+  async sweep(
+    method: string,
+    model: Denoiser,
+    gammas: readonly number[],
+    make: (gamma: number) => GuidanceTerm[],
+    unguided: readonly Row[],
+  ): Promise<Row[]> {
+    const before = this.cache?.counts.hits ?? 0;
+    const rows: Row[] = [];
+    for (const gamma of gammas) {
+      if (gamma === 0) {
+        rows.push(...unguided.map((r) => ({ ...r, method })));
+        continue;
+      }
+      for (const seed of this.sizes.seeds) {
+        const terms = make(gamma);
+        const m = await this.measure(model, terms, seed, { keepSamples: true });
+        const row: Row = { method, gamma, seed, ...m };
+        rows.push(row);
+        this.record(row, model, terms);
+        this.log(`${method} γ=${gamma} seed ${seed}: ${describe(m)}`);
+      }
+    }
+    this.logCache(method, before, rows.filter((r) => r.gamma !== 0).length);
+    return rows;
+  }
+
+  /** Returns the unguided rows (method 'unguided', γ = 0) of `model`, one per seed (with samples), and logs the first. */
+  async unguidedRows(model: Denoiser): Promise<Row[]> {
+    const before = this.cache?.counts.hits ?? 0;
+    const rows: Row[] = [];
+    for (const seed of this.sizes.seeds) {
+      const row: Row = { method: 'unguided', gamma: 0, seed, ...(await this.measure(model, [], seed, { keepSamples: true })) };
+      rows.push(row);
+      this.record(row, model, []);
+    }
+    this.log(`unguided seed ${rows[0].seed}: ${describe(rows[0])}`);
+    this.logCache('unguided', before, rows.length);
+    return rows;
+  }
+
+  /** Frees the classifier (and logs the cache's counts). */
+  dispose(): void {
+    if (this.cache) {
+      const c = this.cache.counts;
+      this.log(`points in ${this.cache.dir}: ${c.hits} read, ${c.computed} computed, ${c.damaged} damaged (recomputed)`);
+    }
+    this.classifier.dispose();
+  }
+
+  private async measurePoint(
+    model: Denoiser,
+    guidance: GuidanceTerm[],
+    seed: number,
+    options: MeasureOptions,
+  ): Promise<Pick<CachedPoint, 'metrics' | 'samples'> & { key?: string }> {
     const { sizes } = this;
     const conditional = model.config.classes > 0 && !options.unconditional;
     const labels = conditional ? this.evalLabels : this.evalLabels.map(() => NULL_LABEL);
@@ -113,65 +214,52 @@ export class Study {
       ...(conditional ? (['classAccuracy'] as const) : []),
       ...(this.fidOn ? (['fid'] as const) : []),
     ];
-    const images = await sample({ model, guidance, labels, seed, steps: sizes.steps, sampler: sizes.sampler, batchSize: sizes.batchSize });
-    try {
-      const m = measureSamples(images, labels, metrics, this.classifier, this.reference, `${model.config.arch} model`);
-      const measured: Measured = {
-        kid: m.kid as number,
-        precision: m.precision as number,
-        recall: m.recall as number,
-        accuracy: m.classAccuracy ?? NaN,
-      };
-      if (m.fid !== undefined) measured.fid = m.fid;
-      if (options.keepSamples) {
-        measured.samples = pointSamples(
-          images,
-          conditional ? labels : undefined,
-          this.classifier,
-          seed,
-          labels.map((_, i) => i),
-        );
+    const compute = async (): Promise<Omit<CachedPoint, 'key' | 'point'>> => {
+      const t0 = Date.now();
+      const { steps, sampler, batchSize } = sizes;
+      const images = await sample({ model, guidance, labels, seed, steps, sampler, batchSize });
+      try {
+        const m = measureSamples(images, labels, metrics, this.classifier, this.reference, `${model.config.arch} model`);
+        const stored = {
+          kid: m.kid as number,
+          precision: m.precision as number,
+          recall: m.recall as number,
+          accuracy: m.classAccuracy ?? null,
+        };
+        const indices = labels.map((_, i) => i);
+        const samples = pointSamples(images, conditional ? labels : undefined, this.classifier, seed, indices);
+        const provenance = { backend: tf.getBackend(), batchSize, seconds: (Date.now() - t0) / 1000, finishedAt: new Date().toISOString() };
+        return { metrics: m.fid === undefined ? stored : { ...stored, fid: m.fid }, samples, provenance };
+      } finally {
+        images.dispose();
       }
-      return measured;
-    } finally {
-      images.dispose();
-    }
+    };
+    if (!this.cache) return compute();
+    const description: PointDescription = {
+      version: 1,
+      model: modelDigest(model),
+      arch: model.config.arch,
+      terms: termKeys(guidance),
+      seed,
+      labels,
+      steps: sizes.steps,
+      sampler: sizes.sampler,
+      samples: labels.length,
+      conditional,
+      metrics,
+      featurizer: this.classifier.digest,
+      reference: this.referenceDigest,
+    };
+    return this.cache.point(description, compute);
   }
 
-  /** Returns rows of `make(γ)` for every γ and seed (logging each); γ = 0 reuses the `unguided` rows under `method`. */
-  async sweep(
-    method: string,
-    model: Denoiser,
-    gammas: readonly number[],
-    make: (gamma: number) => GuidanceTerm[],
-    unguided: readonly Row[],
-  ): Promise<Row[]> {
-    const rows: Row[] = [];
-    for (const gamma of gammas) {
-      if (gamma === 0) {
-        rows.push(...unguided.map((r) => ({ ...r, method })));
-        continue;
-      }
-      for (const seed of this.sizes.seeds) {
-        const m = await this.measure(model, make(gamma), seed);
-        rows.push({ method, gamma, seed, ...m });
-        this.log(`${method} γ=${gamma} seed ${seed}: ${describe(m)}`);
-      }
-    }
-    return rows;
+  private record(row: Row, model: Denoiser, terms: GuidanceTerm[]): void {
+    const conditional = model.config.classes > 0; // sweeps never ask for unconditional samples
+    this.points.push({ row, model: modelDigest(model), arch: model.config.arch, conditional, methods: terms.map((t) => t.method) });
   }
 
-  /** Returns the unguided rows (method 'unguided', γ = 0) of `model`, one per seed, and logs the first. */
-  async unguidedRows(model: Denoiser): Promise<Row[]> {
-    const rows: Row[] = [];
-    for (const seed of this.sizes.seeds) rows.push({ method: 'unguided', gamma: 0, seed, ...(await this.measure(model, [], seed)) });
-    this.log(`unguided seed ${rows[0].seed}: ${describe(rows[0])}`);
-    return rows;
-  }
-
-  /** Frees the classifier. */
-  dispose(): void {
-    this.classifier.dispose();
+  private logCache(what: string, hitsBefore: number, points: number): void {
+    if (this.cache) this.log(`${what}: ${this.cache.counts.hits - hitsBefore} of ${points} points from ${this.cache.dir}`);
   }
 }
 
@@ -193,9 +281,18 @@ export async function openStudy(sizes: CommonSizes, options: OpenStudyOptions = 
   const realBatch = toTensor(mnist, spreadSubset(heldOut, sizes.realSamples));
   const rows = featureRows(classifier, realBatch.images);
   tf.dispose([realBatch.images, realBatch.labels]);
-  const study = new Study(sizes, classifier, { rows, stats: featureStats(rowsNdarray(rows)) }, log);
+  const dir = options.points ?? (options.notebook === undefined ? undefined : `${figureDir(options.notebook, sizeOf(sizes))}/points`);
+  const cache = dir === undefined ? undefined : new PointCache(dir, log);
+  const study = new Study(sizes, classifier, { rows, stats: featureStats(rowsNdarray(rows)) }, log, cache);
   log(
-    `measuring ${sizes.samples} samples per point, ${sizes.steps} ${sizes.sampler} steps, seeds [${sizes.seeds}], against ${rows.n} held-out digits; FID ${study.fidOn ? 'on' : `off (needs ≥ ${sizes.fidMinSamples} samples)`}`,
+    `measuring ${sizes.samples} samples per point, ${sizes.steps} ${sizes.sampler} steps, seeds [${sizes.seeds}], against ${rows.n} held-out digits; FID ${study.fidOn ? 'on' : `off (needs ≥ ${sizes.fidMinSamples} samples)`}` +
+      (cache ? `; points cached in ${cache.dir}` : ''),
   );
   return study;
+}
+
+/** Returns the size preset `sizes` came from (its `size` field; smoke when absent). */
+function sizeOf(sizes: CommonSizes): SizeName {
+  const size = (sizes as Partial<NotebookSizes>).size;
+  return size === 'full' ? 'full' : 'smoke';
 }
