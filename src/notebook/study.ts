@@ -6,14 +6,17 @@
  *   precision / recall: how much of the samples lies on the real digits' feature manifold, and how much of that manifold the samples cover.
  *   class accuracy: does the classifier read the digit we asked for (higher is better)?
  *   FID: only when there are enough samples for a stable covariance (sizes.fidMinSamples).
+ * KID and FID are also measured in a second feature space, the feature autoencoder's bottleneck (`kidAe`, `fidAe`), which
+ * no classifier trained: where the two spaces disagree, the classifier's view is not the whole story.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CLASSIFIER_SPLIT, featureStats, loadClassifier, type Classifier } from '../metrics';
 import { loadDataset, splitDataset, spreadSubset, toTensor } from '../data';
 import { NULL_LABEL, type Denoiser } from '../model';
 import { sample, type GuidanceTerm } from '../guidance';
-import { featureRows, rowsNdarray } from '../metrics/featurizer';
-import { type MeasureReference, type MetricName, measureSamples } from '../metrics/measure';
+import { type FeatureRows, featureRows, rowsNdarray } from '../metrics/featurizer';
+import { type MeasureReference, type MeasureSpace, type MetricName, measureSamples } from '../metrics/measure';
+import { autoencoderFeatures, loadAutoencoder } from '../metrics/autoencoder';
 import { pointSamples, type PointSamples } from '../experiments/samples';
 import type { MetricRow } from '../viz';
 import type { CommonSizes } from './sizes';
@@ -28,6 +31,9 @@ export interface Measured {
   recall: number;
   accuracy: number;
   fid?: number;
+  /** KID and FID (when enabled) in the feature autoencoder's space, when the study measures there. */
+  kidAe?: number;
+  fidAe?: number;
   /** Per-sample features and correctness (when asked with `keepSamples`), for bootstrap intervals and paired differences. */
   samples?: PointSamples;
 }
@@ -54,10 +60,21 @@ export interface MeasureOptions {
 export interface OpenStudyOptions {
   /** Where the set-up line goes (default console.log). */
   log?: (line: string) => void;
+  /** Also measure KID / FID in the shipped feature autoencoder's space (default true). */
+  secondSpace?: boolean;
+}
+
+/** The second feature space of a study (the feature autoencoder's) and how to free it. */
+export interface SecondSpace extends MeasureSpace {
+  dispose(): void;
 }
 
 /** Returns gl.metricCurves rows of `metric` × `scale` for the rows where it is finite; one per row. */
-export function curveRows(rows: readonly Row[], metric: 'kid' | 'fid' | 'precision' | 'recall' | 'accuracy', scale = 1): MetricRow[] {
+export function curveRows(
+  rows: readonly Row[],
+  metric: 'kid' | 'fid' | 'kidAe' | 'fidAe' | 'precision' | 'recall' | 'accuracy',
+  scale = 1,
+): MetricRow[] {
   return rows
     .filter((r) => Number.isFinite(r[metric]))
     .map((r) => ({ method: r.method, gamma: r.gamma, seed: r.seed, value: (r[metric] as number) * scale }));
@@ -87,6 +104,8 @@ export class Study {
     /** Classifier features `[sizes.realSamples, F]` of held-out real digits and their statistics: the metrics' reference. */
     readonly reference: MeasureReference,
     private readonly log: (line: string) => void = console.log,
+    /** The second feature space (the feature autoencoder's) KID and FID are also measured in; none when absent. */
+    readonly second?: SecondSpace,
   ) {}
 
   /** Returns the labels every point samples: `sizes.samples` entries cycling 0…9. */
@@ -115,7 +134,7 @@ export class Study {
     ];
     const images = await sample({ model, guidance, labels, seed, steps: sizes.steps, sampler: sizes.sampler, batchSize: sizes.batchSize });
     try {
-      const m = measureSamples(images, labels, metrics, this.classifier, this.reference, `${model.config.arch} model`);
+      const m = measureSamples(images, labels, metrics, this.classifier, this.reference, `${model.config.arch} model`, this.second);
       const measured: Measured = {
         kid: m.kid as number,
         precision: m.precision as number,
@@ -123,6 +142,8 @@ export class Study {
         accuracy: m.classAccuracy ?? NaN,
       };
       if (m.fid !== undefined) measured.fid = m.fid;
+      if (m.kidAe !== undefined) measured.kidAe = m.kidAe;
+      if (m.fidAe !== undefined) measured.fidAe = m.fidAe;
       if (options.keepSamples) {
         measured.samples = pointSamples(
           images,
@@ -130,6 +151,7 @@ export class Study {
           this.classifier,
           seed,
           labels.map((_, i) => i),
+          this.second?.featurizer,
         );
       }
       return measured;
@@ -169,16 +191,17 @@ export class Study {
     return rows;
   }
 
-  /** Frees the classifier. */
+  /** Frees the classifier and the second space's autoencoder. */
   dispose(): void {
     this.classifier.dispose();
+    this.second?.dispose();
   }
 }
 
 /** Returns a one-line summary of a measured point. */
 function describe(m: Measured): string {
   const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
-  return `KID ${(m.kid * 1e3).toFixed(2)}e-3, precision ${pct(m.precision)}, recall ${pct(m.recall)}, accuracy ${pct(m.accuracy)}${m.fid === undefined ? '' : `, FID ${m.fid.toFixed(2)}`}`;
+  return `KID ${(m.kid * 1e3).toFixed(2)}e-3, precision ${pct(m.precision)}, recall ${pct(m.recall)}, accuracy ${pct(m.accuracy)}${m.fid === undefined ? '' : `, FID ${m.fid.toFixed(2)}`}${m.kidAe === undefined ? '' : `; AE space: KID ${(m.kidAe * 1e3).toFixed(2)}e-3`}${m.fidAe === undefined ? '' : `, FID ${m.fidAe.toFixed(2)}`}`;
 }
 
 /**
@@ -191,11 +214,25 @@ export async function openStudy(sizes: CommonSizes, options: OpenStudyOptions = 
   const mnist = await loadDataset('mnist');
   const heldOut = splitDataset(mnist, CLASSIFIER_SPLIT).heldOut;
   const realBatch = toTensor(mnist, spreadSubset(heldOut, sizes.realSamples));
-  const rows = featureRows(classifier, realBatch.images);
-  tf.dispose([realBatch.images, realBatch.labels]);
-  const study = new Study(sizes, classifier, { rows, stats: featureStats(rowsNdarray(rows)) }, log);
+  let rows: FeatureRows;
+  let second: SecondSpace | undefined;
+  try {
+    rows = featureRows(classifier, realBatch.images);
+    second = options.secondSpace === false ? undefined : await secondSpace(realBatch.images);
+  } finally {
+    tf.dispose([realBatch.images, realBatch.labels]);
+  }
+  const study = new Study(sizes, classifier, { rows, stats: featureStats(rowsNdarray(rows)), space: classifier.digest }, log, second);
   log(
-    `measuring ${sizes.samples} samples per point, ${sizes.steps} ${sizes.sampler} steps, seeds [${sizes.seeds}], against ${rows.n} held-out digits; FID ${study.fidOn ? 'on' : `off (needs ≥ ${sizes.fidMinSamples} samples)`}`,
+    `measuring ${sizes.samples} samples per point, ${sizes.steps} ${sizes.sampler} steps, seeds [${sizes.seeds}], against ${rows.n} held-out digits in the classifier's space${second ? " and the feature autoencoder's" : ''}; FID ${study.fidOn ? 'on' : `off (needs ≥ ${sizes.fidMinSamples} samples)`}`,
   );
   return study;
+}
+
+/** Returns the shipped feature autoencoder's space with the features of `real` `[n, 32, 32, 1]` as its reference. */
+async function secondSpace(real: tf.Tensor4D): Promise<SecondSpace> {
+  const loaded = await loadAutoencoder();
+  const featurizer = autoencoderFeatures(loaded.ae, loaded.digest);
+  const rows = featureRows(featurizer, real);
+  return { featurizer, reference: { rows, stats: featureStats(rowsNdarray(rows)), space: loaded.digest }, dispose: loaded.dispose };
 }
