@@ -224,5 +224,5 @@ async function reconstructionPng(ae: Autoencoder, ds: Dataset, heldOut: Int32Arr
     [...picked.map((j, i) => cell(real, i, `real ${ds.labels[j]}`)), ...picked.map((_, i) => cell(rec, i, 'recon'))],
     { columns: picked.length, title },
   );
-  return (await toPng(grid)).png;
+  return (await toPng(grid, 1)).png;
 }
