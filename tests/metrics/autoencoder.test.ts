@@ -23,12 +23,14 @@ import {
   reconstructionErrors,
   referenceStats,
   rowsNdarray,
+  shiftImages,
   type Classifier,
   type Featurizer,
   type LoadedAutoencoder,
   type MeasureReference,
 } from '../../src/metrics';
 import { featureRun, pointSamples } from '../../src/experiments/samples';
+import { Rng } from '../../src/random';
 import { testBackend } from '../test-backend';
 
 const CARD = DEFAULT_AUTOENCODER_PATH.replace(/\.safetensors$/, '.card.json');
@@ -187,5 +189,39 @@ describe('shipped feature autoencoder', () => {
       labels.map((_, i) => i),
     );
     assert.throws(() => featureRun(noAe, 'ae'), /no second-space \(autoencoder\) features/);
+  });
+
+  it("disagrees with the classifier's space where it should: 2-px shifts move only its FID, dropping half the classes moves the classifier's more", () => {
+    // 256 train digits against all 1000 held-out ones; each FID relative to the same digits unperturbed (the estimator's floor)
+    const train = splitDataset(ds, CLASSIFIER_SPLIT).train;
+    const pool = (keep: (label: number) => boolean) => train.filter((i) => keep(ds.labels[i]));
+    const { images: all, labels: l } = toTensor(ds, held);
+    const spaces = [classifier, ae].map((f) => ({ f, stats: featureStats(rowsNdarray(featureRows(f, all))) }));
+    tf.dispose([all, l]);
+    const fids = (x: tf.Tensor4D) => spaces.map((s) => fid(rowsNdarray(featureRows(s.f, x)), s.stats, { warn: () => undefined }).fid);
+    const digits = toTensor(
+      ds,
+      spreadSubset(
+        pool(() => true),
+        256,
+        3,
+      ),
+    );
+    const [n, size, , c] = digits.images.shape;
+    const shifted = tf.tensor4d(shiftImages(digits.images.dataSync() as Float32Array, n, size, c, 2, new Rng(9)), digits.images.shape);
+    const fewer = toTensor(
+      ds,
+      spreadSubset(
+        pool((label) => label < 5),
+        256,
+        3,
+      ),
+    );
+    const [floor, shift, half] = [fids(digits.images), fids(shifted), fids(fewer.images)];
+    tf.dispose([digits.images, digits.labels, shifted, fewer.images, fewer.labels]);
+    const ratio = (v: number[], i: number) => v[i] / floor[i];
+    const show = `floor ${floor.map((v) => v.toFixed(2))}, shifts ${shift.map((v) => v.toFixed(2))}, classes 0–4 ${half.map((v) => v.toFixed(2))}`;
+    assert.ok(ratio(shift, 0) < 1.6 && ratio(shift, 1) > 4, show);
+    assert.ok(ratio(half, 0) > 2 * ratio(half, 1) && ratio(half, 1) > 2, show);
   });
 });
