@@ -1,15 +1,27 @@
 /**
- * The estimator's floor in the feature classifier's space. The held-out split has only 1000 digits (all of them
- * the studies' reference), so two floors: disjoint held-out sets (N vs N, and N vs the other 1000 − N), and N
- * train-split digits against the 1000-digit reference (the studies' estimator exactly; the classifier was trained
- * on those digits, so its features of them may sit slightly closer to its class centres). Also FID∞ of train
+ * The estimator's floor in the feature classifier's space (or, with `--space ae`, the feature autoencoder's). The
+ * held-out split has only 1000 digits (all of them the studies' reference), so two floors: disjoint held-out sets
+ * (N vs N, and N vs the other 1000 − N), and N train-split digits against the 1000-digit reference (the studies'
+ * estimator exactly; the featurizer was trained on those digits, so its features of them may sit slightly closer
+ * to the reference's). Also FID∞ of train
  * digits, precision/recall with equal counts, and how much float16 storage of the features moves FID.
- *   node --import tsx tools/metric-floor.ts [--ns 256,512,1280] [--repeats 5]
+ *   node --import tsx tools/metric-floor.ts [--space classifier|ae] [--ns 256,512,1280] [--repeats 5]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend';
 import { loadDataset, splitDataset, toTensor } from '../src/data';
-import { CLASSIFIER_SPLIT, balancedPrecisionRecall, featureStats, fid, fidInfinity, kid, loadClassifier, realVsReal } from '../src/metrics';
+import {
+  CLASSIFIER_SPLIT,
+  autoencoderFeaturizer,
+  balancedPrecisionRecall,
+  featureStats,
+  fid,
+  fidInfinity,
+  kid,
+  loadClassifier,
+  realVsReal,
+  type Featurizer,
+} from '../src/metrics';
 import { disjointDraws, pickRows } from '../src/metrics/stats/subsets';
 import { Rng } from '../src/random';
 import { featureRows, rowsNdarray } from '../src/metrics/featurizer';
@@ -24,14 +36,18 @@ async function main(): Promise<void> {
   await initBackend();
   const ns = option('ns', '256,512,1280').split(',').map(Number);
   const repeats = Number(option('repeats', '5'));
-  const classifier = await loadClassifier();
+  const space = option('space', 'classifier');
+  if (space !== 'classifier' && space !== 'ae') throw new Error(`--space is "${space}"; allowed: classifier, ae`);
+  const classifier = space === 'classifier' ? await loadClassifier() : undefined;
+  const featurizer: Featurizer = classifier ?? (await autoencoderFeaturizer());
+  const spaceName = space === 'classifier' ? "the classifier's space" : "the feature autoencoder's space";
   const mnist = await loadDataset('mnist');
   const split = splitDataset(mnist, CLASSIFIER_SPLIT);
   const features = (indices: Int32Array) => {
     const batch = toTensor(mnist, indices);
-    const rows = featureRows(classifier, batch.images);
+    const rows = featureRows(featurizer, batch.images);
     tf.dispose([batch.images, batch.labels]);
-    return { rows, space: classifier.digest };
+    return { rows, space: featurizer.digest };
   };
   const held = features(split.heldOut);
   // Split indices are sorted and the digits are stored grouped by class: take random ones, never a prefix.
@@ -44,7 +60,7 @@ async function main(): Promise<void> {
   const refStats = featureStats(rowsNdarray(held.rows));
   const quiet = { warn: () => undefined };
   console.log(
-    `# real-vs-real in the classifier's space (${held.rows.d} dims, digest ${classifier.digest.slice(0, 12)}…); ${m} held-out digits (the studies' reference), ${repeats} random draws`,
+    `# real-vs-real in ${spaceName} (${held.rows.d} dims, digest ${featurizer.digest.slice(0, 12)}…); ${m} held-out digits (the studies' reference), ${repeats} random draws`,
   );
   for (const n of [128, 256, 500]) {
     const f = realVsReal(held, 'FID', n, n, { repeats });
@@ -80,7 +96,7 @@ async function main(): Promise<void> {
   console.log(
     `float16 storage: FID of 256 digits ${f32.toFixed(5)} (float32) vs ${f16.toFixed(5)} (float16); largest |feature| ${maxAbs.toFixed(2)}`,
   );
-  classifier.dispose();
+  classifier?.dispose();
 }
 
 void main();

@@ -11,6 +11,7 @@ import { sweepCommands } from './sweep';
 import { modelsCommand } from './models';
 import { methodsCommand } from './methods';
 import { workerCommand } from './queue';
+import { autoencoderCommands } from './autoencoder';
 
 const program = new Command('guidance-lab').description('see and measure diffusion guidance');
 trainCommand(program);
@@ -21,6 +22,7 @@ sweepCommands(program);
 modelsCommand(program);
 methodsCommand(program);
 workerCommand(program);
+autoencoderCommands(program);
 // Every error (a bad option, a refused input, a failure during the work) ends the command with exit code 1.
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`guidance-lab: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -17,6 +17,6 @@ export type { SweepOptions, SweepResult } from './sweep';
 export { mergeRows } from './merge';
 export { referenceImages } from './reference';
 export { pointSamples, featureRun, correctnessRun, pointRuns } from './samples';
-export type { PointSamples } from './samples';
+export type { FeatureSpaceKey, PointSamples, SpaceFeatures } from './samples';
 export { rankSweep, groupPoints } from './ranking';
 export type { RankedPoint, RankingStatistics, Difference } from './ranking';

@@ -7,14 +7,24 @@ import { createHash } from 'node:crypto';
 import ndarray = require('ndarray');
 import { loadClassifier } from './classifier';
 
-/** Image features and class logits, identified by a digest (the real one: the feature classifier). */
+/**
+ * Image features and (for a classifier) class logits, identified by a digest: the feature classifier, or the
+ * feature autoencoder's bottleneck (no logits).
+ */
 export interface Featurizer {
-  /** Identity of the weights (a checkpoint's sha256). */
+  /** Identity of the weights (a checkpoint's sha256): the feature space every run it measures is tagged with. */
   readonly digest: string;
   /** Returns features `[n, d]` of images `[n, h, w, c]` in [−1, 1]. */
   features(images: tf.Tensor4D): tf.Tensor2D;
-  /** Returns class logits `[n, classes]`. */
-  logits(images: tf.Tensor4D): tf.Tensor2D;
+  /** Returns class logits `[n, classes]`; absent for a featurizer without classes (the autoencoder). */
+  logits?(images: tf.Tensor4D): tf.Tensor2D;
+}
+
+/** Returns `featurizer`'s class logits `[n, classes]` of `images`; throws, naming its digest, when it has none. */
+export function featurizerLogits(featurizer: Featurizer, images: tf.Tensor4D, what: string): tf.Tensor2D {
+  if (featurizer.logits === undefined)
+    throw new Error(`${what} needs class logits; featurizer ${featurizer.digest.slice(0, 12)}… has none (use the feature classifier)`);
+  return featurizer.logits(images);
 }
 
 /** How to build a featurizer in any thread: `require(module)[exportName](arg)`. */

@@ -1,6 +1,8 @@
 export { Denoiser, NULL_LABEL, SIGMA_DATA, preconditioning, classOneHot } from './denoiser';
 export type { ModelConfig, DitConfig, UnetConfig, MlpConfig, Conditioning, ForwardOptions, Network } from './denoiser';
 export { createDenoiser } from './factory';
+export { Autoencoder, DEFAULT_AUTOENCODER_CONFIG } from './autoencoder';
+export type { AutoencoderConfig } from './autoencoder';
 export { PRESETS, preset } from './presets';
 export { loadModel, saveModel } from './io';
 export type { LoadedModel } from './io';

@@ -41,6 +41,8 @@ export interface PointDescription {
   /** The featurizer's digest and the reference feature rows' digest. */
   featurizer: string;
   reference: string;
+  /** The second space's featurizer and reference digests when KID / FID are also measured there (the feature autoencoder's). */
+  second: { featurizer: string; reference: string } | null;
 }
 
 /** A point's metrics as stored: class accuracy null when unconditional, FID only when measured. */
@@ -50,6 +52,9 @@ export interface StoredMetrics {
   recall: number;
   accuracy: number | null;
   fid?: number;
+  /** KID and FID (when measured) in the second space. */
+  kidAe?: number;
+  fidAe?: number;
 }
 
 /** What a point file holds. */
@@ -208,6 +213,14 @@ function checkPoint(p: CachedPoint, key: string): void {
     throw new Error(`class accuracy is ${JSON.stringify(m.accuracy)} for a ${p.point.conditional ? '' : 'un'}conditional point`);
   if (p.point.metrics.includes('fid') && !(typeof m.fid === 'number' && Number.isFinite(m.fid))) {
     throw new Error(`FID is ${JSON.stringify(m.fid)}, not a finite number`);
+  }
+  if (p.point.second) {
+    if (!(typeof m.kidAe === 'number' && Number.isFinite(m.kidAe)))
+      throw new Error(`KID in the second space is ${JSON.stringify(m.kidAe)}`);
+    if (p.point.metrics.includes('fid') && !(typeof m.fidAe === 'number' && Number.isFinite(m.fidAe))) {
+      throw new Error(`FID in the second space is ${JSON.stringify(m.fidAe)}, not a finite number`);
+    }
+    if (typeof p.samples?.ae !== 'object' || p.samples.ae === null) throw new Error('its per-sample record lacks the second space');
   }
   const s = p.samples;
   if (typeof s !== 'object' || s === null || s.n !== p.point.samples || s.seed !== p.point.seed || typeof s.features !== 'string') {

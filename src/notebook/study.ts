@@ -8,6 +8,8 @@
  *   FID: only when there are enough samples for a stable covariance (sizes.fidMinSamples).
  * Opened for a notebook (`openStudy(sizes, { notebook })`), a study caches every point in the notebook's `points/`
  * folder (src/notebook/point-cache.ts) and records its sweeps' rows for `rankStudy` (src/notebook/ranking.ts).
+ * KID and FID are also measured in a second feature space, the feature autoencoder's bottleneck (`kidAe`, `fidAe`), which
+ * no classifier trained: where the two spaces disagree, the classifier's view is not the whole story.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CLASSIFIER_SPLIT, featureStats, loadClassifier, type Classifier } from '../metrics';
@@ -15,11 +17,12 @@ import { loadDataset, splitDataset, spreadSubset, toTensor } from '../data';
 import { NULL_LABEL, type Denoiser } from '../model';
 import { sample, type GuidanceTerm } from '../guidance';
 import { featureRows, rowsDigest, rowsNdarray } from '../metrics/featurizer';
-import { type MeasureReference, type MetricName, measureSamples } from '../metrics/measure';
+import { type MeasureReference, type MeasureSpace, type MetricName, measureSamples } from '../metrics/measure';
+import { autoencoderFeatures, loadAutoencoder } from '../metrics/autoencoder';
 import { pointSamples, type PointSamples } from '../experiments/samples';
 import type { MetricRow } from '../viz';
 import { figureDir } from './figure-dir';
-import { PointCache, modelDigest, termKeys, type CachedPoint, type PointDescription } from './point-cache';
+import { PointCache, modelDigest, termKeys, type CachedPoint, type PointDescription, type StoredMetrics } from './point-cache';
 import type { CommonSizes, NotebookSizes, SizeName } from './sizes';
 
 /**
@@ -32,6 +35,9 @@ export interface Measured {
   recall: number;
   accuracy: number;
   fid?: number;
+  /** KID and FID (when enabled) in the feature autoencoder's space, when the study measures there. */
+  kidAe?: number;
+  fidAe?: number;
   /** Per-sample features and correctness (when asked with `keepSamples`), for bootstrap intervals and paired differences. */
   samples?: PointSamples;
   /** The point's cache key (when the study caches points): what bootstrap results computed from it are keyed by. */
@@ -67,6 +73,13 @@ export interface OpenStudyOptions {
   notebook?: string;
   /** A points folder instead of the notebook's (tests). */
   points?: string;
+  /** Also measure KID / FID in the shipped feature autoencoder's space (default true). */
+  secondSpace?: boolean;
+}
+
+/** The second feature space of a study (the feature autoencoder's) and how to free it. */
+export interface SecondSpace extends MeasureSpace {
+  dispose(): void;
 }
 
 /** A row a study's sweep measured, with what groups it for ranking: its model, conditioning and the methods of its terms. */
@@ -81,7 +94,11 @@ export interface StudyPoint {
 }
 
 /** Returns gl.metricCurves rows of `metric` × `scale` for the rows where it is finite; one per row. */
-export function curveRows(rows: readonly Row[], metric: 'kid' | 'fid' | 'precision' | 'recall' | 'accuracy', scale = 1): MetricRow[] {
+export function curveRows(
+  rows: readonly Row[],
+  metric: 'kid' | 'fid' | 'kidAe' | 'fidAe' | 'precision' | 'recall' | 'accuracy',
+  scale = 1,
+): MetricRow[] {
   return rows
     .filter((r) => Number.isFinite(r[metric]))
     .map((r) => ({ method: r.method, gamma: r.gamma, seed: r.seed, value: (r[metric] as number) * scale }));
@@ -117,6 +134,8 @@ export class Study {
     private readonly log: (line: string) => void = console.log,
     /** Where measured points are kept and looked up (none: every point is computed). */
     readonly cache?: PointCache,
+    /** The second feature space (the feature autoencoder's) KID and FID are also measured in; none when absent. */
+    readonly second?: SecondSpace,
   ) {
     this.referenceDigest = rowsDigest(reference.rows);
   }
@@ -140,6 +159,8 @@ export class Study {
     const m = point.metrics;
     const measured: Measured = { kid: m.kid, precision: m.precision, recall: m.recall, accuracy: m.accuracy ?? NaN };
     if (m.fid !== undefined) measured.fid = m.fid;
+    if (m.kidAe !== undefined) measured.kidAe = m.kidAe;
+    if (m.fidAe !== undefined) measured.fidAe = m.fidAe;
     if (options.keepSamples) measured.samples = point.samples;
     if (point.key !== undefined) measured.key = point.key;
     return measured;
@@ -190,13 +211,14 @@ export class Study {
     return rows;
   }
 
-  /** Frees the classifier (and logs the cache's counts). */
+  /** Frees the classifier and the second space's autoencoder (and logs the cache's counts). */
   dispose(): void {
     if (this.cache) {
       const c = this.cache.counts;
       this.log(`points in ${this.cache.dir}: ${c.hits} read, ${c.computed} computed, ${c.damaged} damaged (recomputed)`);
     }
     this.classifier.dispose();
+    this.second?.dispose();
   }
 
   private async measurePoint(
@@ -219,17 +241,20 @@ export class Study {
       const { steps, sampler, batchSize } = sizes;
       const images = await sample({ model, guidance, labels, seed, steps, sampler, batchSize });
       try {
-        const m = measureSamples(images, labels, metrics, this.classifier, this.reference, `${model.config.arch} model`);
-        const stored = {
+        const m = measureSamples(images, labels, metrics, this.classifier, this.reference, `${model.config.arch} model`, this.second);
+        const stored: StoredMetrics = {
           kid: m.kid as number,
           precision: m.precision as number,
           recall: m.recall as number,
           accuracy: m.classAccuracy ?? null,
         };
+        if (m.fid !== undefined) stored.fid = m.fid;
+        if (m.kidAe !== undefined) stored.kidAe = m.kidAe;
+        if (m.fidAe !== undefined) stored.fidAe = m.fidAe;
         const indices = labels.map((_, i) => i);
-        const samples = pointSamples(images, conditional ? labels : undefined, this.classifier, seed, indices);
+        const samples = pointSamples(images, conditional ? labels : undefined, this.classifier, seed, indices, this.second?.featurizer);
         const provenance = { backend: tf.getBackend(), batchSize, seconds: (Date.now() - t0) / 1000, finishedAt: new Date().toISOString() };
-        return { metrics: m.fid === undefined ? stored : { ...stored, fid: m.fid }, samples, provenance };
+        return { metrics: stored, samples, provenance };
       } finally {
         images.dispose();
       }
@@ -249,6 +274,7 @@ export class Study {
       metrics,
       featurizer: this.classifier.digest,
       reference: this.referenceDigest,
+      second: this.second ? { featurizer: this.second.featurizer.digest, reference: rowsDigest(this.second.reference.rows) } : null,
     };
     return this.cache.point(description, compute);
   }
@@ -266,7 +292,7 @@ export class Study {
 /** Returns a one-line summary of a measured point. */
 function describe(m: Measured): string {
   const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
-  return `KID ${(m.kid * 1e3).toFixed(2)}e-3, precision ${pct(m.precision)}, recall ${pct(m.recall)}, accuracy ${pct(m.accuracy)}${m.fid === undefined ? '' : `, FID ${m.fid.toFixed(2)}`}`;
+  return `KID ${(m.kid * 1e3).toFixed(2)}e-3, precision ${pct(m.precision)}, recall ${pct(m.recall)}, accuracy ${pct(m.accuracy)}${m.fid === undefined ? '' : `, FID ${m.fid.toFixed(2)}`}${m.kidAe === undefined ? '' : `; AE space: KID ${(m.kidAe * 1e3).toFixed(2)}e-3`}${m.fidAe === undefined ? '' : `, FID ${m.fidAe.toFixed(2)}`}`;
 }
 
 /**
@@ -280,12 +306,18 @@ export async function openStudy(sizes: CommonSizes, options: OpenStudyOptions = 
   const heldOut = splitDataset(mnist, CLASSIFIER_SPLIT).heldOut;
   const realBatch = toTensor(mnist, spreadSubset(heldOut, sizes.realSamples));
   const rows = featureRows(classifier, realBatch.images);
-  tf.dispose([realBatch.images, realBatch.labels]);
+  let second: SecondSpace | undefined;
+  try {
+    second = options.secondSpace === false ? undefined : await secondSpace(realBatch.images);
+  } finally {
+    tf.dispose([realBatch.images, realBatch.labels]);
+  }
   const dir = options.points ?? (options.notebook === undefined ? undefined : `${figureDir(options.notebook, sizeOf(sizes))}/points`);
   const cache = dir === undefined ? undefined : new PointCache(dir, log);
-  const study = new Study(sizes, classifier, { rows, stats: featureStats(rowsNdarray(rows)) }, log, cache);
+  const reference = { rows, stats: featureStats(rowsNdarray(rows)), space: classifier.digest };
+  const study = new Study(sizes, classifier, reference, log, cache, second);
   log(
-    `measuring ${sizes.samples} samples per point, ${sizes.steps} ${sizes.sampler} steps, seeds [${sizes.seeds}], against ${rows.n} held-out digits; FID ${study.fidOn ? 'on' : `off (needs ≥ ${sizes.fidMinSamples} samples)`}` +
+    `measuring ${sizes.samples} samples per point, ${sizes.steps} ${sizes.sampler} steps, seeds [${sizes.seeds}], against ${rows.n} held-out digits in the classifier's space${second ? " and the feature autoencoder's" : ''}; FID ${study.fidOn ? 'on' : `off (needs ≥ ${sizes.fidMinSamples} samples)`}` +
       (cache ? `; points cached in ${cache.dir}` : ''),
   );
   return study;
@@ -295,4 +327,12 @@ export async function openStudy(sizes: CommonSizes, options: OpenStudyOptions = 
 function sizeOf(sizes: CommonSizes): SizeName {
   const size = (sizes as Partial<NotebookSizes>).size;
   return size === 'full' ? 'full' : 'smoke';
+}
+
+/** Returns the shipped feature autoencoder's space with the features of `real` `[n, 32, 32, 1]` as its reference. */
+async function secondSpace(real: tf.Tensor4D): Promise<SecondSpace> {
+  const loaded = await loadAutoencoder();
+  const featurizer = autoencoderFeatures(loaded.ae, loaded.digest);
+  const rows = featureRows(featurizer, real);
+  return { featurizer, reference: { rows, stats: featureStats(rowsNdarray(rows)), space: loaded.digest }, dispose: loaded.dispose };
 }

@@ -76,3 +76,19 @@ test('ship validates --name before reading anything and refuses non-finite weigh
   );
   assert.ok(!existsSync(shipped) || readdirSync(shipped).length === 0, 'nothing was copied');
 });
+
+test('train-ae refuses a bad length before any work; ship-ae refuses a non-safetensors --out and an unfinished run', () => {
+  const out = join(dir, 'ae-run');
+  const train = cli(['train-ae', '--out', out, '--images', '0']);
+  assert.equal(train.status, 1);
+  assert.match(train.stderr, /guidance-lab: --images must be an integer ≥ 1; got "0"/);
+  assert.ok(!train.started && !existsSync(out), 'nothing ran and no run folder was made');
+  const wrong = cli(['ship-ae', '--run', out, '--out', join(dir, 'ae.bin')]);
+  assert.equal(wrong.status, 1);
+  assert.match(wrong.stderr, /--out must be a \.safetensors path; got ".*ae\.bin"/);
+  assert.ok(!wrong.started);
+  const unfinished = cli(['ship-ae', '--run', out, '--out', join(dir, 'ae.safetensors')]);
+  assert.equal(unfinished.status, 1);
+  assert.match(unfinished.stderr, /ae-run has no final\.safetensors: the run has not finished \(rerun its train-ae command\)/);
+  assert.ok(!existsSync(join(dir, 'ae.safetensors')), 'nothing was shipped');
+});

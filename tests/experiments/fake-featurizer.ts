@@ -11,7 +11,7 @@ export interface ProjectionOptions {
 }
 
 /** Returns the projection featurizer; its digest names dims and seed. */
-export function projectionFeaturizer(o: ProjectionOptions): Featurizer {
+export function projectionFeaturizer(o: ProjectionOptions): Required<Featurizer> {
   const w = tf.tensor2d(
     new Rng(o.seed, 7).normals(32 * 32 * o.dims).map((v) => v / 32),
     [32 * 32, o.dims],

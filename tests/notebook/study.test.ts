@@ -72,11 +72,15 @@ test('a Study measures a tiny untrained model: finite KID, accuracy in [0, 1], N
   const lines: string[] = [];
   const study = await openStudy(sizes, { log: (l) => lines.push(l) });
   try {
-    assert.match(lines[0], /^measuring 4 samples per point, 2 euler steps, seeds \[0\], against 8 held-out digits; FID off/);
+    assert.match(
+      lines[0],
+      /^measuring 4 samples per point, 2 euler steps, seeds \[0\], against 8 held-out digits in the classifier's space and the feature autoencoder's; FID off/,
+    );
     assert.deepEqual(study.evalLabels, [0, 1, 2, 3]);
     const model = createDenoiser({ arch: 'dit', imageSize: 32, channels: 1, classes: 10, patch: 8, width: 16, depth: 1, heads: 2 }, 1);
     const m = await study.measure(model, [], 0);
     assert.ok(Number.isFinite(m.kid), `kid ${m.kid}`);
+    assert.ok(Number.isFinite(m.kidAe) && m.kidAe !== m.kid, `kid in the autoencoder's space ${m.kidAe}`);
     assert.ok(m.accuracy >= 0 && m.accuracy <= 1, `accuracy ${m.accuracy}`);
     for (const v of [m.precision, m.recall]) assert.ok(v >= 0 && v <= 1, `precision/recall ${v}`);
     assert.equal(m.fid, undefined);
@@ -88,6 +92,10 @@ test('a Study measures a tiny untrained model: finite KID, accuracy in [0, 1], N
     const share = Array.from(correct.rows.data).reduce((x, y) => x + y, 0) / 4;
     assert.equal(share, kept.accuracy, 'stored correctness averages to the accuracy');
     assert.deepEqual([featureRun(kept.samples!).space, kept.samples!.n, kept.samples!.seed], [study.classifier.digest, 4, 0]);
+    assert.deepEqual(
+      [featureRun(kept.samples!, 'ae').space, featureRun(kept.samples!, 'ae').rows.d],
+      [study.second!.featurizer.digest, 64],
+    );
     const unguided = await study.unguidedRows(model);
     assert.deepEqual(
       unguided.map((r) => [r.method, r.gamma, r.seed, r.kid]),

@@ -57,8 +57,8 @@ export function classifierFromNet(net: ClassifierNet, digest: string): Classifie
   };
 }
 
-/** Returns `fn` applied to `images` in chunks of CLASSIFIER_BATCH rows, concatenated along axis 0. */
-function inBatches<T extends tf.Tensor>(images: tf.Tensor4D, fn: (chunk: tf.Tensor4D) => T): T {
+/** Returns `fn` applied to `images` in chunks of CLASSIFIER_BATCH rows, concatenated along axis 0 (one result for all rows). */
+export function inBatches<T extends tf.Tensor>(images: tf.Tensor4D, fn: (chunk: tf.Tensor4D) => T): T {
   const n = images.shape[0];
   if (n <= CLASSIFIER_BATCH) return fn(images);
   const parts: T[] = [];
