@@ -1,7 +1,7 @@
 /**
  * Image filters for guidance and its ablations, on NHWC tensors `[n, h, w, c]`: SEG's Gaussian
- * kernel and separable reflect-padded blur, masked blur (SAG step 3), and the SAG paper's
- * masking-strategy degradations (global blur, high-frequency removal, random and square reset).
+ * kernel and separable reflect-padded blur, masked blur (SAG step 3), and the degradations of the SAG
+ * masking ablation: a global blur, a global FFT low-pass, and blurs under a high-frequency, random or square mask.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import ndarray = require('ndarray');
@@ -84,8 +84,28 @@ export function removeHighFrequencies(images: tf.Tensor4D, cutoff: number): tf.T
   return tf.tidy(() => tf.tensor4d(out, [n, c, h, w]).transpose([0, 2, 3, 1]) as tf.Tensor4D);
 }
 
+/** Changes by a blur below this (pixel units) are float32 rounding of a flat region, not detail. */
+const FLAT = 1e-5;
+
+/**
+ * Returns a 0/1 mask `[n, h, w]` of the pixels where the Gaussian blur of σ changes `images` `[n, h, w, c]` more than on average
+ * (|blur(x) − x| summed over channels, above its per-image mean and above float32 rounding): the image's high-frequency regions at the
+ * blur's scale, the analogue of SAG's "received attention above average". A constant image gives an empty mask.
+ */
+export function highFrequencyMask(images: tf.Tensor4D, sigma: number, kernelSize?: number): tf.Tensor3D {
+  checkImages(images, 'highFrequencyMask');
+  return tf.tidy(() => {
+    const detail = gaussianBlur(images, sigma, kernelSize).sub(images).abs().sum(3); // [n, h, w]
+    // A pixel the blur leaves unchanged up to float32 rounding (a flat region) is never in the mask.
+    return detail
+      .greater(detail.mean([1, 2], true))
+      .logicalAnd(detail.greater(FLAT))
+      .toFloat() as tf.Tensor3D;
+  });
+}
+
 /** Returns a 0/1 mask `[n, h, w]` with exactly round(fraction·h·w) ones per image, placed by Rng(seed, image index). */
-export function randomResetMask(shape: [number, number, number], fraction: number, seed: number): tf.Tensor3D {
+export function randomMask(shape: [number, number, number], fraction: number, seed: number): tf.Tensor3D {
   const [n, h, w] = shape;
   if (!(fraction >= 0 && fraction <= 1)) throw new Error(`fraction must be in [0, 1]; got ${fraction}`);
   const count = Math.round(fraction * h * w);
@@ -100,7 +120,7 @@ export function randomResetMask(shape: [number, number, number], fraction: numbe
 }
 
 /** Returns a 0/1 mask `[n, h, w]` holding one side×side square per image, placed by Rng(seed, image index). */
-export function squareResetMask(shape: [number, number, number], side: number, seed: number): tf.Tensor3D {
+export function squareMask(shape: [number, number, number], side: number, seed: number): tf.Tensor3D {
   const [n, h, w] = shape;
   if (!Number.isInteger(side) || side < 1 || side > Math.min(h, w)) {
     throw new Error(`square side must be an integer in [1, ${Math.min(h, w)}]; got ${side}`);
@@ -115,31 +135,37 @@ export function squareResetMask(shape: [number, number, number], side: number, s
   return tf.tensor3d(data, shape);
 }
 
-/** A masking strategy of the SAG paper's ablation (the SAG attention mask itself comes from `sagMask`). */
+/**
+ * A degradation of the SAG masking ablation (the SAG attention mask itself comes from `sagMask`): the whole image blurred, the whole
+ * image FFT low-passed, or the image blurred under a mask of its high-frequency regions, of random pixels or of a random square.
+ */
 export type Degradation =
   | { kind: 'global-blur'; sigma: number }
-  | { kind: 'high-frequency'; cutoff: number }
-  | { kind: 'random-reset'; fraction: number; sigma: number; seed: number }
-  | { kind: 'square-reset'; side: number; sigma: number; seed: number };
+  | { kind: 'fft-low-pass'; cutoff: number }
+  | { kind: 'high-frequency-mask'; sigma: number }
+  | { kind: 'random-mask'; fraction: number; sigma: number; seed: number }
+  | { kind: 'square-mask'; side: number; sigma: number; seed: number };
 
-export const DEGRADATIONS = ['global-blur', 'high-frequency', 'random-reset', 'square-reset'] as const;
+export const DEGRADATIONS = ['global-blur', 'fft-low-pass', 'high-frequency-mask', 'random-mask', 'square-mask'] as const;
 
-/**
- * Returns `images` `[n, h, w, c]` degraded as the ablation names, same shape. Reset strategies
- * replace the masked pixels by the Gaussian-blurred image (SAG step 3 with a random or square mask).
- */
+/** Returns `images` `[n, h, w, c]` degraded as `d.kind` names (see `Degradation`), same shape. */
 export function degrade(images: tf.Tensor4D, d: Degradation): tf.Tensor4D {
   const [n, h, w] = checkImages(images, 'degrade');
   switch (d.kind) {
     case 'global-blur':
       return gaussianBlur(images, d.sigma);
-    case 'high-frequency':
+    case 'fft-low-pass':
       return removeHighFrequencies(images, d.cutoff);
-    case 'random-reset':
-    case 'square-reset':
+    case 'high-frequency-mask':
+    case 'random-mask':
+    case 'square-mask':
       return tf.tidy(() => {
         const mask =
-          d.kind === 'random-reset' ? randomResetMask([n, h, w], d.fraction, d.seed) : squareResetMask([n, h, w], d.side, d.seed);
+          d.kind === 'high-frequency-mask'
+            ? highFrequencyMask(images, d.sigma)
+            : d.kind === 'random-mask'
+              ? randomMask([n, h, w], d.fraction, d.seed)
+              : squareMask([n, h, w], d.side, d.seed);
         return maskedBlur(images, mask, d.sigma);
       });
     default:

@@ -21,8 +21,9 @@ export {
   gaussianBlur,
   maskedBlur,
   removeHighFrequencies,
-  randomResetMask,
-  squareResetMask,
+  highFrequencyMask,
+  randomMask,
+  squareMask,
   degrade,
 } from './filters';
 export type { Degradation } from './filters';

@@ -31,12 +31,25 @@ export interface NotebookSizes extends CommonSizes {
   quickstart: { samples: number; gamma: number; gammas: number[] };
   attention: { images: number; sigmas: number[] };
   frequency: { real: number; generated: number; cutoffs: number[]; blurSigmas: number[] };
+  /** 03: the γ of the masking ablation, and the γ grid of the SAG-mask curve. */
   sag: { gamma: number; gammas: number[] };
+  /** 04: the γ grid (mnist-unet-main), and the γ at which every attention layer (alone, and all) is perturbed on both architectures. */
   pag: { gammas: number[]; layerGamma: number };
-  seg: { sigmas: number[]; gammas: number[]; sigmaGamma: number };
-  autoguidance: { gammas: number[]; emaGamma: number };
+  /** 05: query blurs σ and γ of the σ × γ grid (mid.attn), and the γ at which every layer (alone, and all) is smoothed with σ = ∞. */
+  seg: { sigmas: number[]; gammas: number[]; layerGamma: number };
+  /**
+   * 06: the γ grid of panels (a) training time and (b) capacity; panel (c), the heatmap over the two EMA lengths: its γ and the
+   * EMA lengths σ_rel on both axes (0.1 is each model itself; the others are its shipped -ema variants).
+   */
+  autoguidance: { gammas: number[]; emaGamma: number; emaLengths: number[] };
+  /** 07: the γ grid of ICG, CFG and TSG, and TSG's perturbation scales s. */
   icgTsg: { gammas: number[]; tsgScales: number[] };
-  sims: { omegas: number[] };
+  /**
+   * 08: ω grid, and the shipped SIMS negatives (fine-tuned copies of mnist-unet-main; each card gives its budget and command).
+   * Full size: the synthetic set sampled with Heun 12 and budgets of 32, 100 and 320 optimizer steps (10×); smoke size: the older
+   * Heun 6 negatives, only to check the pipeline.
+   */
+  sims: { omegas: number[]; negatives: string[] };
   /** The comparison notebook's own seeds (its curves show min/max over them) and γ per method. */
   comparison: { seeds: number[]; gammas: Record<string, number[]> };
   /**
@@ -67,10 +80,10 @@ const SMOKE: NotebookSizes = {
   frequency: { real: 64, generated: 20, cutoffs: [0.25, 0.5], blurSigmas: [1, 3] },
   sag: { gamma: 0.75, gammas: [0, 0.75] },
   pag: { gammas: [0, 3], layerGamma: 3 },
-  seg: { sigmas: [1, 16, Infinity], gammas: [0, 3], sigmaGamma: 3 },
-  autoguidance: { gammas: [0, 1], emaGamma: 1 },
+  seg: { sigmas: [1, 16, Infinity], gammas: [0, 3], layerGamma: 3 },
+  autoguidance: { gammas: [0, 1], emaGamma: 1, emaLengths: [0.1, 0.2] },
   icgTsg: { gammas: [0, 2], tsgScales: [1] },
-  sims: { omegas: [0, 1] },
+  sims: { omegas: [0, 1], negatives: ['mnist-unet-main-sims-B1000', 'mnist-unet-main-sims-B3000'] },
   comparison: {
     seeds: [0, 1],
     gammas: {
@@ -130,10 +143,13 @@ const FULL: NotebookSizes = {
   frequency: { real: 1000, generated: 256, cutoffs: [0.125, 0.25, 0.5], blurSigmas: [0.5, 1, 2, 3] },
   sag: { gamma: 0.75, gammas: [0, 0.25, 0.5, 1.5] },
   pag: { gammas: [0, 1.5, 2.75, 3, 3.25, 4.5], layerGamma: 3 },
-  seg: { sigmas: [1, 16, Infinity], gammas: [0, 0.25, 0.5, 2, 5], sigmaGamma: 3 },
-  autoguidance: { gammas: [0, 0.75, 1, 1.25, 2], emaGamma: 1 },
+  seg: { sigmas: [1, 16, Infinity], gammas: [0, 0.25, 0.5, 2, 5], layerGamma: 3 },
+  autoguidance: { gammas: [0, 0.75, 1, 1.25, 2], emaGamma: 1, emaLengths: [0.05, 0.1, 0.15, 0.2] },
   icgTsg: { gammas: [0, 0.75, 1, 1.25, 3], tsgScales: [0.5, 2] },
-  sims: { omegas: [0, 0.75, 1, 1.25, 2] },
+  sims: {
+    omegas: [0, 0.75, 1, 1.25, 2],
+    negatives: ['mnist-unet-main-sims-h12-B1024', 'mnist-unet-main-sims-h12-B3200', 'mnist-unet-main-sims-h12-B10240'],
+  },
   comparison: {
     seeds: [0, 1, 2, 3, 4],
     // Step 0.25 around each method's best at Euler 8 (figures/README "Results at full size": CFG, autoguidance, ICG at 1;

@@ -8,10 +8,11 @@ import {
   gaussianBlur,
   gaussianKernel,
   gaussianKernelSize,
+  highFrequencyMask,
   maskedBlur,
-  randomResetMask,
+  randomMask,
   removeHighFrequencies,
-  squareResetMask,
+  squareMask,
 } from '../../src/analysis/filters';
 import ref from '../reference/gaussian.json';
 import { testBackend } from '../test-backend';
@@ -133,10 +134,28 @@ describe('filters', () => {
     });
   });
 
-  it('random reset mask: exactly round(fraction·h·w) ones per image, reproducible from (seed, image index)', () => {
-    const a = randomResetMask([3, 8, 8], 0.3, 7);
-    const b = randomResetMask([4, 8, 8], 0.3, 7);
-    const c = randomResetMask([3, 8, 8], 0.3, 8);
+  it('high-frequency mask: the pixels the blur changes more than on average (reference blur), empty on a constant image', () => {
+    tf.tidy(() => {
+      const map = tf.tensor4d(ref.map.flat(), [1, 16, 16, 1]);
+      const blurred = ref.blurs[1].blurred.flat();
+      const original = ref.map.flat();
+      const detail = original.map((v, i) => Math.abs(blurred[i] - v));
+      const meanDetail = detail.reduce((a, b) => a + b, 0) / detail.length;
+      const want = detail.map((d) => (d > meanDetail ? 1 : 0));
+      const got = Array.from(call(() => highFrequencyMask(map, ref.blurs[1].sigma)).dataSync());
+      assert.ok(want.some((v) => v === 1) && want.some((v) => v === 0), 'the reference map has both kinds of region');
+      assert.deepEqual(got, want);
+      const constant = tf.fill([2, 8, 8, 1], 0.3) as tf.Tensor4D;
+      const flat = call(() => highFrequencyMask(constant, 1));
+      assert.deepEqual(flat.shape, [2, 8, 8]);
+      assert.equal(flat.sum().dataSync()[0], 0);
+    });
+  });
+
+  it('random mask: exactly round(fraction·h·w) ones per image, reproducible from (seed, image index)', () => {
+    const a = randomMask([3, 8, 8], 0.3, 7);
+    const b = randomMask([4, 8, 8], 0.3, 7);
+    const c = randomMask([3, 8, 8], 0.3, 8);
     const av = a.dataSync();
     for (let i = 0; i < 3; i++)
       assert.equal(
@@ -149,8 +168,8 @@ describe('filters', () => {
     tf.dispose([a, b, c]);
   });
 
-  it('square reset mask: one side×side block of ones per image', () => {
-    const m = squareResetMask([5, 8, 12], 3, 1);
+  it('square mask: one side×side block of ones per image', () => {
+    const m = squareMask([5, 8, 12], 3, 1);
     const v = m.dataSync();
     for (let i = 0; i < 5; i++) {
       const ones = [];
@@ -170,15 +189,18 @@ describe('filters', () => {
       const img = tf.tensor4d(ref.map.flat(), [1, 16, 16, 1]);
       const global = call(() => degrade(img, { kind: 'global-blur', sigma: 1 }));
       assert.ok(maxAbsDiff(global.dataSync(), ref.blurs[1].blurred.flat()) < 1e-5);
-      const mask = randomResetMask([1, 16, 16], 0.5, 3);
+      const mask = randomMask([1, 16, 16], 0.5, 3);
       const viaMask = call(() => maskedBlur(img, mask, 1));
-      const random = call(() => degrade(img, { kind: 'random-reset', fraction: 0.5, sigma: 1, seed: 3 }));
+      const random = call(() => degrade(img, { kind: 'random-mask', fraction: 0.5, sigma: 1, seed: 3 }));
       assert.deepEqual(Array.from(random.dataSync()), Array.from(viaMask.dataSync()));
-      const square = call(() => degrade(img, { kind: 'square-reset', side: 4, sigma: 1, seed: 3 }));
+      const hfMask = call(() => tf.tidy(() => maskedBlur(img, highFrequencyMask(img, 1), 1)));
+      const hfBlur = call(() => degrade(img, { kind: 'high-frequency-mask', sigma: 1 }));
+      assert.deepEqual(Array.from(hfBlur.dataSync()), Array.from(hfMask.dataSync()));
+      const square = call(() => degrade(img, { kind: 'square-mask', side: 4, sigma: 1, seed: 3 }));
       const original = Float32Array.from(ref.map.flat());
       const changed = Array.from(square.dataSync()).reduce((k, v, i) => k + (v !== original[i] ? 1 : 0), 0);
       assert.equal(changed, 16, 'only the 4×4 square is blurred');
-      const hf = call(() => degrade(img, { kind: 'high-frequency', cutoff: 1.5 })); // every bin is within 1.5·Nyquist
+      const hf = call(() => degrade(img, { kind: 'fft-low-pass', cutoff: 1.5 })); // every bin is within 1.5·Nyquist
       assert.ok(maxAbsDiff(hf.dataSync(), ref.map.flat()) < 1e-5);
     });
   });
@@ -196,15 +218,19 @@ describe('filters', () => {
       );
     assert.throws(() => gaussianBlur(flat as tf.Tensor4D, 1), /gaussianBlur takes NHWC images \[n, h, w, c\]; got shape \[8, 8\]/);
     assert.throws(() => maskedBlur(img, flat, 1), /mask \[1, 8, 8\] or \[1, 8, 8, 1\] for images \[1, 8, 8, 1\]; got \[8, 8\]/);
-    assert.throws(() => randomResetMask([1, 8, 8], 1.5, 0), /fraction must be in \[0, 1\]; got 1.5/);
-    assert.throws(() => squareResetMask([1, 8, 6], 7, 0), /square side must be an integer in \[1, 6\]; got 7/);
+    assert.throws(() => randomMask([1, 8, 8], 1.5, 0), /fraction must be in \[0, 1\]; got 1.5/);
+    assert.throws(() => squareMask([1, 8, 6], 7, 0), /square side must be an integer in \[1, 6\]; got 7/);
+    assert.throws(
+      () => highFrequencyMask(flat as tf.Tensor4D, 1),
+      /highFrequencyMask takes NHWC images \[n, h, w, c\]; got shape \[8, 8\]/,
+    );
     assert.throws(
       () => removeHighFrequencies(tf.zeros([1, 12, 12, 1]) as tf.Tensor4D, 0.5),
       /power-of-two sizes ≥ 2 \(fft\.js\); got \[12, 12\]/,
     );
     assert.throws(
       () => degrade(img, { kind: 'dino' } as never),
-      /unknown degradation "dino"; kinds: global-blur, high-frequency, random-reset, square-reset/,
+      /unknown degradation "dino"; kinds: global-blur, fft-low-pass, high-frequency-mask, random-mask, square-mask/,
     );
     tf.dispose([img, flat]);
   });

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { Denoiser, NULL_LABEL } from '../../src/model/denoiser';
 import { identityProcessor } from '../../src/model/attention/processors';
-import { gaussianBlur, maskedBlur } from '../../src/analysis/filters';
+import { gaussianBlur, highFrequencyMask, maskedBlur } from '../../src/analysis/filters';
 import {
   autoguidance,
   cfg,
@@ -18,6 +18,7 @@ import {
   fromGuidanceScale,
   fromHoSalimans,
   fromPerturbationScale,
+  type GuidanceTerm,
 } from '../../src/guidance';
 import { createDenoiser } from '../../src/model/factory';
 import ref from '../reference/sag_mask.json';
@@ -130,6 +131,18 @@ describe('guidance engine', () => {
     tf.dispose([x, out, want]);
   });
 
+  it("SAG's high-frequency-mask strategy blurs under the image's own high-frequency mask (= external-mask with that mask)", () => {
+    const x = input(2, 2);
+    const labels = [4, 8];
+    const run = (term: GuidanceTerm) => guidedDenoiser(dit, [term], labels, [0, 1])(x, 2);
+    const hf = run(sag({ gamma: 0.75, strategy: 'high-frequency-mask', sigma: 2, kernel: 9 }));
+    const viaMask = run(sag({ gamma: 0.75, strategy: 'external-mask', mask: (d) => highFrequencyMask(d, 2, 9), sigma: 2, kernel: 9 }));
+    const global = run(sag({ gamma: 0.75, strategy: 'global-blur', sigma: 2, kernel: 9 }));
+    assert.ok(maxDiff(hf, viaMask) < 1e-6, `${maxDiff(hf, viaMask)}`);
+    assert.ok(maxDiff(hf, global) > 1e-4, 'the mask matters: a global blur gives another negative');
+    tf.dispose([x, hf, viaMask, global]);
+  });
+
   it('leaks no tensors across a 100-step guided run (CFG + PAG + SAG + TSG)', async () => {
     const before = tf.memory().numTensors;
     const out = await sample({
@@ -181,7 +194,11 @@ describe('guidance engine', () => {
     assert.throws(() => pag({ gamma: 1, interval: [1, 1] }), /got \[1, 1\] \(empty or inverted\)/);
     assert.throws(
       () => sag({ strategy: 'dino' as never }),
-      /sag: unknown strategy "dino"; strategies: sag-mask, global-blur, high-frequency, random-reset, square-reset, external-mask/,
+      /sag: unknown strategy "dino"; strategies: sag-mask, global-blur, fft-low-pass, high-frequency-mask, random-mask, square-mask, external-mask/,
+    );
+    assert.throws(
+      () => sag({ strategy: 'random-reset' as never }),
+      /sag: unknown strategy "random-reset" \(renamed to "random-mask", what it does\); strategies: sag-mask/,
     );
     assert.throws(() => sag({ strategy: 'external-mask' }), /external-mask needs mask/);
     assert.throws(() => tsg({ gamma: 1, s: -1, alpha: 0 }), /tsg: s must be a finite number ≥ 0; got -1/);

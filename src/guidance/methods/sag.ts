@@ -1,18 +1,35 @@
 /**
  * Self-attention guidance (Hong et al. 2023): negative = the model on a degraded input built from
- * the base branch's output: x̂ = degrade(D_base) + σ·ε̂, ε̂ = (x − D_base)/σ. The degradation is the
- * SAG attention mask's blur or one of the paper's ablation strategies.
+ * the base branch's output: x̂ = degrade(D_base) + σ·ε̂, ε̂ = (x − D_base)/σ. The degradation is the paper's (`sag-mask`: a
+ * Gaussian blur where the layer's received attention is above average) or an ablation that changes one thing: where to blur
+ * (everywhere, the image's high-frequency regions, random pixels, a random square, another network's attention) or how
+ * (a global FFT low-pass).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { captureProcessor } from '../../model/attention/processors';
-import { maskedBlur, randomResetMask, removeHighFrequencies, squareResetMask } from '../../analysis/filters';
+import { highFrequencyMask, maskedBlur, randomMask, removeHighFrequencies, squareMask } from '../../analysis/filters';
 import { sagMask } from '../../analysis/sag-mask';
 import type { MethodDescriptor } from '../registry';
 import { GuidanceTerm, TermOptions, termParams } from '../term';
 import { checkGamma, checkInterval, checkLayers, checkOptions, resolveLayers, rowRng } from '../term';
 
-export const SAG_STRATEGIES = ['sag-mask', 'global-blur', 'high-frequency', 'random-reset', 'square-reset', 'external-mask'] as const;
+export const SAG_STRATEGIES = [
+  'sag-mask',
+  'global-blur',
+  'fft-low-pass',
+  'high-frequency-mask',
+  'random-mask',
+  'square-mask',
+  'external-mask',
+] as const;
 export type SagStrategy = (typeof SAG_STRATEGIES)[number];
+
+/** Strategy names used before they were renamed to what they do (an error names the new one). */
+const RENAMED: Readonly<Record<string, SagStrategy>> = {
+  'high-frequency': 'fft-low-pass',
+  'random-reset': 'random-mask',
+  'square-reset': 'square-mask',
+};
 
 /** Returns a 0…1 mask `[batch, h, w]` (or `[batch, h, w, 1]`) from the denoised images `[batch, h, w, c]`. */
 export type MaskFn = (denoised: tf.Tensor4D) => tf.Tensor;
@@ -27,13 +44,13 @@ export interface SagOptions extends Partial<TermOptions> {
   strategy?: SagStrategy;
   /** external-mask: the mask from the denoised image. */
   mask?: MaskFn;
-  /** high-frequency: the low-pass cutoff as a fraction of Nyquist (default 0.5). */
+  /** fft-low-pass: the low-pass cutoff as a fraction of Nyquist (default 0.5). */
   cutoff?: number;
-  /** random-reset: fraction of pixels reset (default 0.5). */
+  /** random-mask: fraction of pixels blurred (default 0.5). */
   fraction?: number;
-  /** square-reset: square side in pixels (default 16). */
+  /** square-mask: square side in pixels (default 16). */
   side?: number;
-  /** random/square reset: seeds the masks (per sample index and σ). */
+  /** random-mask, square-mask: seeds the masks (per sample index and σ). */
   seed?: number;
 }
 
@@ -55,16 +72,16 @@ export const SAG_METHOD: MethodDescriptor = {
     kernel: { kind: 'integer', help: "odd blur kernel size (default: SEG's rule for σ, clamped to the image)" },
     strategy: {
       kind: 'name',
-      help: 'degradation: the attention mask or an ablation',
+      help: "degradation: the paper's attention mask or an ablation",
       default: 'sag-mask',
       choices: SAG_STRATEGIES,
       flag: 'strategy',
     },
     mask: { kind: 'function', help: 'external-mask: (denoised) => 0…1 mask' },
-    cutoff: { kind: 'number', help: 'high-frequency: low-pass cutoff as a fraction of Nyquist', default: 0.5 },
-    fraction: { kind: 'number', help: 'random-reset: fraction of pixels reset', default: 0.5 },
-    side: { kind: 'integer', help: 'square-reset: square side in pixels', default: 16 },
-    seed: { kind: 'integer', help: 'random/square reset: seeds the masks (per sample index and σ)', default: 0 },
+    cutoff: { kind: 'number', help: 'fft-low-pass: low-pass cutoff as a fraction of Nyquist', default: 0.5 },
+    fraction: { kind: 'number', help: 'random-mask: fraction of pixels blurred', default: 0.5 },
+    side: { kind: 'integer', help: 'square-mask: square side in pixels', default: 16 },
+    seed: { kind: 'integer', help: 'random-mask, square-mask: seeds the masks (per sample index and σ)', default: 0 },
   },
   build: sag,
 };
@@ -73,7 +90,10 @@ export const SAG_METHOD: MethodDescriptor = {
 export function sag(opts: SagOptions = {}): GuidanceTerm {
   checkOptions('sag', opts, SAG_METHOD.params);
   const { strategy = 'sag-mask', sigma = 1, kernel, cutoff = 0.5, fraction = 0.5, side = 16, seed = 0 } = opts;
-  if (!SAG_STRATEGIES.includes(strategy)) throw new Error(`sag: unknown strategy "${strategy}"; strategies: ${SAG_STRATEGIES.join(', ')}`);
+  if (!SAG_STRATEGIES.includes(strategy)) {
+    const renamed = RENAMED[strategy] ? ` (renamed to "${RENAMED[strategy]}", what it does)` : '';
+    throw new Error(`sag: unknown strategy "${strategy}"${renamed}; strategies: ${SAG_STRATEGIES.join(', ')}`);
+  }
   if (!(sigma > 0 && Number.isFinite(sigma))) throw new Error(`sag: blur σ must be a finite number > 0; got ${sigma}`);
   if (strategy === 'external-mask' && typeof opts.mask !== 'function')
     throw new Error('sag: strategy external-mask needs mask: (denoised) => mask');
@@ -101,16 +121,18 @@ export function sag(opts: SagOptions = {}): GuidanceTerm {
                   return captured as tf.Tensor;
                 case 'global-blur':
                   return tf.ones([n, h, w]);
-                case 'random-reset':
-                  return perRow(indices, s, (r) => randomResetMask([1, h, w], fraction, r));
-                case 'square-reset':
-                  return perRow(indices, s, (r) => squareResetMask([1, h, w], side, r));
+                case 'high-frequency-mask':
+                  return highFrequencyMask(denoised, sigma, kernel);
+                case 'random-mask':
+                  return perRow(indices, s, (r) => randomMask([1, h, w], fraction, r));
+                case 'square-mask':
+                  return perRow(indices, s, (r) => squareMask([1, h, w], side, r));
                 default:
                   return (opts.mask as MaskFn)(denoised);
               }
             };
             const x0 =
-              strategy === 'high-frequency'
+              strategy === 'fft-low-pass'
                 ? removeHighFrequencies(denoised, cutoff)
                 : maskedBlur(denoised, mask().reshape([n, h, w, 1]), sigma, kernel);
             return { model, x: tf.add(x0, tf.sub(x, denoised)) as tf.Tensor4D, labels };
