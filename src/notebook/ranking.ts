@@ -1,15 +1,16 @@
 /**
- * A study notebook's ranking: per method (a sweep's label), its best γ by the primary metric (FID of the pooled seeds,
- * or KID when they are too few) with a bootstrap interval, and paired differences — primary metric, KID when FID is primary, class
- * accuracy when conditional — to unguided and to CFG at its best γ (where the study swept CFG on the same model),
- * each with its 95% interval and verdict (better / worse / tie: does the interval exclude 0?). Intervals resample
- * samples within every seed ('within-seed', figures/README.md says why); the best γ is chosen on the estimate and not
+ * A study notebook's ranking: per method (a sweep's label), its best γ by the primary metric (FID of the pooled
+ * seeds, or KID when they are too few) with a bootstrap interval, and paired differences — primary metric, KID when
+ * FID is primary, the primary metric in the feature autoencoder's space when the study measures there, class accuracy
+ * when conditional — to unguided and to CFG at its best γ (where the study swept CFG on the same model), each with
+ * its 95% interval and verdict (better / worse / tie: does the interval exclude 0?). Intervals resample samples
+ * within every seed ('within-seed', figures/README.md says why); the best γ is chosen on the estimate and not
  * resampled, which favours every method slightly. Points are grouped per model and conditioning (a "family").
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { correctnessRun, featureRun } from '../experiments/samples';
+import { correctnessRun, featureRun, type FeatureSpaceKey } from '../experiments/samples';
 import {
   bootstrapInterval,
   fidStatistic,
@@ -31,6 +32,8 @@ import type { Row, Study, StudyPoint } from './study';
 export interface RankingStatistics {
   primary: WeightedStatistic;
   secondary?: WeightedStatistic;
+  /** The primary metric in the second feature space (the feature autoencoder's), read from the records' `ae` features. */
+  secondSpace?: WeightedStatistic;
   accuracy: WeightedStatistic;
 }
 
@@ -89,9 +92,19 @@ export function rankStudy(study: Study, options: RankingOptions = {}): StudyRank
   const kid = kidStatistic({ rows: study.reference.rows, space });
   const { seeds, samples, fidMinSamples } = study.sizes;
   const fidOn = seeds.length * samples >= fidMinSamples;
+  const second = study.second;
+  const secondSpace = second
+    ? {
+        ...(fidOn
+          ? fidStatistic({ stats: second.reference.stats, space: second.featurizer.digest })
+          : kidStatistic({ rows: second.reference.rows, space: second.featurizer.digest })),
+        name: `${fidOn ? 'FID' : 'KID'} (autoencoder)`,
+      }
+    : undefined;
   const statistics: RankingStatistics = {
     primary: fidOn ? fid : kid,
     secondary: fidOn ? kid : undefined,
+    secondSpace,
     accuracy: meanStatistic('class accuracy', 'max'),
   };
   return rankPoints(study.points, statistics, { cache: study.cache, ...options });
@@ -105,6 +118,8 @@ export function rankPoints(points: readonly StudyPoint[], statistics: RankingSta
     scheme: SCHEME,
   };
   const families = groupFamilies(points);
+  const runsOf = (rows: readonly Row[], s: WeightedStatistic): SampleRun[] =>
+    recordRuns(rows, s === statistics.accuracy ? 'correctness' : s === statistics.secondSpace ? 'ae' : 'features');
   const cached = <T>(what: Record<string, unknown>, keys: (string | undefined)[], compute: () => T): T =>
     options.cache && keys.every((k) => typeof k === 'string' && k !== '')
       ? options.cache.json({ ...what, keys, ...boot, level: 0.95 }, compute)
@@ -135,6 +150,7 @@ export function rankPoints(points: readonly StudyPoint[], statistics: RankingSta
     const stats = [
       statistics.primary,
       ...(statistics.secondary ? [statistics.secondary] : []),
+      ...(statistics.secondSpace ? [statistics.secondSpace] : []),
       ...(fam.conditional ? [statistics.accuracy] : []),
     ];
     const unguided = fam.unguided.length > 0 ? fam.unguided : undefined;
@@ -328,10 +344,10 @@ function groupFamilies(points: readonly StudyPoint[]): Family[] {
   );
 }
 
-/** Returns the γ whose pooled rows give the best estimate of `s`, with that estimate. */
+/** Returns the γ whose pooled rows give the best estimate of `s` (a statistic in the classifier's space), with that estimate. */
 function bestGamma(byGamma: Map<number, Row[]>, s: WeightedStatistic): { gamma: number; estimate: number } {
   const scored = [...byGamma.entries()].map(([gamma, rows]) => {
-    const pool = poolRuns(runsOf(rows, s), s.name);
+    const pool = poolRuns(recordRuns(rows, 'features'), s.name);
     return { gamma, estimate: s.prepare(pool)(new Float64Array(pool.n).fill(1)) };
   });
   return scored.sort((a, b) => better(a.estimate, b.estimate, s))[0];
@@ -342,12 +358,12 @@ function better(a: number, b: number, s: WeightedStatistic): number {
   return s.direction === 'min' ? a - b : b - a;
 }
 
-/** Returns the rows' per-sample runs for `s` (correctness for class accuracy, features otherwise); throws naming a row without a record. */
-function runsOf(rows: readonly Row[], s: WeightedStatistic): SampleRun[] {
+/** Returns the rows' per-sample runs of one kind (correctness, or one space's features); throws naming a row without a record. */
+function recordRuns(rows: readonly Row[], kind: FeatureSpaceKey | 'correctness'): SampleRun[] {
   return rows.map((r) => {
     if (r.samples === undefined) {
       throw new Error(`${r.method} γ = ${r.gamma} seed ${r.seed} has no per-sample record; measure it with keepSamples (Study.sweep does)`);
     }
-    return s.name === 'class accuracy' ? correctnessRun(r.samples) : featureRun(r.samples);
+    return kind === 'correctness' ? correctnessRun(r.samples) : featureRun(r.samples, kind);
   });
 }

@@ -24,6 +24,8 @@ function point(method: string, methods: string[], gamma: number, seed: number, s
   const stream = [...`${tag}${gamma}`].reduce((h, c) => h * 31 + c.charCodeAt(0), 7) % 100_000;
   const e = Array.from({ length: N }, (_, i) => new Rng(seed, i, stream).normals(1)[0]);
   const bits = toFloat16(z.map((v, i) => v + shift + 0.2 * e[i]));
+  // The second space sees the same samples mirrored: what lowers the mean here raises it there.
+  const mirrored = toFloat16(z.map((v, i) => -(v + shift + 0.2 * e[i])));
   return {
     model,
     arch: 'unet',
@@ -47,6 +49,7 @@ function point(method: string, methods: string[], gamma: number, seed: number, s
         dtype: 'float16',
         features: Buffer.from(bits.buffer).toString('base64'),
         correct: Buffer.from(Uint8Array.from(z, (v) => (v + shift > 0 ? 1 : 0))).toString('base64'),
+        ae: { space: 'y', d: 1, features: Buffer.from(mirrored.buffer).toString('base64') },
       },
     },
   };
@@ -129,6 +132,19 @@ test('rankPoints: best γ by the estimate, paired differences to unguided and CF
   assert.match(table, /^\| good \| 3 \(1, 3\) \| .* better \(±[0-9.]+\) vs CFG γ = 1 \|/m);
   assert.match(table, /^\| unguided \| 0 \| /m);
   assert.deepEqual(Object.keys(rankingCharts(r)), ['difference-unguided', 'difference-cfg']);
+});
+
+test("rankPoints: the second space is read from the records' ae features, with its own verdicts", () => {
+  const both: RankingStatistics = { ...statistics, secondSpace: { ...meanStatistic('mean', 'min', 0, 'y'), name: 'mean (ae)' } };
+  const r = rankPoints(points, both, { resamples: 200 });
+  const good = r.methods.find((m) => m.method === 'good')!.versus.find((v) => v.baseline === 'unguided')!;
+  const [first, second] = ['mean difference', 'mean (ae) difference'].map((name) => good.differences.find((d) => d.metric === name)!);
+  assert.ok(Math.abs(first.estimate + 1.2) < 0.1 && Math.abs(second.estimate - 1.2) < 0.1, `${first.estimate}, ${second.estimate}`);
+  assert.deepEqual([first.verdict, second.verdict], ['better', 'worse']);
+  assert.match(rankingTable(r), /\| mean \(ae\) − unguided \|/);
+  // The classifier space's statistic on the ae features is refused: the spaces differ.
+  const crossed: RankingStatistics = { ...statistics, secondSpace: meanStatistic('mean', 'min', 0, 'x') };
+  assert.throws(() => rankPoints(points, crossed, { resamples: 20 }), /space/);
 });
 
 test('rankPoints: families per model, no CFG column where a model has none, refusals for one seed and missing records', () => {
