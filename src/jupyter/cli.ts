@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CellError, executeNotebook } from './execute';
+import { kernelEnv } from './kernel-env';
 import { linkSelf } from './self-reference';
 import { notebookSizes } from '../notebook/sizes';
 import { parseParameter, writeParameterised } from './parameters';
@@ -116,6 +117,7 @@ async function run(paths: string[], opts: RunOptions): Promise<number> {
   const linked = await linkSelf(PACKAGE_ROOT);
   if (linked) console.log(`wrote ${linked}`);
   const queue = [...notebooks.entries()];
+  const env = kernelEnv(process.env, opts.jobs);
   let failed = false;
   const worker = async (): Promise<void> => {
     for (let next = queue.shift(); next && !failed; next = queue.shift()) {
@@ -127,6 +129,7 @@ async function run(paths: string[], opts: RunOptions): Promise<number> {
         const output = outputOf(notebook);
         const cells = await executeNotebook(injected && output ? output : notebook, {
           output,
+          env,
           cwd: dirname(resolve(notebook)),
           cellTimeoutMs: opts.timeout,
           startTimeoutMs: opts.startTimeout,
