@@ -20,11 +20,7 @@ import {
 import { featureRun, type FeatureSpaceKey } from '../src/experiments/samples';
 import { mergeSizes, PRESET_SIZES } from '../src/notebook/sizes';
 import { openStudy, type Measured } from '../src/notebook/study';
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
+import { option } from './argv';
 
 async function main(): Promise<void> {
   await initBackend();

@@ -27,11 +27,7 @@ import {
   type Featurizer,
 } from '../src/metrics';
 import { Rng } from '../src/random';
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
+import { option } from './argv';
 
 /** A perturbation: which train digits to draw (all, or only some classes), and what to do to the images. */
 interface Perturbation {

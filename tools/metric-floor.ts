@@ -26,11 +26,7 @@ import { disjointDraws, pickRows } from '../src/metrics/stats/subsets';
 import { Rng } from '../src/random';
 import { featureRows, rowsNdarray } from '../src/metrics/featurizer';
 import { fromFloat16, toFloat16 } from '../src/experiments/float16';
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
+import { option } from './argv';
 
 async function main(): Promise<void> {
   await initBackend();

@@ -14,6 +14,7 @@ import { initBackend, loadShipped } from '../src';
 import { cfg, sample } from '../src/guidance';
 import { loadClassifier } from '../src/metrics';
 import type { SamplerName } from '../src/diffusion';
+import { option } from './argv';
 
 /** One sampler setting's distance to the reference and its accuracies (all over the same n samples). */
 interface TruthRecord {
@@ -32,11 +33,6 @@ interface TruthRecord {
   /** Share of samples whose predicted class equals the reference sample's predicted class. */
   agreement: number;
   seconds: number;
-}
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 }
 
 function numbers(name: string, fallback: string): number[] {

@@ -12,11 +12,7 @@ import { bootstrapInterval, fidStatistic } from '../src/metrics/stats';
 import { featureRun } from '../src/experiments/samples';
 import { PRESET_SIZES, mergeSizes } from '../src/notebook/sizes';
 import { openStudy } from '../src/notebook/study';
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
+import { option } from './argv';
 
 async function main(): Promise<void> {
   const backend = await initBackend();

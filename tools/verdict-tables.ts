@@ -8,11 +8,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StudyRanking } from '../src/notebook/ranking';
 import { replaceVerdicts, verdictSection, type NotebookRanking } from '../src/notebook/verdicts';
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
+import { option } from './argv';
 
 function main(): void {
   const figures = option('figures', 'figures');
