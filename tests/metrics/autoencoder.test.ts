@@ -141,22 +141,16 @@ describe('shipped feature autoencoder', () => {
       new RegExp(`reference was computed in space "${classifier.digest}", the featurizer is "${ae.digest}"`),
     );
     assert.throws(() => measureSamples(images, labels, ['classAccuracy'], ae, refC, 'test'), /classAccuracy needs class logits/);
-    const record = pointSamples(
-      images,
-      labels,
-      classifier,
-      0,
-      labels.map((_, i) => i),
-      ae,
-    );
-    const other = pointSamples(
-      images,
-      labels,
-      classifier,
-      1,
-      labels.map((_, i) => i),
-      ae,
-    );
+    const recordAt = (seed: number) =>
+      pointSamples(
+        images,
+        labels,
+        classifier,
+        seed,
+        labels.map((_, i) => i),
+        ae,
+      );
+    const [record, other] = [recordAt(0), recordAt(1)];
     const [c, a] = [featureRun(record), featureRun(record, 'ae')];
     assert.equal(a.space, ae.digest);
     assert.equal(a.rows.d, 64);
