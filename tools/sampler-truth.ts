@@ -14,7 +14,7 @@ import { initBackend, loadShipped } from '../src';
 import { cfg, sample } from '../src/guidance';
 import { loadClassifier } from '../src/metrics';
 import type { SamplerName } from '../src/diffusion';
-import { option } from './argv';
+import { numbers, option } from './argv';
 
 /** One sampler setting's distance to the reference and its accuracies (all over the same n samples). */
 interface TruthRecord {
@@ -33,14 +33,6 @@ interface TruthRecord {
   /** Share of samples whose predicted class equals the reference sample's predicted class. */
   agreement: number;
   seconds: number;
-}
-
-function numbers(name: string, fallback: string): number[] {
-  const list = option(name, fallback).split(',').map(Number);
-  if (list.some((v) => !Number.isFinite(v))) {
-    throw new Error(`--${name}: ${option(name, fallback)} is not a comma-separated list of numbers`);
-  }
-  return list;
 }
 
 /** Returns per-image RMSE `[n]` between `a` and `b` `[n, h, w, c]`. */
