@@ -40,7 +40,10 @@ async function main(): Promise<void> {
   const pool = featureRows(classifier, poolBatch.images);
   const labels = Array.from(poolBatch.labels.dataSync());
   tf.dispose([refBatch.images, refBatch.labels, poolBatch.images, poolBatch.labels]);
-  const refRows = pick(ref, Array.from({ length: ref.n }, (_, i) => i));
+  const refRows = pick(
+    ref,
+    Array.from({ length: ref.n }, (_, i) => i),
+  );
   const refStats = featureStats(refRows);
   const byClass = Array.from({ length: 10 }, (_, c) => labels.flatMap((l, i) => (l === c ? [i] : [])));
   const rng = new Rng(1);
@@ -53,14 +56,19 @@ async function main(): Promise<void> {
       const iid = Array.from(rng.permutation(pool.n).slice(0, n));
       const perClass = byClass.map((c) => Array.from(rng.permutation(c.length), (j) => c[j]));
       const balanced = Array.from({ length: n }, (_, k) => perClass[k % 10][Math.floor(k / 10)]);
-      for (const [name, idx] of [['iid', iid], ['balanced', balanced]] as const) {
+      for (const [name, idx] of [
+        ['iid', iid],
+        ['balanced', balanced],
+      ] as const) {
         const rows = pick(pool, idx);
         result[name].kid.push(kid(rows, refRows) * 1e3);
         result[name].fid.push(frechetDistance(featureStats(rows), refStats));
       }
     }
     for (const name of ['iid', 'balanced'] as const) {
-      console.log(`| ${n} | ${name === 'iid' ? 'i.i.d.' : 'balanced (n/10 per class)'} | ${meanSe(result[name].kid)} | ${meanSe(result[name].fid)} |`);
+      console.log(
+        `| ${n} | ${name === 'iid' ? 'i.i.d.' : 'balanced (n/10 per class)'} | ${meanSe(result[name].kid)} | ${meanSe(result[name].fid)} |`,
+      );
     }
   }
 }
