@@ -117,20 +117,23 @@ test("the real figures/README.md: every study has a question, a method, captions
       assert.ok(r.captions.get(`${id}/${spec.replace('.vl.json', '')}`), `${id}/${spec} has a caption in "The figures"`);
     }
   }
-  // Independent truth: the numbers the notebook saved. The README's "best" rows give mean FID to 2 decimals.
+  // Independent truth: the numbers the notebook saved. The README's results table gives each method's best γ and
+  // pooled FID to 2 decimals ("CFG-Zero* (0.75)" → cfg-zero at γ 0.75; a row naming several methods is skipped).
   const saved = JSON.parse(readFileSync('figures/09-comparison/rows.json', 'utf8')) as {
-    rows: { best: { method: string; bestGamma: number; mean: number }[] };
+    rows: { best: { method: string; bestGamma: number; value: number }[] };
   };
   const tables = r.studies.get('09-comparison')!.tables.flatMap((t) => t.items.flatMap((i) => (i.kind === 'table' ? [i.table] : [])));
-  const points = tables.find((t) => t.header.includes('group'));
-  assert.ok(points, '09-comparison has its table of every measured point');
-  const col = (name: string) => points.header.indexOf(name);
-  const best = points.rows.filter((row) => row[col('group')] === 'best');
-  assert.equal(best.length, saved.rows.best.length);
-  for (const b of saved.rows.best) {
-    const row = best.find((x) => x[col('method')] === b.method);
-    assert.ok(row, b.method);
-    assert.equal(Number(row[col('γ')]), b.bestGamma, `${b.method} γ`);
-    assert.equal(row[col('FID')].split(' ')[0], b.mean.toFixed(2), `${b.method} FID`);
+  const results = tables.find((t) => t.header[0] === 'method (best γ)');
+  assert.ok(results, '09-comparison has its results table');
+  const parsed = results.rows.flatMap((row) => {
+    const m = /^([A-Za-z-]+)\*? \((\d+(?:\.\d+)?)(?:[,;][^)]*)?\)$/.exec(row[0]);
+    return m ? [{ method: m[1].toLowerCase(), gamma: Number(m[2]), fid: row[1].split(' ')[0] }] : [];
+  });
+  assert.ok(parsed.length >= 10, `${parsed.length} methods parsed from the results table`);
+  for (const p of parsed) {
+    const b = saved.rows.best.find((x) => x.method === p.method);
+    assert.ok(b, `${p.method} is in rows.json`);
+    assert.equal(p.gamma, b.bestGamma, `${p.method} γ`);
+    assert.equal(p.fid, b.value.toFixed(2), `${p.method} FID`);
   }
 });
