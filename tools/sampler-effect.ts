@@ -12,7 +12,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { initBackend, loadShipped } from '../src';
-import { correctnessRun, featureRun, type FeatureSpaceKey } from '../src/experiments/samples';
+import type { FeatureSpaceKey } from '../src/experiments/samples';
 import { autoguidance, cfg, type GuidanceTerm } from '../src/guidance';
 import {
   fidStatistic,
@@ -24,7 +24,7 @@ import {
 } from '../src/metrics/stats';
 import { notebookSizes } from '../src/notebook/sizes';
 import { openStudy, type Row, type Study } from '../src/notebook/study';
-import { formatInterval } from '../src/notebook/ranking';
+import { formatInterval, recordRuns } from '../src/notebook/ranking';
 import { numbers, option } from './argv';
 
 /** The guidance terms of a method at γ (the 09 comparison's set-up). */
@@ -34,13 +34,6 @@ type Maker = (gamma: number) => GuidanceTerm[];
 interface Measure {
   statistic: WeightedStatistic;
   record: FeatureSpaceKey | 'correctness';
-}
-
-function runsOf(rows: readonly Row[], record: Measure['record']) {
-  return rows.map((r) => {
-    if (r.samples === undefined) throw new Error(`${r.method} γ = ${r.gamma} seed ${r.seed} has no per-sample record`);
-    return record === 'correctness' ? correctnessRun(r.samples) : featureRun(r.samples, record);
-  });
 }
 
 function measuresOf(study: Study): Measure[] {
@@ -101,7 +94,7 @@ async function main(): Promise<void> {
   const measures = measuresOf(samplers[0].study);
   const boot = { resamples, seed: 0, scheme: 'within-seed' as const };
   const diff = (a: Row[], b: Row[], m: Measure): PairedDifference =>
-    pairedDifference(runsOf(a, m.record), runsOf(b, m.record), m.statistic, boot);
+    pairedDifference(recordRuns(a, m.record), recordRuns(b, m.record), m.statistic, boot);
   const rowsOf = (sampler: string, method: string) => rowsBy.get(`${sampler}|${method}`) as Row[];
   const record: Record<string, unknown>[] = [];
   const [h, ref] = samplers.map((s) => s.label);

@@ -358,8 +358,8 @@ function better(a: number, b: number, s: WeightedStatistic): number {
   return s.direction === 'min' ? a - b : b - a;
 }
 
-/** Returns the rows' per-sample runs of one kind (correctness, or one space's features); throws naming a row without a record. */
-function recordRuns(rows: readonly Row[], kind: FeatureSpaceKey | 'correctness'): SampleRun[] {
+/** Returns the rows' per-sample runs of one kind (correctness, or one space's features), one per row; throws naming a bare row. */
+export function recordRuns(rows: readonly Row[], kind: FeatureSpaceKey | 'correctness'): SampleRun[] {
   return rows.map((r) => {
     if (r.samples === undefined) {
       throw new Error(`${r.method} γ = ${r.gamma} seed ${r.seed} has no per-sample record; measure it with keepSamples (Study.sweep does)`);
