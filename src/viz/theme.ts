@@ -38,7 +38,13 @@ export function themed(spec: TopLevelSpec): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** Returns a nominal colour encoding for one line per group, with a legend of line strokes (not the bands' faint fills). */
+/** Distinct colours of the default nominal scheme; more groups than this switch to a 20-colour scheme. */
+const DEFAULT_COLOURS = 10;
+
+/**
+ * Returns a nominal colour encoding for one line per group, with a legend of line strokes (not the bands' faint fills); more than 10 groups
+ * get the 20-colour tableau scheme, so that no two share a colour.
+ */
 export function lineColour(field: string, title: string | null, sort: readonly string[]) {
   return {
     field,
@@ -46,5 +52,6 @@ export function lineColour(field: string, title: string | null, sort: readonly s
     title,
     sort: [...sort],
     legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2 },
+    ...(sort.length > DEFAULT_COLOURS ? { scale: { scheme: 'tableau20' } } : {}),
   };
 }

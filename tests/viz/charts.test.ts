@@ -97,3 +97,26 @@ test('bar labels print the mean rounded once: 3.034784 reads 3.03 (a 4-digit spe
   assert.ok(labels.includes('3.03') && labels.includes('3.09'), `labels ${labels.join(', ')}`);
   assert.ok(!labels.includes('3.04') && !labels.includes('3.10'), `labels ${labels.join(', ')}`);
 });
+
+test('variant bars with intervals: the whisker spans each interval, nothing is highlighted, bad intervals are refused', async () => {
+  const rows = [
+    { variant: 'cfg', value: 2.8, interval: [1.7, 4.4] as [number, number] },
+    { variant: 'mambo-g', value: 2.7, interval: [1.6, 4.2] as [number, number] },
+  ];
+  const spec = viz.variantBars(rows, { metric: 'FID', highlightBest: false });
+  assertValidVegaLite(spec);
+  const values = (spec as { data: { values: { variant: string; min: number; max: number }[] } }).data.values;
+  assert.deepEqual(
+    values.map((v) => [v.variant, v.min, v.max]),
+    [
+      ['cfg', 1.7, 4.4],
+      ['mambo-g', 1.6, 4.2],
+    ],
+  );
+  const svg = await viz.toSvg(spec);
+  assert.ok(!svg.toLowerCase().includes(viz.HIGHLIGHT_COLOUR), 'no bar highlighted');
+  assert.match(svg, /whisker: 95% interval/);
+  assert.doesNotMatch(svg, /best/);
+  assert.throws(() => viz.variantBars([{ ...rows[0], interval: [3, 2] }], { metric: 'FID' }), /rows\[0\]\.interval is \[3,2\]/);
+  assert.throws(() => viz.variantBars([rows[0], rows[0]], { metric: 'FID' }), /variant "cfg" has two rows/);
+});

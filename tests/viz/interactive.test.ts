@@ -57,3 +57,33 @@ test('metric curves: a legend pick dims the other methods; the static picture ha
   assert.equal(dimmed(await render(['CFG'])), 5);
   assert.equal(dimmed(await render(['CFG', 'PAG'])), 0);
 });
+
+test('metric curves with many methods: 12 distinct line colours, and a band only for the method picked in the legend', async () => {
+  const methods = Array.from({ length: 12 }, (_, i) => `m${i}`);
+  const rows = methods.flatMap((method, j) =>
+    [0, 1].flatMap((seed) => [0, 1, 2].map((gamma) => ({ method, seed, gamma, value: 3 + j + gamma * (seed + 1) }))),
+  );
+  const spec = metricCurves(rows, { metric: 'FID' });
+  assertValidVegaLite(spec);
+  async function render(picked: string[]): Promise<string> {
+    const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+    try {
+      if (picked.length)
+        view.data(
+          `${PICK_METHOD}_store`,
+          picked.map((m) => ({ unit: 'layer_1', fields: [{ type: 'E', field: 'method' }], values: [m] })),
+        );
+      return await view.toSVG();
+    } finally {
+      view.finalize();
+    }
+  }
+  const strokes = (svg: string) =>
+    new Set([...svg.matchAll(/<path [^>]*stroke="(#[0-9a-f]{6})"[^>]*stroke-width="1.5"/g)].map((m) => m[1]));
+  const bands = (svg: string) => (svg.match(/opacity="0.18"/g) ?? []).length;
+  const still = await toSvg(spec);
+  assert.equal(strokes(still).size, 12, 'one colour per method');
+  assert.equal(bands(still), 0, 'no band in the static picture');
+  assert.equal(bands(await render(['m3'])), 1);
+  assert.match(still, /click a method in the legend/);
+});

@@ -19,6 +19,9 @@ export interface MetricRow {
 /** The legend selection of metricCurves: clicking a method's legend entry highlights its curve. */
 export const PICK_METHOD = 'pickMethod';
 
+/** Above this many methods the min/max bands overlap into one mass: each is drawn only while its method is picked in the legend. */
+const MAX_BANDS_SHOWN = 5;
+
 /** Options of metricCurves. */
 export interface MetricCurvesOptions {
   /** The metric's name with its unit if any, used as the y-axis title (e.g. "FID", "class accuracy (%)"). */
@@ -100,6 +103,7 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
   ];
   // Interaction: a click on a legend entry highlights that method (shift-click adds more); drag pans, wheel zooms.
   const picked = (on: number, off: number) => ({ condition: { param: PICK_METHOD, value: on }, value: off });
+  const bandsOnPick = methods.length > MAX_BANDS_SHOWN;
   const curves: object[] = [
     {
       mark: { type: 'area' },
@@ -107,7 +111,7 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
         y: { field: 'min', type: 'quantitative', scale: yScale },
         y2: { field: 'max' },
         color: colour,
-        opacity: picked(0.18, 0.04),
+        opacity: bandsOnPick ? { condition: { param: PICK_METHOD, empty: false, value: 0.18 }, value: 0 } : picked(0.18, 0.04),
       },
     },
     {
@@ -152,7 +156,7 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
       subtitle: [
         [
           ...(markBest ? [`◆ best ${options.xTitle ? 'value' : 'γ'} per method (${dir === 'min' ? 'lowest' : 'highest'} mean)`] : []),
-          ...(values.some((v) => v.seeds > 1) ? ['band: min–max over seeds'] : []),
+          ...(values.some((v) => v.seeds > 1) ? [`band: min–max over seeds${bandsOnPick ? ' (click a method in the legend)' : ''}`] : []),
         ].join('; '),
         ...(options.unguided === undefined ? [] : [`dashed: unguided (${round(options.unguided)})`]),
         ...(options.floor === undefined ? [] : [`grey: real vs real at the same N (${round(options.floor)}), the estimator's floor`]),

@@ -30,12 +30,6 @@ export interface SigmaCurvesOptions {
   title?: string;
 }
 
-/** Returns the colour encoding of one line per method: the theme's, with 20 distinct colours when there are more than 10 methods. */
-function methodColour(methods: readonly string[]) {
-  const base = lineColour('method', 'method', methods);
-  return methods.length > 10 ? { ...base, scale: { scheme: 'tableau20' } } : base;
-}
-
 /** The σ selector of deltaSpectrumCurves and guidanceVectorViewer: the index of the shown σ in descending order. */
 export const PICK_SIGMA = 'pickSigma';
 /** The method selector of guidanceVectorViewer. */
@@ -76,7 +70,7 @@ export function sigmaCurves(rows: readonly SigmaRow[], options: SigmaCurvesOptio
     ...(options.logY ? { type: 'log' as const } : { zero: false }),
     ...(options.yDomain ? { domain: options.yDomain } : {}),
   };
-  const colour = methodColour(methods);
+  const colour = lineColour('method', 'method', methods);
   const picked = (on: number, off: number) => ({ condition: { param: PICK_METHOD, value: on }, value: off });
   const tooltip = [
     { field: 'method', type: 'nominal' },
@@ -193,7 +187,7 @@ export function deltaSpectrumCurves(spectra: readonly SigmaSpectrum[], options: 
     title: 'frequency (cycles/pixel)',
     scale: { domain: [0, 0.5], nice: false },
   };
-  const colour = methodColour(methods);
+  const colour = lineColour('method', 'method', methods);
   return themed({
     title: {
       text: options.title ?? "Δ's radial power spectrum",

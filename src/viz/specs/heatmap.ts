@@ -101,11 +101,13 @@ export function parameterHeatmap(rows: readonly GridRow[], options: ParameterHea
   } as TopLevelSpec);
 }
 
-/** One measurement of a variant (e.g. a SAG masking strategy), one seed. */
+/** One measurement of a variant (e.g. a SAG masking strategy), one seed; or one estimate with its 95% interval (one row per variant). */
 export interface VariantRow {
   variant: string;
   value: number;
   seed?: number;
+  /** The estimate's 95% interval [lo, hi], drawn as the whisker instead of the min–max over seeds. */
+  interval?: [number, number];
 }
 
 /** Options of variantBars. */
@@ -116,6 +118,8 @@ export interface VariantBarsOptions {
   direction?: Direction;
   /** A reference value (e.g. unguided) drawn as a dashed rule. */
   reference?: { label: string; value: number };
+  /** Highlight the best bar (default true); false where the best value is not a verdict (its interval may overlap others'). */
+  highlightBest?: boolean;
   format?: string;
   width?: number;
   title?: string;
@@ -136,25 +140,36 @@ export function variantBars(rows: readonly VariantRow[], options: VariantBarsOpt
       throw new Error(`${where}: rows[${i}].variant is ${JSON.stringify(r.variant)}; give each row a variant name`);
     check.finite(where, `rows[${i}].value`, r.value);
   });
+  const intervals = rows.some((r) => r.interval !== undefined);
+  if (intervals) checkIntervals(where, rows);
   if (options.reference !== undefined) check.finite(where, 'options.reference.value', options.reference.value);
   const summaries = summarise(
     rows,
     (r) => r.variant,
-    (r) => r.variant,
+    (r) => r,
     (r) => r.value,
   );
-  const best = bestIndex(
-    summaries.map((s) => s.mean),
-    dir,
-  );
+  const highlight = options.highlightBest ?? true;
+  const best = highlight
+    ? bestIndex(
+        summaries.map((s) => s.mean),
+        dir,
+      )
+    : -1;
+  // With intervals, the whisker spans the interval (`seeds` 2 marks it as drawn); without, the min–max over seeds.
   const values = summaries.map((s, i) => ({
-    variant: s.key,
+    variant: s.key.variant,
     mean: round(s.mean, 6),
-    min: round(s.min, 6),
-    max: round(s.max, 6),
-    seeds: s.n,
+    min: round(s.key.interval?.[0] ?? s.min, 6),
+    max: round(s.key.interval?.[1] ?? s.max, 6),
+    seeds: intervals ? 2 : s.n,
     best: i === best,
   }));
+  const whisker = intervals ? 'whisker: 95% interval' : values.some((v) => v.seeds > 1) ? 'whisker: min–max over seeds' : '';
+  const legend = [
+    ...(highlight ? [`highlighted: best (${dir === 'min' ? 'lowest' : 'highest'} mean)`] : []),
+    ...(whisker ? [whisker] : []),
+  ];
   const format = options.format ?? '.2f';
   const x = { field: 'mean', type: 'quantitative' as const, title: options.metric };
   const bars = [
@@ -165,10 +180,10 @@ export function variantBars(rows: readonly VariantRow[], options: VariantBarsOpt
         color: { condition: { test: 'datum.best', value: HIGHLIGHT_COLOUR }, value: '#4c78a8' },
         tooltip: [
           { field: 'variant', type: 'nominal' },
-          { field: 'mean', type: 'quantitative', format },
-          { field: 'min', type: 'quantitative', format },
-          { field: 'max', type: 'quantitative', format },
-          { field: 'seeds', type: 'quantitative' },
+          { field: 'mean', type: 'quantitative', title: intervals ? 'estimate' : 'mean', format },
+          { field: 'min', type: 'quantitative', title: intervals ? '95% low' : 'min', format },
+          { field: 'max', type: 'quantitative', title: intervals ? '95% high' : 'max', format },
+          ...(intervals ? [] : [{ field: 'seeds', type: 'quantitative' }]),
         ],
       },
     },
@@ -199,7 +214,7 @@ export function variantBars(rows: readonly VariantRow[], options: VariantBarsOpt
     title: {
       text: options.title ?? `${options.metric} per variant`,
       subtitle: [
-        `highlighted: best (${dir === 'min' ? 'lowest' : 'highest'} mean)${values.some((v) => v.seeds > 1) ? '; whisker: min–max over seeds' : ''}`,
+        ...(legend.length ? [legend.join('; ')] : []),
         ...(options.reference === undefined ? [] : [`dashed: ${options.reference.label} (${round(options.reference.value)})`]),
       ],
     },
@@ -208,4 +223,19 @@ export function variantBars(rows: readonly VariantRow[], options: VariantBarsOpt
     data: { values },
     layer: layers,
   } as TopLevelSpec);
+}
+
+/** Throws unless every row carries a finite interval [lo, hi] (a bootstrap percentile interval need not contain the estimate) and no variant has two rows. */
+function checkIntervals(where: string, rows: readonly VariantRow[]): void {
+  const seen = new Set<string>();
+  rows.forEach((r, i) => {
+    const iv = r.interval;
+    if (!Array.isArray(iv) || iv.length !== 2 || !iv.every(Number.isFinite) || iv[0] > iv[1])
+      throw new Error(
+        `${where}: rows[${i}].interval is ${JSON.stringify(iv)}; give every row an interval [lo, hi] of finite numbers with lo ≤ hi`,
+      );
+    if (seen.has(r.variant))
+      throw new Error(`${where}: variant "${r.variant}" has two rows; a row with an interval is the variant's one estimate`);
+    seen.add(r.variant);
+  });
 }
