@@ -4,10 +4,12 @@
  * .smoke/notebooks); `link`: see linkSelf.
  */
 import { readdirSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CellError, executeNotebook } from './execute';
 import { kernelEnv } from './kernel-env';
+import { killLiveKernels } from './kernel';
 import { linkSelf } from './self-reference';
 import { notebookSizes } from '../notebook/sizes';
 import { parseParameter, writeParameterised } from './parameters';
@@ -173,6 +175,15 @@ program
     const linked = await linkSelf(PACKAGE_ROOT);
     console.log(linked ? `wrote ${linked}` : 'self-reference up to date');
   });
+
+// A stopped run (Ctrl-C, kill, a closed terminal) takes its kernels with it: a kernel left behind would go on computing unseen.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    const killed = killLiveKernels();
+    console.error(`${signal}: stopped ${killed} kernel${killed === 1 ? '' : 's'}; cells' finished work that was cached stays cached`);
+    process.exit(128 + constants.signals[signal]);
+  });
+}
 
 program.parseAsync().catch((err: Error) => {
   console.error(err.message);

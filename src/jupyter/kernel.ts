@@ -43,6 +43,17 @@ function beforeDeadline<T>(work: Promise<T>, deadline: number, what: string): Pr
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Kernel processes this process started that have not exited yet. */
+const liveKernels = new Set<ChildProcess>();
+
+/** Kills (SIGKILL) every kernel process this process started that is still running; returns how many it killed. */
+export function killLiveKernels(): number {
+  const running = [...liveKernels];
+  for (const child of running) child.kill('SIGKILL');
+  liveKernels.clear();
+  return running.length;
+}
+
 /** A tslab kernel process and this client's shell, control and iopub sockets to it. */
 export class TslabKernel {
   private readonly session = randomUUID();
@@ -68,12 +79,15 @@ export class TslabKernel {
     };
     child.stdout?.on('data', keepTail);
     child.stderr?.on('data', keepTail);
+    liveKernels.add(child);
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
+        liveKernels.delete(child);
         this.fail(new Error(`tslab kernel exited (${signal ?? `code ${code}`})${this.describeOutput()}`));
         resolve();
       });
       child.once('error', (err) => {
+        liveKernels.delete(child);
         this.fail(new Error(`cannot start tslab kernel: ${err.message}`));
         resolve();
       });
