@@ -1,7 +1,7 @@
 export type { FeatureInput } from './feature-matrix';
 export { featureStats, frechetDistance, frechetTo, fid } from './fid';
 export type { FeatureStats, FidResult, FidOptions } from './fid';
-export { kid } from './kid';
+export { kid, kidStratified } from './kid';
 export { precisionRecall } from './precision-recall';
 export type { PrecisionRecall } from './precision-recall';
 export { classAccuracy } from './accuracy';

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TopLevelSpec } from 'vega-lite';
 import * as viz from '../../src/viz';
+import { HIGHLIGHT_COLOUR } from '../../src/viz/theme';
 import * as f from './fixtures';
 import { assertValidVegaLite, luminanceVariance, matchSnapshot } from './helpers';
 
@@ -114,7 +115,7 @@ test('variant bars with intervals: the whisker spans each interval, nothing is h
     ],
   );
   const svg = await viz.toSvg(spec);
-  assert.ok(!svg.toLowerCase().includes(viz.HIGHLIGHT_COLOUR), 'no bar highlighted');
+  assert.ok(!svg.toLowerCase().includes(HIGHLIGHT_COLOUR.toLowerCase()), 'no bar highlighted');
   assert.match(svg, /whisker: 95% interval/);
   assert.doesNotMatch(svg, /best/);
   assert.throws(() => viz.variantBars([{ ...rows[0], interval: [3, 2] }], { metric: 'FID' }), /rows\[0\]\.interval is \[3,2\]/);
