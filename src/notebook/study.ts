@@ -12,7 +12,7 @@
  * no classifier trained: where the two spaces disagree, the classifier's view is not the whole story.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { CLASSIFIER_SPLIT, featureStats, loadClassifier, type Classifier } from '../metrics';
+import { CLASSIFIER_SPLIT, balancedFloor, featureStats, loadClassifier, type Classifier, type Floor, type TaggedRows } from '../metrics';
 import { loadDataset, splitDataset, spreadSubset, toTensor } from '../data';
 import { NULL_LABEL, type Denoiser } from '../model';
 import { sample, type GuidanceTerm } from '../guidance';
@@ -119,11 +119,22 @@ export function mean(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
+/** Real digits outside the reference with their classes, for the estimator's floor at the studies' design. */
+export interface FloorPool {
+  /** Classifier features of the digits. */
+  pool: TaggedRows;
+  labels: number[];
+}
+
+/** Seeded draws behind each floor value. */
+const FLOOR_REPEATS = 20;
+
 /** The classifier, the real reference and the sizes every point of a notebook is measured with (see the module comment). */
 export class Study {
   /** Every row measured by `sweep` and `unguidedRows`, in order (γ = 0 copies left out), for `rankStudy`. */
   readonly points: StudyPoint[] = [];
   private readonly referenceDigest: string;
+  private readonly floors = new Map<string, Floor>();
 
   constructor(
     readonly sizes: CommonSizes,
@@ -136,8 +147,31 @@ export class Study {
     readonly cache?: PointCache,
     /** The second feature space (the feature autoencoder's) KID and FID are also measured in; none when absent. */
     readonly second?: SecondSpace,
+    /** Real digits for `floor`; none: `floor` throws. */
+    private readonly floorPool?: FloorPool,
   ) {
     this.referenceDigest = rowsDigest(reference.rows);
+  }
+
+  /**
+   * Returns KID or FID (raw) of `sizes.samples` real digits against the reference in the classifier's space, drawn as every
+   * point draws its labels (cycling 0…9), over 20 seeded draws: what a generator indistinguishable from the data would read
+   * per point, drawn as the floor on the KID/FID charts (below 0 for KID: the class-balance bias, figures/README.md).
+   */
+  floor(metric: 'KID' | 'FID'): Floor {
+    if (!this.floorPool) throw new Error('Study.floor: this study was opened without real digits for the floor (openStudy has them)');
+    const known = this.floors.get(metric);
+    if (known) return known;
+    const { pool, labels } = this.floorPool;
+    const f = balancedFloor(pool, labels, { rows: this.reference.rows, space: this.classifier.digest }, metric, this.sizes.samples, {
+      repeats: FLOOR_REPEATS,
+    });
+    const scale = metric === 'KID' ? 1e3 : 1;
+    this.log(
+      `floor: ${metric}${metric === 'KID' ? ' ×10³' : ''} of ${f.n} real digits (labels cycling 0…9) vs the ${f.m}-digit reference: ${(f.mean * scale).toFixed(2)} (${(f.min * scale).toFixed(2)} … ${(f.max * scale).toFixed(2)} over ${f.values.length} draws)`,
+    );
+    this.floors.set(metric, f);
+    return f;
   }
 
   /** Returns the labels every point samples: `sizes.samples` entries cycling 0…9. */
@@ -303,9 +337,16 @@ export async function openStudy(sizes: CommonSizes, options: OpenStudyOptions = 
   const log = options.log ?? console.log;
   const classifier = await loadClassifier();
   const mnist = await loadDataset('mnist');
-  const heldOut = splitDataset(mnist, CLASSIFIER_SPLIT).heldOut;
-  const realBatch = toTensor(mnist, spreadSubset(heldOut, sizes.realSamples));
+  const split = splitDataset(mnist, CLASSIFIER_SPLIT);
+  const realBatch = toTensor(mnist, spreadSubset(split.heldOut, sizes.realSamples));
   const rows = featureRows(classifier, realBatch.images);
+  // The held-out digits are all the reference: the floor draws from the classifier's training split (figures/README.md, the floor).
+  const floorBatch = toTensor(mnist, spreadSubset(split.train, FLOOR_POOL, 1));
+  const floorPool: FloorPool = {
+    pool: { rows: featureRows(classifier, floorBatch.images), space: classifier.digest },
+    labels: Array.from(floorBatch.labels.dataSync()),
+  };
+  tf.dispose([floorBatch.images, floorBatch.labels]);
   let second: SecondSpace | undefined;
   try {
     second = options.secondSpace === false ? undefined : await secondSpace(realBatch.images);
@@ -315,13 +356,16 @@ export async function openStudy(sizes: CommonSizes, options: OpenStudyOptions = 
   const dir = options.points ?? (options.notebook === undefined ? undefined : `${figureDir(options.notebook, sizeOf(sizes))}/points`);
   const cache = dir === undefined ? undefined : new PointCache(dir, log);
   const reference = { rows, stats: featureStats(rowsNdarray(rows)), space: classifier.digest };
-  const study = new Study(sizes, classifier, reference, log, cache, second);
+  const study = new Study(sizes, classifier, reference, log, cache, second, floorPool);
   log(
     `measuring ${sizes.samples} samples per point, ${sizes.steps} ${sizes.sampler} steps, seeds [${sizes.seeds}], against ${rows.n} held-out digits in the classifier's space${second ? " and the feature autoencoder's" : ''}; FID ${study.fidOn ? 'on' : `off (needs ≥ ${sizes.fidMinSamples} samples)`}` +
       (cache ? `; points cached in ${cache.dir}` : ''),
   );
   return study;
 }
+
+/** Training-split digits featurized for the floor (≈ 100 per class: enough for balanced draws of up to ≈ 900). */
+const FLOOR_POOL = 1000;
 
 /** Returns the size preset `sizes` came from (its `size` field; smoke when absent). */
 function sizeOf(sizes: CommonSizes): SizeName {

@@ -1,6 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { balancedPrecisionRecall, extrapolateInverseN, fidInfinity, precisionRecall, realVsReal } from '../../src/metrics';
+import {
+  balancedFloor,
+  balancedPrecisionRecall,
+  extrapolateInverseN,
+  fidInfinity,
+  kid,
+  precisionRecall,
+  realVsReal,
+} from '../../src/metrics';
+import { Rng } from '../../src/random';
 import { makeRuns } from './stats-helpers';
 
 const gaussian = (n: number, d: number, shift = 0, seed = 3) => ({
@@ -95,5 +104,53 @@ describe('balancedPrecisionRecall', () => {
     assert.ok(Math.abs(b.precision - b.recall) < 0.06, `balanced ${b.precision} vs ${b.recall}`);
     const gap = Math.abs(skewed.precision - skewed.recall);
     assert.ok(gap > 0.06 && Math.abs(b.precision - b.recall) < gap / 2, `unbalanced ${skewed.precision} vs ${skewed.recall}`);
+  });
+});
+
+describe('balancedFloor', () => {
+  /** Rows `[n, d]` tagged with the test space. */
+  const tagged = (rows: number[][]) => ({
+    rows: { data: Float64Array.from(rows.flat()), n: rows.length, d: rows[0].length },
+    space: 'test-space',
+  });
+
+  it('draws n/C rows of each class: with identical rows within a class every draw is the one balanced set', () => {
+    // Class c's rows are all [c, c²/10]; 23 rows cycle classes 0, 1, 2 (8, 8, 7 rows).
+    const labels = Array.from({ length: 60 }, (_, i) => i % 3);
+    const pool = tagged(labels.map((c) => [c, (c * c) / 10]));
+    const reference = tagged(Array.from({ length: 40 }, (_, i) => [(i % 7) / 3, (i % 5) / 4]));
+    const floor = balancedFloor(pool, labels, reference, 'KID', 23, { repeats: 4 });
+    const expected = kid(
+      Array.from({ length: 23 }, (_, k) => [k % 3, ((k % 3) * (k % 3)) / 10]),
+      Array.from({ length: 40 }, (_, i) => [(i % 7) / 3, (i % 5) / 4]),
+    );
+    assert.equal(floor.values.length, 4);
+    for (const v of floor.values) assert.ok(Math.abs(v - expected) < 1e-12, `${v} vs ${expected}`);
+    assert.deepEqual([floor.n, floor.m, floor.metric], [23, 40, 'KID']);
+  });
+
+  it("reads KID below 0 on a well-separated mixture: the class-balance bias of the studies' design", () => {
+    const rng = new Rng(11);
+    const means = Array.from({ length: 10 }, () => Array.from({ length: 4 }, () => 3 * rng.normal()));
+    const draw = (c: number) => means[c].map((m) => m + rng.normal());
+    const labels = Array.from({ length: 1000 }, (_, i) => i % 10);
+    const pool = tagged(labels.map(draw));
+    const reference = tagged(Array.from({ length: 300 }, () => draw(rng.int(10))));
+    const floor = balancedFloor(pool, labels, reference, 'KID', 40, { repeats: 30 });
+    const se = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + (x - floor.mean) ** 2, 0) / (v.length - 1) / v.length);
+    assert.ok(floor.mean < -5 * se(floor.values), `balanced floor ${floor.mean} ± ${se(floor.values)}`);
+  });
+
+  it('refuses too few rows of a class, a label count that differs from the rows, and another space', () => {
+    const labels = [0, 0, 0, 1, 1, 2];
+    const pool = tagged(labels.map((c) => [c, 1]));
+    const reference = tagged([
+      [0, 1],
+      [1, 0],
+      [2, 2],
+    ]);
+    assert.throws(() => balancedFloor(pool, labels, reference, 'KID', 6), /class 2 has 1 pool rows; 6 balanced rows need 2/);
+    assert.throws(() => balancedFloor(pool, [0, 1], reference, 'KID', 3), /2 labels for 6 pool rows/);
+    assert.throws(() => balancedFloor(pool, labels, { ...reference, space: 'other' }, 'FID', 3), /different spaces/);
   });
 });

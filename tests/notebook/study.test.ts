@@ -107,3 +107,22 @@ test('a Study measures a tiny untrained model: finite KID, accuracy in [0, 1], N
     study.dispose();
   }
 });
+
+test("a Study's floor: 20 balanced draws of real training digits at the points' size against its reference, computed once", async () => {
+  await initBackend(testBackend());
+  const sizes = mergeSizes(PRESET_SIZES.smoke, { samples: 30, realSamples: 100, seeds: [0] });
+  const lines: string[] = [];
+  const study = await openStudy(sizes, { log: (l) => lines.push(l), secondSpace: false });
+  try {
+    const kid = study.floor('KID');
+    assert.deepEqual([kid.metric, kid.n, kid.m, kid.values.length, kid.space], ['KID', 30, 100, 20, study.classifier.digest]);
+    assert.ok(kid.min < kid.max, 'draws differ');
+    assert.equal(study.floor('KID'), kid, 'computed once');
+    const fid = study.floor('FID');
+    assert.ok(fid.min > 0, `FID of 30 digits against 100 is positive: ${fid.min}`);
+    assert.equal(lines.filter((l) => l.startsWith('floor: ')).length, 2);
+    assert.match(lines.at(-1)!, /^floor: FID of 30 real digits \(labels cycling 0…9\) vs the 100-digit reference: \d/);
+  } finally {
+    study.dispose();
+  }
+});

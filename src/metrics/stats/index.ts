@@ -7,7 +7,7 @@ export { meanStatistic, fidStatistic, kidStatistic, weightedStats, METRIC_DIRECT
 export type { BootstrapOptions, Interval, PairedDifference, ResampleScheme, Verdict } from './bootstrap';
 export { bootstrapInterval, pairedDifference, verdict, DEFAULT_RESAMPLES } from './bootstrap';
 export type { Floor } from './floor';
-export { realVsReal } from './floor';
+export { balancedFloor, realVsReal } from './floor';
 export type { InverseNFit, FidInfinity } from './fid-infinity';
 export { extrapolateInverseN, fidInfinity } from './fid-infinity';
 export type { BalancedPrecisionRecall } from './balanced-pr';
