@@ -1,8 +1,9 @@
 /**
  * A sweep's cache folder: `manifest.json` (the checkpoint, featurizer and reference digests it was
- * written with), `rows/<key>.json`, one finished point each, written atomically so a killed sweep
- * leaves only whole rows, `failed/<key>.json`, points whose sampling diverged, and `claims/<key>.claim`,
- * points being computed by a running sweep (so two sweeps on one folder compute each point once).
+ * written with, and the second feature space's when it measures there), `rows/<key>.json`, one finished
+ * point each, written atomically so a killed sweep leaves only whole rows, `failed/<key>.json`, points
+ * whose sampling diverged, and `claims/<key>.claim`, points being computed by a running sweep (so two
+ * sweeps on one folder compute each point once).
  * Every row read is checked (whole JSON, its own key, finite metrics): a damaged one is never a row.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,8 +33,9 @@ export class SweepCache {
 
   /**
    * Returns the cache in `dir`, creating it for `digests`; throws when the folder was written for another
-   * featurizer, reference set or checkpoint of the same model name. The manifest is updated under a claim,
-   * so concurrent sweeps adding models never lose each other's entries. `token` marks this sweep's claims.
+   * featurizer, reference set, second space (or none) or checkpoint of the same model name. The manifest is
+   * updated under a claim, so concurrent sweeps adding models never lose each other's entries. `token` marks
+   * this sweep's claims.
    */
   static open(dir: string, digests: RowDigests, token: string): SweepCache {
     for (const sub of [ROWS, FAILED, CLAIMS]) mkdirSync(join(dir, sub), { recursive: true });
@@ -119,6 +121,9 @@ export function readManifest(dir: string): RowDigests {
   if (typeof m?.featurizer !== 'string' || typeof m.reference !== 'string' || typeof m.models !== 'object' || m.models === null) {
     throw new Error(`${file} is damaged: it needs models, featurizer and reference digests; use a new --out folder`);
   }
+  if (m.second !== undefined && (typeof m.second?.featurizer !== 'string' || typeof m.second.reference !== 'string')) {
+    throw new Error(`${file} is damaged: its second space needs featurizer and reference digests; use a new --out folder`);
+  }
   return m;
 }
 
@@ -171,18 +176,28 @@ export function mergeManifest(where: string, have: RowDigests, want: RowDigests)
     new Error(
       `${where}: this cache was written with ${what} ${short(a)}, not ${short(b)}; use another --out folder (rows are never reused across digests)`,
     );
-  if (have.featurizer !== want.featurizer) throw refuse('featurizer digest', have.featurizer, want.featurizer);
-  if (have.reference !== want.reference) throw refuse('reference features digest', have.reference, want.reference);
+  const spaces: [string, string | undefined, string | undefined][] = [
+    ['featurizer digest', have.featurizer, want.featurizer],
+    ['reference features digest', have.reference, want.reference],
+    ['second-space (autoencoder) featurizer digest', have.second?.featurizer, want.second?.featurizer],
+    ['second-space (autoencoder) reference features digest', have.second?.reference, want.second?.reference],
+  ];
+  for (const [what, a, b] of spaces) if (a !== b) throw refuse(what, a ?? 'none', b ?? 'none');
   for (const [name, d] of Object.entries(want.models)) {
     if (have.models[name] !== undefined && have.models[name] !== d) throw refuse(`checkpoint "${name}" digest`, have.models[name], d);
   }
   return { ...have, models: { ...have.models, ...want.models } };
 }
 
-/** The metrics fields a row's point asked for. */
+/** The metrics fields a row's point asked for: FID and KID also in the second space when its digests have one. */
 function expectedMetrics(row: SweepRow): (keyof SweepRow['metrics'])[] {
   const asked = Array.isArray(row.point.metrics) ? row.point.metrics : [];
-  return asked.flatMap((m) => (m === 'precisionRecall' ? (['precision', 'recall'] as const) : [m]));
+  const second = row.digests.second !== undefined;
+  return asked.flatMap((m) => {
+    if (m === 'precisionRecall') return ['precision', 'recall'] as const;
+    if (second && (m === 'fid' || m === 'kid')) return [m, m === 'fid' ? 'fidAe' : 'kidAe'] as const;
+    return [m];
+  });
 }
 
 /** Claims `lock` for `token`, waiting (up to MANIFEST_WAIT_MS) while another live sweep holds it. */

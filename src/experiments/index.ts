@@ -1,4 +1,4 @@
-export { parseSpec } from './spec';
+export { parseSpec, secondSource } from './spec';
 export type { LabelPolicy, MethodSpec, SweepSpec } from './spec';
 export { expandGrid, pointLabels, pointModels } from './grid';
 export type { SweepPoint } from './grid';
@@ -7,7 +7,7 @@ export type { GridShare } from '../runtime/grid-share';
 export { COMPLETIONS_VAR, resolveShard } from './array-env';
 export type { ShardChoice } from './array-env';
 export { canonicalJson, pointDigests, pointKey } from './key';
-export type { RowDigests } from './key';
+export type { RowDigests, SpaceDigests } from './key';
 export { pointTerm, runPoint } from './point';
 export type { PointContext, PointFailure, PointOutcome, SweepRow } from './point';
 export { SweepCache, readManifest, readRows } from './cache';

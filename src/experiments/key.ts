@@ -7,6 +7,14 @@ export interface RowDigests {
   models: Record<string, string>;
   featurizer: string;
   reference: string;
+  /** The second feature space's (the feature autoencoder's) featurizer and reference digests; absent when not measured there. */
+  second?: SpaceDigests;
+}
+
+/** A feature space's identity: its featurizer's digest and the digest of the reference rows in it. */
+export interface SpaceDigests {
+  featurizer: string;
+  reference: string;
 }
 
 /** Returns JSON with object keys sorted at every level (the same value always gives the same text). */

@@ -1,6 +1,7 @@
 /**
  * One sweep point: sample N images with the point's guidance, then measure them against the
- * reference features (FID, KID, precision/recall) and the intended labels (class accuracy).
+ * reference features (FID, KID, precision/recall; FID and KID also in the second space when the sweep
+ * has one) and the intended labels (class accuracy).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { threadId } from 'node:worker_threads';
@@ -9,7 +10,7 @@ import type { GuidanceTerm } from '../guidance/term';
 import { NonFiniteSampleError, sample } from '../guidance/sample';
 import { type Denoiser, NULL_LABEL } from '../model/denoiser';
 import type { Featurizer } from '../metrics/featurizer';
-import { type MeasureReference, type SampleMetrics, measureSamples } from '../metrics/measure';
+import { type MeasureReference, type MeasureSpace, type SampleMetrics, measureSamples } from '../metrics/measure';
 import { SweepPoint, pointLabels } from './grid';
 import { RowDigests, pointDigests, pointKey } from './key';
 import { type PointSamples, pointSamples } from './samples';
@@ -19,6 +20,8 @@ export interface PointContext {
   models: Record<string, Denoiser>;
   featurizer: Featurizer;
   reference: MeasureReference;
+  /** The second feature space (the feature autoencoder's) FID and KID are also measured in; none when absent. */
+  second?: MeasureSpace;
   digests: RowDigests;
   batchSize: number;
 }
@@ -74,9 +77,10 @@ export async function runPoint(point: SweepPoint, ctx: PointContext): Promise<Po
   let metrics: SampleMetrics;
   let samples: PointSamples;
   try {
-    metrics = measureSamples(images, labels, point.metrics, ctx.featurizer, ctx.reference, point.model);
+    metrics = measureSamples(images, labels, point.metrics, ctx.featurizer, ctx.reference, point.model, ctx.second);
     const indices = Array.from({ length: point.n }, (_, i) => i);
-    samples = pointSamples(images, labels.includes(NULL_LABEL) ? undefined : labels, ctx.featurizer, point.seed, indices);
+    const conditional = labels.includes(NULL_LABEL) ? undefined : labels;
+    samples = pointSamples(images, conditional, ctx.featurizer, point.seed, indices, ctx.second?.featurizer);
   } finally {
     images.dispose();
   }

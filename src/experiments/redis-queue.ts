@@ -139,8 +139,15 @@ export interface EnqueueResult {
 /**
  * Adds every point of `spec` to the queue (job id = cache key, so a point already queued or done is not
  * added again; failed ones are retried); returns the counts. Computes the digests as a sweep does.
+ * Throws for a spec with `autoencoder`: queue workers measure in the featurizer's space only.
  */
 export async function enqueueSweep(spec: SweepSpec, address: QueueAddress, sources: ContextSources): Promise<EnqueueResult> {
+  if (spec.autoencoder !== undefined) {
+    throw new Error(
+      `the Redis queue measures in the featurizer's space only, not in a second one (spec "autoencoder": ${JSON.stringify(spec.autoencoder)}); ` +
+        'run this spec without --queue, or drop "autoencoder" from it',
+    );
+  }
   const connection = await connectQueue(address.url);
   const queue = new Queue<PointJob, SweepRow>(address.name ?? DEFAULT_QUEUE, { connection });
   try {

@@ -6,6 +6,8 @@ import type { MethodName } from '../guidance/term';
 import { guidanceTerm, methodNames, modelParam, modelParams, specParams } from '../guidance/registry';
 import { SAMPLERS, type SamplerName } from '../diffusion';
 import { METRICS, type MetricName } from '../metrics/measure';
+import { autoencoderSource } from '../metrics/autoencoder';
+import type { FeaturizerSource } from '../metrics/featurizer';
 
 /** `balanced`: sample i gets class i mod classes (null label for unconditional models); a number: that class for all. */
 export type LabelPolicy = 'balanced' | number;
@@ -39,9 +41,25 @@ export interface SweepSpec {
   reference: { dataset: string; split: 'heldOut' | 'train'; n: number };
   /** Classifier checkpoint used as featurizer (default: the shipped MNIST classifier). */
   classifier?: string;
+  /** Also measure KID / FID in a feature autoencoder's space: `true` the shipped one, a string a checkpoint path (absent: not). */
+  autoencoder?: true | string;
 }
 
-const KEYS = ['model', 'methods', 'gammas', 'seeds', 'n', 'steps', 'sampler', 'labels', 'metrics', 'batchSize', 'reference', 'classifier'];
+const KEYS = [
+  'model',
+  'methods',
+  'gammas',
+  'seeds',
+  'n',
+  'steps',
+  'sampler',
+  'labels',
+  'metrics',
+  'batchSize',
+  'reference',
+  'classifier',
+  'autoencoder',
+];
 
 /** Returns the validated spec from parsed JSON, filling defaults; throws naming the bad value and the allowed ones. */
 export function parseSpec(json: unknown): SweepSpec {
@@ -73,6 +91,7 @@ export function parseSpec(json: unknown): SweepSpec {
     n: int(ref.n ?? 1000, 'reference.n', 2),
   };
   const classifier = o.classifier === undefined ? undefined : str(o.classifier, 'classifier');
+  const autoencoder = parseAutoencoder(o.autoencoder);
   return {
     model,
     methods,
@@ -86,7 +105,23 @@ export function parseSpec(json: unknown): SweepSpec {
     batchSize,
     reference,
     ...(classifier === undefined ? {} : { classifier }),
+    ...(autoencoder === undefined ? {} : { autoencoder }),
   };
+}
+
+/** Returns the source of the spec's second feature space (its feature autoencoder), or undefined when it measures in one space. */
+export function secondSource(spec: Pick<SweepSpec, 'autoencoder'>): FeaturizerSource | undefined {
+  if (spec.autoencoder === undefined) return undefined;
+  return autoencoderSource(spec.autoencoder === true ? undefined : spec.autoencoder);
+}
+
+/** Returns the `autoencoder` field: true, a checkpoint path, or undefined for absent / false. */
+function parseAutoencoder(v: unknown): true | string | undefined {
+  if (v === undefined || v === false) return undefined;
+  if (v === true || (typeof v === 'string' && v !== '')) return v;
+  throw new Error(
+    `autoencoder must be true (the shipped feature autoencoder), a .safetensors checkpoint path, or false (none); got ${JSON.stringify(v)}`,
+  );
 }
 
 function parseMethod(json: unknown, i: number): MethodSpec {

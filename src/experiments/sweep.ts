@@ -7,25 +7,27 @@ import * as tf from '@tensorflow/tfjs-core';
 import { availableParallelism } from 'node:os';
 import { initBackend, shareCoresWithWorkers, type BackendChoice } from '../backend';
 import { featureStats } from '../metrics';
+import type { MeasureReference } from '../metrics/measure';
 import { Progress } from '../runtime/progress';
 import { SweepCache } from './cache';
 import { claimToken } from './claims';
 import { loadModels, type ContextSetup } from './context';
-import { FeatureRows, Featurizer, FeaturizerSource, featureRows, loadFeaturizer, rowsDigest, rowsNdarray } from '../metrics/featurizer';
+import { Featurizer, FeaturizerSource, featureRows, loadFeaturizer, rowsDigest, rowsNdarray } from '../metrics/featurizer';
 import { SweepPoint, expandGrid, pointModels } from './grid';
-import { pointKey } from './key';
+import { pointKey, type RowDigests, type SpaceDigests } from './key';
 import { pointTerm, runPoint, type PointFailure, type PointOutcome, type SweepRow } from './point';
 import { runPool } from './pool';
 import { ClaimQueue } from './queue';
 import { GridShare, gridShareItems } from '../runtime/grid-share';
-import type { SweepSpec } from './spec';
+import { secondSource, type SweepSpec } from './spec';
 
 /** How to run a sweep. */
 export interface SweepOptions {
   /** Cache folder (created if missing). */
   out: string;
+  /** The featurizer of the metrics (the second space's, the feature autoencoder's, comes from the spec's `autoencoder`). */
   featurizer: FeaturizerSource;
-  /** Returns the reference images `[n, h, w, c]` the metrics compare against (called once per sweep). */
+  /** Returns the reference images `[n, h, w, c]` the metrics compare against, in every space (called once per sweep). */
   referenceImages: () => Promise<tf.Tensor4D> | tf.Tensor4D;
   /** Worker threads (default: one per core); 0 runs in this thread. */
   workers?: number;
@@ -72,9 +74,15 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   const names = [...new Set(points.flatMap(pointModels))];
   const { models, digests: modelDigests } = await loadModels(names);
   const featurizer = await loadFeaturizer(options.featurizer);
-  const rows = await referenceRows(featurizer, options.referenceImages);
-  const reference = { rows, stats: featureStats(rowsNdarray(rows)) };
-  const digests = { models: modelDigests, featurizer: featurizer.digest, reference: rowsDigest(rows) };
+  const aeSource = secondSource(spec);
+  const ae = aeSource && (await loadFeaturizer(aeSource));
+  const [reference, aeReference] = await references(ae ? [featurizer, ae] : [featurizer], options.referenceImages);
+  const second = ae && { featurizer: ae, reference: aeReference };
+  const digests: RowDigests = {
+    models: modelDigests,
+    ...spaceDigests(featurizer, reference),
+    ...(second && { second: spaceDigests(second.featurizer, second.reference) }),
+  };
   for (const p of points) pointTerm(p, models).check(models[p.model]);
   const cache = SweepCache.open(options.out, digests, claimToken());
 
@@ -101,11 +109,19 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
     queue.settle(o);
     if (o.type === 'row') options.onRow?.(o.row, done, points.length);
   };
-  const setup: ContextSetup = { backend, models: names, featurizer: options.featurizer, reference, digests, batchSize: spec.batchSize };
+  const setup: ContextSetup = {
+    backend,
+    models: names,
+    featurizer: options.featurizer,
+    reference,
+    ...(aeSource && { second: { featurizer: aeSource, reference: aeReference } }),
+    digests,
+    batchSize: spec.batchSize,
+  };
   let readyAt = t0;
   try {
     if (workers === 0) {
-      const ctx = { models, featurizer, reference, digests, batchSize: spec.batchSize };
+      const ctx = { models, featurizer, reference, ...(second && { second }), digests, batchSize: spec.batchSize };
       for (let p = await queue.next(); p; p = await queue.next()) onOutcome(await runPoint(p, ctx));
     } else {
       readyAt = await runPool(queue.next, pending.length, setup, workers, onOutcome);
@@ -126,11 +142,20 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   return { points, computed, cached: finished.length - computed, rows: finished, failed, seconds, computeSeconds, startupSeconds };
 }
 
-async function referenceRows(featurizer: Featurizer, images: SweepOptions['referenceImages']): Promise<FeatureRows> {
+/** Returns the reference in each featurizer's space, all of the same images (made once, then disposed). */
+async function references(featurizers: Featurizer[], images: SweepOptions['referenceImages']): Promise<MeasureReference[]> {
   const x = await images();
   try {
-    return featureRows(featurizer, x);
+    return featurizers.map((f) => {
+      const rows = featureRows(f, x);
+      return { rows, stats: featureStats(rowsNdarray(rows)), space: f.digest };
+    });
   } finally {
     x.dispose();
   }
+}
+
+/** Returns a feature space's identity: its featurizer's digest and the digest of the reference rows in it. */
+function spaceDigests(featurizer: Featurizer, reference: MeasureReference): SpaceDigests {
+  return { featurizer: featurizer.digest, reference: rowsDigest(reference.rows) };
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { expandGrid, parseGridShare, parseSpec, pointKey, gridShareItems } from '../../src/experiments';
+import { expandGrid, parseGridShare, parseSpec, pointKey, gridShareItems, secondSource } from '../../src/experiments';
 
 const BASE = { model: 'm', methods: [{ method: 'cfg' }], gammas: [0, 1], n: 4 };
 
@@ -87,4 +87,22 @@ test('cache key: sha256 of the sorted-key JSON of the point and its own digests 
   assert.notEqual(pointKey(p, { ...digests, featurizer: 'other' }), pointKey(p, digests));
   assert.notEqual(pointKey({ ...p, gamma: 1.25 }, digests), pointKey(p, digests));
   assert.throws(() => pointKey(p, { ...digests, models: { m: 'dm' } }), /no checkpoint digest for model "g"; known: m/);
+  // no second space: the key above, whether `second` is missing or undefined (every existing cache key stays)
+  assert.equal(pointKey(p, { ...digests, second: undefined }), createHash('sha256').update(text).digest('hex'));
+  // a second space (the autoencoder's) is part of the digests, after "reference" in key order
+  const second = { featurizer: 'dae', reference: 'dar' };
+  const withSecond = text.replace('"reference":"dr"}', '"reference":"dr","second":{"featurizer":"dae","reference":"dar"}}');
+  assert.equal(pointKey(p, { ...digests, second }), createHash('sha256').update(withSecond).digest('hex'));
+  assert.notEqual(pointKey(p, { ...digests, second: { ...second, reference: 'other' } }), pointKey(p, { ...digests, second }));
+});
+
+test('autoencoder: true or a checkpoint path; false is the same spec as none', () => {
+  assert.equal(parseSpec({ ...BASE, autoencoder: true }).autoencoder, true);
+  assert.equal(parseSpec({ ...BASE, autoencoder: 'ae.safetensors' }).autoencoder, 'ae.safetensors');
+  assert.deepEqual(parseSpec({ ...BASE, autoencoder: false }), parseSpec(BASE));
+  assert.equal('autoencoder' in parseSpec(BASE), false, 'a spec without it keeps its old canonical JSON (grid id)');
+  assert.throws(() => parseSpec({ ...BASE, autoencoder: 10 }), /autoencoder must be true .*, or false \(none\); got 10/);
+  assert.throws(() => parseSpec({ ...BASE, autoencoder: '' }), /autoencoder must be true .*; got ""/);
+  assert.throws(() => parseSpec({ ...BASE, autoencoders: true }), /unknown field "autoencoders"; fields: .*classifier, autoencoder/);
+  assert.equal(secondSource(parseSpec(BASE)), undefined, 'no second space to load');
 });
