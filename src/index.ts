@@ -36,5 +36,15 @@ export { openStudy, Study, curveRows, kidRows, accRows, mean } from './notebook/
 export type { Row, Measured, MeasureOptions, OpenStudyOptions } from './notebook/study';
 export type { StudyPoint } from './notebook/study';
 export { keyedFunction } from './notebook/point-cache';
-export { rankStudy, rankPoints, rankingTable, rankingCharts, saveRanking } from './notebook/ranking';
-export type { StudyRanking, MethodRanking, RankingOptions, RankingStatistics, Versus } from './notebook/ranking';
+export {
+  rankStudy,
+  rankPoints,
+  rankingTable,
+  rankingCharts,
+  saveRanking,
+  compareRows,
+  comparisonTable,
+  comparisonChart,
+  studyStatistics,
+} from './notebook/ranking';
+export type { StudyRanking, MethodRanking, RankingOptions, RankingStatistics, Versus, Comparison } from './notebook/ranking';

@@ -87,6 +87,14 @@ const SCHEME = 'within-seed' as const;
  * seeds), else KID.
  */
 export function rankStudy(study: Study, options: RankingOptions = {}): StudyRanking {
+  return rankPoints(study.points, studyStatistics(study), { cache: study.cache, ...options });
+}
+
+/**
+ * Returns the statistics a study is ranked by: FID of the pooled seeds when they reach `sizes.fidMinSamples` (KID the
+ * secondary), else KID; the primary metric in the second feature space when the study measures there; class accuracy.
+ */
+export function studyStatistics(study: Study): RankingStatistics {
   const space = study.classifier.digest;
   const fid = fidStatistic({ stats: study.reference.stats, space });
   const kid = kidStatistic({ rows: study.reference.rows, space });
@@ -101,41 +109,19 @@ export function rankStudy(study: Study, options: RankingOptions = {}): StudyRank
         name: `${fidOn ? 'FID' : 'KID'} (autoencoder)`,
       }
     : undefined;
-  const statistics: RankingStatistics = {
+  return {
     primary: fidOn ? fid : kid,
     secondary: fidOn ? kid : undefined,
     secondSpace,
     accuracy: meanStatistic('class accuracy', 'max'),
   };
-  return rankPoints(study.points, statistics, { cache: study.cache, ...options });
 }
 
 /** Returns the ranking of `points` (rows with per-sample records, ≥ 2 seeds each; see the module comment). */
 export function rankPoints(points: readonly StudyPoint[], statistics: RankingStatistics, options: RankingOptions = {}): StudyRanking {
-  const boot: Required<Pick<BootstrapOptions, 'resamples' | 'seed' | 'scheme'>> = {
-    resamples: options.resamples ?? 1000,
-    seed: options.seed ?? 0,
-    scheme: SCHEME,
-  };
+  const boot = bootOptions(options);
   const families = groupFamilies(points);
-  const runsOf = (rows: readonly Row[], s: WeightedStatistic): SampleRun[] =>
-    recordRuns(rows, s === statistics.accuracy ? 'correctness' : s === statistics.secondSpace ? 'ae' : 'features');
-  const cached = <T>(what: Record<string, unknown>, keys: (string | undefined)[], compute: () => T): T =>
-    options.cache && keys.every((k) => typeof k === 'string' && k !== '')
-      ? options.cache.json({ ...what, keys, ...boot, level: 0.95 }, compute)
-      : compute();
-  const interval = (rows: Row[], s: WeightedStatistic): Interval =>
-    cached(
-      { kind: 'interval', metric: s.name },
-      rows.map((r) => r.key),
-      () => bootstrapInterval(runsOf(rows, s), s, boot),
-    );
-  const difference = (rows: Row[], base: Row[], s: WeightedStatistic): PairedDifference =>
-    cached(
-      { kind: 'paired', metric: s.name },
-      [...rows, ...base].map((r) => r.key),
-      () => pairedDifference(runsOf(rows, s), runsOf(base, s), s, boot),
-    );
+  const { interval, difference } = bootstrapper(statistics, boot, options.cache);
   const out: StudyRanking = {
     metric: statistics.primary.name,
     scheme: SCHEME,
@@ -181,6 +167,108 @@ export function rankPoints(points: readonly StudyPoint[], statistics: RankingSta
     }
   }
   return out;
+}
+
+type Boot = Required<Pick<BootstrapOptions, 'resamples' | 'seed' | 'scheme'>>;
+
+/** Returns the bootstrap options of a ranking: `options`' resamples (default 1000) and seed (default 0), within seeds. */
+function bootOptions(options: RankingOptions): Boot {
+  return { resamples: options.resamples ?? 1000, seed: options.seed ?? 0, scheme: SCHEME };
+}
+
+/** Returns interval and paired-difference functions over rows' records, each result kept in `cache` under the rows' keys. */
+function bootstrapper(statistics: RankingStatistics, boot: Boot, cache?: PointCache) {
+  const runsOf = (rows: readonly Row[], s: WeightedStatistic): SampleRun[] =>
+    recordRuns(rows, s === statistics.accuracy ? 'correctness' : s === statistics.secondSpace ? 'ae' : 'features');
+  const cached = <T>(what: Record<string, unknown>, keys: (string | undefined)[], compute: () => T): T =>
+    cache && keys.every((k) => typeof k === 'string' && k !== '')
+      ? cache.json({ ...what, keys, ...boot, level: 0.95 }, compute)
+      : compute();
+  return {
+    interval: (rows: Row[], s: WeightedStatistic): Interval =>
+      cached(
+        { kind: 'interval', metric: s.name },
+        rows.map((r) => r.key),
+        () => bootstrapInterval(runsOf(rows, s), s, boot),
+      ),
+    difference: (rows: Row[], base: Row[], s: WeightedStatistic): PairedDifference =>
+      cached(
+        { kind: 'paired', metric: s.name },
+        [...rows, ...base].map((r) => r.key),
+        () => pairedDifference(runsOf(rows, s), runsOf(base, s), s, boot),
+      ),
+  };
+}
+
+/** Paired differences of one group of rows to a baseline group (`compareRows`). */
+export interface Comparison {
+  method: string;
+  baseline: string;
+  differences: PairedDifference[];
+}
+
+/**
+ * Returns, per group, its paired differences to `baseline` (the same seeds and sample indices: e.g. an ablation's
+ * variants against the paper's choice) in `statistics` (a study's: `studyStatistics`) — primary, secondary, second
+ * space, and class accuracy when every row has one — with the ranking's bootstrap, kept in `options.cache`.
+ */
+export function compareRows(
+  statistics: RankingStatistics,
+  groups: readonly { method: string; rows: Row[] }[],
+  baseline: { method: string; rows: Row[] },
+  options: RankingOptions = {},
+): Comparison[] {
+  const { difference } = bootstrapper(statistics, bootOptions(options), options.cache);
+  const conditional = [...baseline.rows, ...groups.flatMap((g) => g.rows)].every((r) => Number.isFinite(r.accuracy));
+  const stats = [
+    statistics.primary,
+    ...(statistics.secondary ? [statistics.secondary] : []),
+    ...(statistics.secondSpace ? [statistics.secondSpace] : []),
+    ...(conditional ? [statistics.accuracy] : []),
+  ];
+  return groups.map((g) => ({
+    method: g.method,
+    baseline: baseline.method,
+    differences: stats.map((s) => difference(g.rows, baseline.rows, s)),
+  }));
+}
+
+/** Returns the comparisons as a Markdown table: one row per group, each difference "estimate [lo, hi] verdict (± half-width)". */
+export function comparisonTable(comparisons: readonly Comparison[]): string {
+  const names = [...new Set(comparisons.flatMap((c) => c.differences.map((d) => d.metric)))];
+  const baseline = comparisons[0]?.baseline ?? '';
+  const header = ['method', ...names.map((n) => `${n.replace(' difference', '')} − ${baseline}`)];
+  const rows = comparisons.map((c) => [
+    c.method,
+    ...names.map((n) => {
+      const d = c.differences.find((x) => x.metric === n);
+      return d ? `${formatInterval(d)} ${d.verdict} (±${fmt(halfWidth(d), d.metric)})` : '–';
+    }),
+  ]);
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((cells) => `| ${cells.join(' | ')} |`)].join(
+    '\n',
+  );
+}
+
+/** Returns a difference chart of the comparisons' first (primary) difference. */
+export function comparisonChart(comparisons: readonly Comparison[], title: string): TopLevelSpec {
+  const first = comparisons[0]?.differences[0];
+  if (!first) throw new Error('comparisonChart: no comparisons; give at least one group');
+  return differenceChart(
+    comparisons.map((c) => ({ method: c.method, ...pick(c.differences[0]) })),
+    {
+      metric: first.metric.replace(' difference', ''),
+      baseline: comparisons[0].baseline,
+      direction: first.direction,
+      level: first.level,
+      title,
+    },
+  );
+}
+
+/** Returns the estimate, interval and verdict of a difference, the fields a difference chart draws. */
+function pick(d: PairedDifference): { estimate: number; lo: number; hi: number; verdict: PairedDifference['verdict'] } {
+  return { estimate: d.estimate, lo: d.lo, hi: d.hi, verdict: d.verdict };
 }
 
 /** Returns the ranking as a Markdown table: one row per method, each difference as "estimate [lo, hi] verdict (± half-width)". */

@@ -7,7 +7,16 @@ import { meanStatistic } from '../../src/metrics/stats';
 import { toFloat16 } from '../../src/experiments/float16';
 import { Rng } from '../../src/random';
 import { PointCache } from '../../src/notebook/point-cache';
-import { rankPoints, rankingCharts, rankingTable, type RankingStatistics } from '../../src/notebook/ranking';
+import {
+  compareRows,
+  comparisonChart,
+  comparisonTable,
+  rankPoints,
+  rankingCharts,
+  rankingTable,
+  type RankingStatistics,
+} from '../../src/notebook/ranking';
+import { assertValidVegaLite } from '../viz/helpers';
 import { VERDICTS_BEGIN, VERDICTS_END, replaceVerdicts, verdictSection } from '../../src/notebook/verdicts';
 import type { StudyPoint } from '../../src/notebook/study';
 
@@ -198,4 +207,38 @@ test('verdictSection and replaceVerdicts write the README section from rankings'
   assert.equal(replaceVerdicts(out, section), out, 'idempotent');
   assert.throws(() => replaceVerdicts('# Figures\n', section), /needs the lines/);
   assert.match(verdictSection([]), /No study has a `ranking.json` yet/);
+});
+
+test("compareRows: paired differences of groups to a named baseline (an ablation against the paper's choice)", () => {
+  const rowsOf = (method: string, gamma: number) =>
+    points.filter((p) => p.row.method === method && p.row.gamma === gamma).map((p) => p.row);
+  const baseline = { method: 'cfg γ=1', rows: rowsOf('cfg', 1) };
+  const c = compareRows(
+    statistics,
+    [
+      { method: 'good γ=3', rows: rowsOf('good', 3) },
+      { method: 'cfg γ=0.5', rows: rowsOf('cfg', 0.5) },
+    ],
+    baseline,
+    { resamples: 200 },
+  );
+  // Truths: the shift differences, −1.2 − (−0.6) and −0.3 − (−0.6).
+  assert.deepEqual(
+    c.map((x) => [x.method, x.baseline, x.differences.map((d) => d.metric)]),
+    [
+      ['good γ=3', 'cfg γ=1', ['mean difference', 'class accuracy difference']],
+      ['cfg γ=0.5', 'cfg γ=1', ['mean difference', 'class accuracy difference']],
+    ],
+  );
+  const [good, half] = c.map((x) => x.differences[0]);
+  assert.ok(Math.abs(good.estimate + 0.6) < 0.1 && good.verdict === 'better', `good: ${good.estimate} ${good.verdict}`);
+  assert.ok(Math.abs(half.estimate - 0.3) < 0.1 && half.verdict === 'worse', `cfg 0.5: ${half.estimate} ${half.verdict}`);
+  const table = comparisonTable(c);
+  assert.match(table, /^\| method \| mean − cfg γ=1 \| class accuracy − cfg γ=1 \|$/m);
+  assert.match(table, /^\| good γ=3 \| -0\.\d\d \[-0\.\d\d, -0\.\d\d\] better \(±0\.\d\d\) \| /m);
+  const chart = comparisonChart(c, 'ablation');
+  assertValidVegaLite(chart);
+  assert.match(JSON.stringify(chart), /mean difference \(method − cfg γ=1\)/);
+  assert.doesNotMatch(JSON.stringify(chart), /difference difference/);
+  assert.throws(() => compareRows(statistics, [{ method: 'one seed', rows: rowsOf('good', 3).slice(0, 1) }], baseline), /paired|seeds/);
 });

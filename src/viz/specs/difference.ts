@@ -57,7 +57,8 @@ export function differenceChart(rows: readonly DifferenceRow[], options: Differe
     title: 'verdict',
     scale: { domain: verdicts, range: verdicts.map((v) => VERDICT_COLOURS[v]) },
   };
-  const y = { field: 'method', type: 'nominal' as const, title: null, sort: rows.map((r) => r.method) };
+  // Method labels carry their γ and setting (e.g. "sag[high-frequency-mask] γ=0.75"): room for them before truncation.
+  const y = { field: 'method', type: 'nominal' as const, title: null, sort: rows.map((r) => r.method), axis: { labelLimit: 320 } };
   const label = `${options.metric} difference (method − ${options.baseline})`;
   const tooltip = [
     { field: 'method', type: 'nominal' },
