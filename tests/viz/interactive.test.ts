@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as vega from 'vega';
-import { compile } from 'vega-lite';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { GAMMA_STEP, PICK_METHOD, gammaSliderGrid, metricCurves, toSvg } from '../../src/viz';
 import type { ImageInput } from '../../src/viz';
 import { assertValidVegaLite } from './helpers';
@@ -32,30 +32,31 @@ test('the γ slider grid refuses uneven γ groups, a missing γ and an unknown i
   assert.throws(() => gammaSliderGrid(images, { initialGamma: 5 }), /initialGamma is 5; it must be one of the images' γ: 0, 1, 2/);
 });
 
+/** Renders `spec` with `picked` methods in the legend selection's store (as a legend click leaves it). */
+async function renderPicked(spec: TopLevelSpec, picked: string[]): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    if (picked.length)
+      view.data(
+        `${PICK_METHOD}_store`,
+        picked.map((m) => ({ unit: 'layer_1', fields: [{ type: 'E', field: 'method' }], values: [m] })),
+      );
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
 test('metric curves: a legend pick dims the other methods; the static picture has none picked', async () => {
   const rows = ['CFG', 'PAG'].flatMap((method, j) => [0, 1, 2].map((gamma) => ({ method, gamma, value: 3 + gamma * (j + 1) })));
   const spec = metricCurves(rows, { metric: 'FID' });
   assertValidVegaLite(spec);
-  /** Renders the curves with `picked` methods in the legend selection's store (as a legend click leaves it). */
-  async function render(picked: string[]): Promise<string> {
-    const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-    try {
-      if (picked.length)
-        view.data(
-          `${PICK_METHOD}_store`,
-          picked.map((m) => ({ unit: 'layer_1', fields: [{ type: 'E', field: 'method' }], values: [m] })),
-        );
-      return await view.toSVG();
-    } finally {
-      view.finalize();
-    }
-  }
   const dimmed = (svg: string) => (svg.match(/opacity="0.15"/g) ?? []).length;
   assert.equal(dimmed(await toSvg(spec)), 0, 'the static picture has nothing dimmed');
-  assert.equal(dimmed(await render([])), 0);
+  assert.equal(dimmed(await renderPicked(spec, [])), 0);
   // PAG's line and its three points are dimmed when CFG is picked; its best-γ diamond too.
-  assert.equal(dimmed(await render(['CFG'])), 5);
-  assert.equal(dimmed(await render(['CFG', 'PAG'])), 0);
+  assert.equal(dimmed(await renderPicked(spec, ['CFG'])), 5);
+  assert.equal(dimmed(await renderPicked(spec, ['CFG', 'PAG'])), 0);
 });
 
 test('metric curves with many methods: 12 distinct line colours, and a band only for the method picked in the legend', async () => {
@@ -65,25 +66,12 @@ test('metric curves with many methods: 12 distinct line colours, and a band only
   );
   const spec = metricCurves(rows, { metric: 'FID' });
   assertValidVegaLite(spec);
-  async function render(picked: string[]): Promise<string> {
-    const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-    try {
-      if (picked.length)
-        view.data(
-          `${PICK_METHOD}_store`,
-          picked.map((m) => ({ unit: 'layer_1', fields: [{ type: 'E', field: 'method' }], values: [m] })),
-        );
-      return await view.toSVG();
-    } finally {
-      view.finalize();
-    }
-  }
   const strokes = (svg: string) =>
     new Set([...svg.matchAll(/<path [^>]*stroke="(#[0-9a-f]{6})"[^>]*stroke-width="1.5"/g)].map((m) => m[1]));
   const bands = (svg: string) => (svg.match(/opacity="0.18"/g) ?? []).length;
   const still = await toSvg(spec);
   assert.equal(strokes(still).size, 12, 'one colour per method');
   assert.equal(bands(still), 0, 'no band in the static picture');
-  assert.equal(bands(await render(['m3'])), 1);
+  assert.equal(bands(await renderPicked(spec, ['m3'])), 1);
   assert.match(still, /click a method in the legend/);
 });
