@@ -225,7 +225,10 @@ export function variantBars(rows: readonly VariantRow[], options: VariantBarsOpt
   } as TopLevelSpec);
 }
 
-/** Throws unless every row carries a finite interval [lo, hi] (a bootstrap percentile interval need not contain the estimate) and no variant has two rows. */
+/**
+ * Throws unless every row carries a finite interval [lo, hi] (a bootstrap percentile interval need not contain the
+ * estimate) and no variant has two rows.
+ */
 function checkIntervals(where: string, rows: readonly VariantRow[]): void {
   const seen = new Set<string>();
   rows.forEach((r, i) => {
