@@ -16,7 +16,7 @@ import { CLASSIFIER_SPLIT, balancedFloor, featureStats, loadClassifier, type Cla
 import { loadDataset, splitDataset, spreadSubset, toTensor } from '../data';
 import { NULL_LABEL, type Denoiser } from '../model';
 import { sample, type GuidanceTerm } from '../guidance';
-import { featureRows, rowsDigest, rowsNdarray } from '../metrics/featurizer';
+import { featureRows, rowsDigest, rowsNdarray, type FeatureRows } from '../metrics/featurizer';
 import { type MeasureReference, type MeasureSpace, type MetricName, measureSamples } from '../metrics/measure';
 import { autoencoderFeatures, loadAutoencoder } from '../metrics/autoencoder';
 import { pointSamples, type PointSamples } from '../experiments/samples';
@@ -338,17 +338,22 @@ export async function openStudy(sizes: CommonSizes, options: OpenStudyOptions = 
   const classifier = await loadClassifier();
   const mnist = await loadDataset('mnist');
   const split = splitDataset(mnist, CLASSIFIER_SPLIT);
-  const realBatch = toTensor(mnist, spreadSubset(split.heldOut, sizes.realSamples));
-  const rows = featureRows(classifier, realBatch.images);
   // The held-out digits are all the reference: the floor draws from the classifier's training split (figures/README.md, the floor).
   const floorBatch = toTensor(mnist, spreadSubset(split.train, FLOOR_POOL, 1));
-  const floorPool: FloorPool = {
-    pool: { rows: featureRows(classifier, floorBatch.images), space: classifier.digest },
-    labels: Array.from(floorBatch.labels.dataSync()),
-  };
-  tf.dispose([floorBatch.images, floorBatch.labels]);
+  let floorPool: FloorPool;
+  try {
+    floorPool = {
+      pool: { rows: featureRows(classifier, floorBatch.images), space: classifier.digest },
+      labels: Array.from(floorBatch.labels.dataSync()),
+    };
+  } finally {
+    tf.dispose([floorBatch.images, floorBatch.labels]);
+  }
+  const realBatch = toTensor(mnist, spreadSubset(split.heldOut, sizes.realSamples));
+  let rows: FeatureRows;
   let second: SecondSpace | undefined;
   try {
+    rows = featureRows(classifier, realBatch.images);
     second = options.secondSpace === false ? undefined : await secondSpace(realBatch.images);
   } finally {
     tf.dispose([realBatch.images, realBatch.labels]);
