@@ -42,15 +42,7 @@ export function kidStratified(a: FeatureInput, labels: ArrayLike<number>, b: Fea
   });
   const k = classes.length;
   const cls = Int32Array.from(labels, (l) => index.get(l) as number);
-  const sums = new Float64Array(k * k);
-  for (let r0 = 0; r0 < x.n; r0 += BLOCK) {
-    const rows = Math.min(BLOCK, x.n - r0);
-    const dots = multiplyTransposed(x.data.subarray(r0 * x.d, (r0 + rows) * x.d), rows, x.data, x.n, x.d);
-    for (let i = 0; i < rows; i++) {
-      const ci = cls[r0 + i] * k;
-      for (let j = 0; j < x.n; j++) if (r0 + i !== j) sums[ci + cls[j]] += (dots[i * x.n + j] / x.d + 1) ** 3;
-    }
-  }
+  const sums = kernelSums(x, x, true, cls, cls, k);
   let kxx = 0;
   for (let c = 0; c < k; c++) {
     for (let e = 0; e < k; e++) {
@@ -63,13 +55,29 @@ export function kidStratified(a: FeatureInput, labels: ArrayLike<number>, b: Fea
 
 /** Σ k(x_i, y_j) over all pairs, leaving out i = j when `offDiagonal` (x and y the same set). */
 function kernelSum(x: FeatureMatrix, y: FeatureMatrix, offDiagonal: boolean): number {
-  let sum = 0;
+  return kernelSums(x, y, offDiagonal, new Int32Array(x.n), new Int32Array(y.n), 1)[0];
+}
+
+/**
+ * Returns Σ k(x_i, y_j) per pair of groups, `[groups × groups]` row-major at rowGroup[i] · groups + colGroup[j], over all
+ * pairs, leaving out i = j when `offDiagonal` (x and y the same set); the Gram matrix is formed BLOCK rows at a time.
+ */
+function kernelSums(
+  x: FeatureMatrix,
+  y: FeatureMatrix,
+  offDiagonal: boolean,
+  rowGroup: Int32Array,
+  colGroup: Int32Array,
+  groups: number,
+): Float64Array {
+  const sums = new Float64Array(groups * groups);
   for (let r0 = 0; r0 < x.n; r0 += BLOCK) {
     const rows = Math.min(BLOCK, x.n - r0);
     const dots = multiplyTransposed(x.data.subarray(r0 * x.d, (r0 + rows) * x.d), rows, y.data, y.n, x.d);
     for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < y.n; j++) if (!offDiagonal || r0 + i !== j) sum += (dots[i * y.n + j] / x.d + 1) ** 3;
+      const g = rowGroup[r0 + i] * groups;
+      for (let j = 0; j < y.n; j++) if (!offDiagonal || r0 + i !== j) sums[g + colGroup[j]] += (dots[i * y.n + j] / x.d + 1) ** 3;
     }
   }
-  return sum;
+  return sums;
 }

@@ -44,3 +44,31 @@ test('log axes span the data: FID 3…6.5 is not drawn on a 1…10 axis, and the
   const svg = await viz.toSvg(spec);
   assert.doesNotMatch(svg, /◆ best/, 'no best-value marker when markBest is false');
 });
+
+/** Returns the scenegraph items of a view's data-driven text marks (the bar labels), with their datum. */
+function textMarkItems(node: unknown): { x: number; datum: { max: number } }[] {
+  const n = node as { marktype?: string; role?: string; items?: unknown[] };
+  const own = n.marktype === 'text' && n.role === 'mark' ? (n.items as { x: number; datum: { max: number } }[]) : [];
+  const children = (n.items ?? []).flatMap((item) => textMarkItems(item));
+  return [...own, ...children];
+}
+
+test('variant bars print each value right of its whisker and of zero, so no label sits on a negative bar', async () => {
+  const rows = [-32, -25, -12].flatMap((value, v) => [0, 1].map((seed) => ({ variant: `v${v}`, seed, value: value + (seed ? 20 : -20) })));
+  const spec = viz.variantBars(rows, { metric: 'KID ×10³' });
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  await view.runAsync();
+  const x = view.scale('x') as (v: number) => number;
+  const labels = textMarkItems((view.scenegraph() as unknown as { root: unknown }).root);
+  view.finalize();
+  assert.equal(labels.length, 3);
+  for (const item of labels) {
+    assert.ok(item.x >= x(0) - 1e-9, `label at ${item.x}, zero at ${x(0)}`);
+    assert.ok(item.x >= x(item.datum.max) - 1e-9, `label at ${item.x}, whisker end at ${x(item.datum.max)}`);
+  }
+  // The −12 bar's whisker reaches +8: its label goes right of it.
+  assert.ok(
+    labels.some((item) => item.x > x(0) + 1),
+    'a whisker past zero pushes its label past zero',
+  );
+});

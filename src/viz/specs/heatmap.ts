@@ -165,6 +165,8 @@ export function variantBars(rows: readonly VariantRow[], options: VariantBarsOpt
     seeds: intervals ? 2 : s.n,
     best: i === best,
   }));
+  // The value is printed right of both the whisker and the axis' zero, so that it sits on neither a bar nor a whisker.
+  const labelled = values.map((v) => ({ ...v, labelAt: Math.max(v.max, 0) }));
   const whisker = intervals ? 'whisker: 95% interval' : values.some((v) => v.seeds > 1) ? 'whisker: min–max over seeds' : '';
   const legend = [
     ...(highlight ? [`highlighted: best (${dir === 'min' ? 'lowest' : 'highest'} mean)`] : []),
@@ -194,7 +196,7 @@ export function variantBars(rows: readonly VariantRow[], options: VariantBarsOpt
     },
     {
       mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 },
-      encoding: { x: { field: 'max', type: 'quantitative' }, text: { field: 'mean', type: 'quantitative', format } },
+      encoding: { x: { field: 'labelAt', type: 'quantitative' }, text: { field: 'mean', type: 'quantitative', format } },
     },
   ];
   // y lives on the bars only: the reference rule spans the whole height.
@@ -220,7 +222,7 @@ export function variantBars(rows: readonly VariantRow[], options: VariantBarsOpt
     },
     width: options.width ?? 320,
     height: { step: 22 },
-    data: { values },
+    data: { values: labelled },
     layer: layers,
   } as TopLevelSpec);
 }
