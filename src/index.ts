@@ -46,5 +46,6 @@ export {
   comparisonTable,
   comparisonChart,
   studyStatistics,
+  formatInterval,
 } from './notebook/ranking';
 export type { StudyRanking, MethodRanking, RankingOptions, RankingStatistics, Versus, Comparison } from './notebook/ranking';
