@@ -141,7 +141,7 @@ const FULL: NotebookSizes = {
   quickstart: { samples: 40, gamma: 2, gammas: [0, 0.5, 1, 2, 4] },
   attention: { images: 4, sigmas: [40, 10, 2, 0.5, 0.1] },
   frequency: { real: 1000, generated: 256, cutoffs: [0.125, 0.25, 0.5], blurSigmas: [0.5, 1, 2, 3] },
-  // 0.75, 1, 1.25, 1.75 (SAG), 1.25, 1.75, 4.25, 4.75 (PAG), 0.5 (ICG, CFG) and 1.75, 2.25 (SIMS) were added once the Heun-12
+  // 0.75, 1, 1.25, 1.75 (SAG), 1.25, 1.75, 4.25, 4.75 (PAG), 0.5 (ICG, CFG) and 1.5 … 2.5 (SIMS) were added once the Heun-12
   // runs put a best between or at the end of the earlier points (figures/README "Results at full size"), so that each
   // best has a neighbour 0.25 away on either side.
   sag: { gamma: 0.75, gammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75] },
@@ -150,7 +150,7 @@ const FULL: NotebookSizes = {
   autoguidance: { gammas: [0, 0.75, 1, 1.25, 2], emaGamma: 1, emaLengths: [0.05, 0.1, 0.15, 0.2] },
   icgTsg: { gammas: [0, 0.5, 0.75, 1, 1.25, 3], tsgScales: [0.5, 2] },
   sims: {
-    omegas: [0, 0.75, 1, 1.25, 1.75, 2, 2.25],
+    omegas: [0, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5],
     negatives: ['mnist-unet-main-sims-h12-B1024', 'mnist-unet-main-sims-h12-B3200', 'mnist-unet-main-sims-h12-B10240'],
   },
   comparison: {
