@@ -133,7 +133,14 @@ export function metricCurves(rows: readonly MetricRow[], options: MetricCurvesOp
   }
   // x lives on the curves only: the unguided rule spans the whole width.
   const xScale = options.logX ? { type: 'log' as const, nice: false, padding: 12 } : { zero: true };
-  const x = { field: 'gamma', type: 'quantitative', title: options.xTitle ?? 'guidance weight γ', scale: xScale };
+  // Labels centred on their ticks: flush end labels (vega-lite's default) ran into their neighbours on dense grids ("0.00.2").
+  const x = {
+    field: 'gamma',
+    type: 'quantitative',
+    title: options.xTitle ?? 'guidance weight γ',
+    scale: xScale,
+    axis: { labelFlush: false },
+  };
   const layers: object[] = [{ encoding: { x }, layer: curves }];
   // The unguided value is named in the subtitle, not printed on the plot, where it would sit on the curves.
   if (options.unguided !== undefined) {
