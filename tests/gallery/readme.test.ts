@@ -1,7 +1,7 @@
 /** Parsing figures/README.md: Markdown blocks and inline HTML, study text, tables and captions (on fixed text and on the real README). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { inlineHtml, parseBlocks } from '../../src/gallery/markdown';
 import { parseFiguresReadme, STUDY_ID } from '../../src/gallery/readme';
 
@@ -136,4 +136,17 @@ test("the real figures/README.md: every study has a question, a method, captions
     assert.equal(p.gamma, b.bestGamma, `${p.method} γ`);
     assert.equal(p.fid, b.value.toFixed(2), `${p.method} FID`);
   }
+});
+
+test('every image README.md and figures/README.md show exists (a deleted figure once stayed linked from the README)', () => {
+  const missing = [
+    ['README.md', ''],
+    ['figures/README.md', 'figures/'],
+  ].flatMap(([file, base]) =>
+    [...readFileSync(file, 'utf8').matchAll(/!\[[^\]]*\]\(([^)\s]+\.(?:png|svg))\)/g)]
+      .map((m) => `${base}${m[1]}`)
+      .filter((path) => !existsSync(path))
+      .map((path) => `${file}: ${path}`),
+  );
+  assert.deepEqual(missing, []);
 });
