@@ -5,7 +5,8 @@
  * recorded options with models by digest, seed, labels, sampler, steps, sample count, the metrics asked for, the
  * featurizer's and the reference rows' digests). Not in the key: the backend and batch size (recorded beside the
  * point; they change results only by float rounding). Writes are atomic; a file that fails its checks is recomputed
- * with a log line. The same folder keeps bootstrap results (`json`), keyed by the points they were computed from.
+ * with a log line. The same folder keeps bootstrap results (`json`), keyed by the points they were computed from. A
+ * point missing there is looked up in the other studies' folders (`shared`; same key, same point) and copied in.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -67,9 +68,10 @@ export interface CachedPoint {
   provenance: { backend: string; batchSize: number; seconds: number; finishedAt: string };
 }
 
-/** How many points a cache returned, computed, and found damaged (recomputed). */
+/** How many points a cache returned (`copied` of them from another study's folder), computed, and found damaged (recomputed). */
 export interface CacheCounts {
   hits: number;
+  copied: number;
   computed: number;
   damaged: number;
 }
@@ -124,11 +126,13 @@ export function pointKey(description: PointDescription | Record<string, unknown>
 
 /** Point files in one folder, with counts of what was read, computed and found damaged. */
 export class PointCache {
-  private readonly count: CacheCounts = { hits: 0, computed: 0, damaged: 0 };
+  private readonly count: CacheCounts = { hits: 0, copied: 0, computed: 0, damaged: 0 };
 
+  /** `shared`: other studies' point folders, read (never written) for a point `dir` lacks; a point found there is copied into `dir`. */
   constructor(
     readonly dir: string,
     private readonly log: (line: string) => void = console.log,
+    private readonly shared: readonly string[] = [],
   ) {
     mkdirSync(dir, { recursive: true });
   }
@@ -151,6 +155,13 @@ export class PointCache {
         this.count.damaged++;
         this.log(`${(e as Error).message}; recomputing it`);
       }
+    }
+    const copy = this.fromShared(key);
+    if (copy !== undefined) {
+      writeAtomic(file, `${JSON.stringify(copy)}\n`);
+      this.count.hits++;
+      this.count.copied++;
+      return copy;
     }
     const point: CachedPoint = { key, point: description, ...(await compute()) };
     checkPoint(point, key);
@@ -175,6 +186,20 @@ export class PointCache {
     const value = compute();
     writeAtomic(file, `${JSON.stringify({ key, what, value })}\n`);
     return value;
+  }
+
+  /** Returns the first whole point of `key` in the shared folders (a damaged one is skipped with a log line), or undefined. */
+  private fromShared(key: string): CachedPoint | undefined {
+    for (const dir of this.shared) {
+      const file = join(dir, `${key}.json`);
+      if (!existsSync(file)) continue;
+      try {
+        return readPoint(file, key);
+      } catch (e) {
+        this.log(`${(e as Error).message}; not copying it`);
+      }
+    }
+    return undefined;
   }
 
   private file(key: string): string {

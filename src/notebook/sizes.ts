@@ -42,8 +42,8 @@ export interface NotebookSizes extends CommonSizes {
    * EMA lengths σ_rel on both axes (0.1 is each model itself; the others are its shipped -ema variants).
    */
   autoguidance: { gammas: number[]; emaGamma: number; emaLengths: number[] };
-  /** 07: the γ grid of ICG, CFG and TSG, and TSG's perturbation scales s. */
-  icgTsg: { gammas: number[]; tsgScales: number[] };
+  /** 07: the γ grid of ICG and CFG, TSG's own γ grid and its perturbation scales s. */
+  icgTsg: { gammas: number[]; tsgGammas: number[]; tsgScales: number[] };
   /**
    * 08: ω grid, and the shipped SIMS negatives (fine-tuned copies of mnist-unet-main; each card gives its budget and command).
    * Full size: the synthetic set sampled with Heun 12 and budgets of 32, 100 and 320 optimizer steps (10×); smoke size: the older
@@ -82,7 +82,7 @@ const SMOKE: NotebookSizes = {
   pag: { gammas: [0, 3], layerGamma: 3 },
   seg: { sigmas: [1, 16, Infinity], gammas: [0, 3], layerGamma: 3 },
   autoguidance: { gammas: [0, 1], emaGamma: 1, emaLengths: [0.1, 0.2] },
-  icgTsg: { gammas: [0, 2], tsgScales: [1] },
+  icgTsg: { gammas: [0, 2], tsgGammas: [0, 2], tsgScales: [1] },
   sims: { omegas: [0, 1], negatives: ['mnist-unet-main-sims-B1000', 'mnist-unet-main-sims-B3000'] },
   comparison: {
     seeds: [0, 1],
@@ -143,14 +143,15 @@ const FULL: NotebookSizes = {
   frequency: { real: 1000, generated: 256, cutoffs: [0.125, 0.25, 0.5], blurSigmas: [0.5, 1, 2, 3] },
   // 0.75, 1, 1.25, 1.75 (SAG), 1.25, 1.75, 4.25, 4.75 (PAG), 0.5 (ICG, CFG) and 1.5 … 2.5 (SIMS) were added once the Heun-12
   // runs put a best between or at the end of the earlier points (figures/README "Results at full size"), so that each
-  // best has a neighbour 0.25 away on either side.
+  // best has a neighbour 0.25 away on either side; a third round added 2 and 5 (PAG), 0.25 (ICG without dropout), 0.25,
+  // 2.75, 3.25 (TSG), 2.75, 3 (SIMS), 0.5 and 1.5 (autoguidance) and the comparison's edges.
   sag: { gamma: 0.75, gammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75] },
-  pag: { gammas: [0, 1.25, 1.5, 1.75, 2.75, 3, 3.25, 4.25, 4.5, 4.75], layerGamma: 3 },
+  pag: { gammas: [0, 1.25, 1.5, 1.75, 2, 2.75, 3, 3.25, 4.25, 4.5, 4.75, 5], layerGamma: 3 },
   seg: { sigmas: [1, 16, Infinity], gammas: [0, 0.25, 0.5, 2, 5], layerGamma: 3 },
-  autoguidance: { gammas: [0, 0.75, 1, 1.25, 2], emaGamma: 1, emaLengths: [0.05, 0.1, 0.15, 0.2] },
-  icgTsg: { gammas: [0, 0.5, 0.75, 1, 1.25, 3], tsgScales: [0.5, 2] },
+  autoguidance: { gammas: [0, 0.5, 0.75, 1, 1.25, 1.5, 2], emaGamma: 1, emaLengths: [0.05, 0.1, 0.15, 0.2] },
+  icgTsg: { gammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 3], tsgGammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 2.75, 3, 3.25], tsgScales: [0.5, 2] },
   sims: {
-    omegas: [0, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5],
+    omegas: [0, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3],
     negatives: ['mnist-unet-main-sims-h12-B1024', 'mnist-unet-main-sims-h12-B3200', 'mnist-unet-main-sims-h12-B10240'],
   },
   comparison: {
@@ -159,22 +160,24 @@ const FULL: NotebookSizes = {
     // PAG at 3; SAG and SEG at 0, no γ beat unguided); CFG's grid reaches into (0, 1). The newer methods have no
     // measured best yet: the null-class ones (APG, CFG-Zero*, FDG, TCFG, MAMBO-G) on CFG's range, the perturbation ones
     // (SLG, TPG, ERG) on PAG's; CFG++'s λ ∈ (0, 1] (it acts at λ = 0, and runs only with Euler, so not at this size).
+    // Then refined around the Heun-12 bests at a grid edge or beside a gap (SAG, PAG, autoguidance, ICG, APG, CFG-Zero*,
+    // TCFG, MAMBO-G, SLG, TPG, ERG); SAG's, PAG's, autoguidance's and ICG's points are copied from 03, 04, 06 and 07.
     gammas: {
       cfg: [0, 0.5, 0.75, 1, 1.25, 2],
-      sag: [0, 0.25, 0.5],
-      pag: [0, 2, 2.75, 3, 3.25, 4.5],
+      sag: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5],
+      pag: [0, 2, 2.75, 3, 3.25, 4.5, 4.75, 5],
       seg: [0, 0.25, 0.5, 3],
-      autoguidance: [0, 0.75, 1, 1.25, 2],
-      icg: [0, 0.75, 1, 1.25, 2],
-      apg: [0, 0.75, 1, 1.25, 2],
+      autoguidance: [0, 0.5, 0.75, 1, 1.25, 2],
+      icg: [0, 0.5, 0.75, 1, 1.25, 2],
+      apg: [0, 0.5, 0.75, 1, 1.25, 2],
       cfgpp: [0.2, 0.4, 0.6, 0.8, 1],
-      'cfg-zero': [0, 0.75, 1, 1.25, 2],
+      'cfg-zero': [0, 0.5, 0.75, 1, 1.25, 2],
       fdg: [0, 0.75, 1, 1.25, 2],
-      tcfg: [0, 0.75, 1, 1.25, 2],
-      'mambo-g': [0, 0.75, 1, 1.25, 2],
-      slg: [0, 1, 3, 5],
-      tpg: [0, 1, 3, 5],
-      erg: [0, 1, 3, 5],
+      tcfg: [0, 0.75, 1, 1.25, 1.5, 2],
+      'mambo-g': [0, 0.75, 1, 1.25, 2, 2.25, 2.5],
+      slg: [0, 0.75, 1, 1.25, 3, 5],
+      tpg: [0, 0.75, 1, 1.25, 3, 5],
+      erg: [0, 0.75, 1, 1.25, 3, 5],
     },
   },
   vectors: {

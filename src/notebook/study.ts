@@ -12,6 +12,8 @@
  * no classifier trained: where the two spaces disagree, the classifier's view is not the whole story.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CLASSIFIER_SPLIT, balancedFloor, featureStats, loadClassifier, type Classifier, type Floor, type TaggedRows } from '../metrics';
 import { loadDataset, splitDataset, spreadSubset, toTensor } from '../data';
 import { NULL_LABEL, type Denoiser } from '../model';
@@ -73,6 +75,11 @@ export interface OpenStudyOptions {
   notebook?: string;
   /** A points folder instead of the notebook's (tests). */
   points?: string;
+  /**
+   * Other points folders to copy a missing point from (same key, same point) instead of computing it; default for a
+   * notebook: every other notebook's `points/` beside its own (09's CFG and SAG points are 07's and 03's).
+   */
+  shared?: string[];
   /** Also measure KID / FID in the shipped feature autoencoder's space (default true). */
   secondSpace?: boolean;
 }
@@ -249,7 +256,9 @@ export class Study {
   dispose(): void {
     if (this.cache) {
       const c = this.cache.counts;
-      this.log(`points in ${this.cache.dir}: ${c.hits} read, ${c.computed} computed, ${c.damaged} damaged (recomputed)`);
+      this.log(
+        `points in ${this.cache.dir}: ${c.hits} read (${c.copied} copied from other notebooks), ${c.computed} computed, ${c.damaged} damaged (recomputed)`,
+      );
     }
     this.classifier.dispose();
     this.second?.dispose();
@@ -359,7 +368,8 @@ export async function openStudy(sizes: CommonSizes, options: OpenStudyOptions = 
     tf.dispose([realBatch.images, realBatch.labels]);
   }
   const dir = options.points ?? (options.notebook === undefined ? undefined : `${figureDir(options.notebook, sizeOf(sizes))}/points`);
-  const cache = dir === undefined ? undefined : new PointCache(dir, log);
+  const shared = options.shared ?? (options.notebook === undefined || dir === undefined ? [] : otherPointFolders(dir));
+  const cache = dir === undefined ? undefined : new PointCache(dir, log, shared);
   const reference = { rows, stats: featureStats(rowsNdarray(rows)), space: classifier.digest };
   const study = new Study(sizes, classifier, reference, log, cache, second, floorPool);
   log(
@@ -367,6 +377,18 @@ export async function openStudy(sizes: CommonSizes, options: OpenStudyOptions = 
       (cache ? `; points cached in ${cache.dir}` : ''),
   );
   return study;
+}
+
+/** Returns the `points/` folders of the other notebooks beside the one `dir` (`<figures>/<notebook>/points`) belongs to. */
+function otherPointFolders(dir: string): string[] {
+  const notebook = dirname(dir);
+  const root = dirname(notebook);
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && join(root, e.name) !== notebook)
+    .map((e) => join(root, e.name, 'points'))
+    .filter((d) => existsSync(d))
+    .sort();
 }
 
 /** Training-split digits featurized for the floor (≈ 100 per class: enough for balanced draws of up to ≈ 900). */

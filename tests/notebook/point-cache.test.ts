@@ -40,14 +40,14 @@ test('a cached Study returns the identical point without sampling, misses on a c
     const again = await study.measure(model, [cfg({ gamma: 1 })], 0, { keepSamples: true });
     assert.equal(calls.n, sampled, 'the second call does not sample');
     assert.deepEqual(again, first);
-    assert.deepEqual(study.cache!.counts, { hits: 1, computed: 1, damaged: 0 });
+    assert.deepEqual(study.cache!.counts, { hits: 1, copied: 0, computed: 1, damaged: 0 });
 
     await study.measure(model, [cfg({ gamma: 1 })], 1);
     await study.measure(model, [cfg({ gamma: 2 })], 0);
     const other = countedModel(2, calls);
     assert.notEqual(modelDigest(other), modelDigest(model));
     await study.measure(other, [cfg({ gamma: 1 })], 0);
-    assert.deepEqual(study.cache!.counts, { hits: 1, computed: 4, damaged: 0 }, 'seed, γ and model each miss');
+    assert.deepEqual(study.cache!.counts, { hits: 1, copied: 0, computed: 4, damaged: 0 }, 'seed, γ and model each miss');
     assert.equal(readdirSync(dir).length, 4);
 
     const file = join(dir, `${first.key}.json`);
@@ -81,7 +81,42 @@ test('a cached Study returns the identical point without sampling, misses on a c
     study.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
-  assert.match(lines[lines.length - 1], /^points in .*: \d+ read, \d+ computed, 1 damaged \(recomputed\)$/);
+  assert.match(
+    lines[lines.length - 1],
+    /^points in .*: \d+ read \(0 copied from other notebooks\), \d+ computed, 1 damaged \(recomputed\)$/,
+  );
+});
+
+test("a Study copies a point it lacks from another study's folder without sampling, and computes it when that copy is damaged", async () => {
+  await initBackend(testBackend());
+  const [mine, theirs, broken] = ['mine-', 'theirs-', 'broken-'].map((p) => mkdtempSync(join(tmpdir(), `points-${p}`)));
+  const sizes = mergeSizes(PRESET_SIZES.smoke, { samples: 4, steps: 2, sampler: 'euler', realSamples: 8, batchSize: 4, seeds: [0] });
+  const lines: string[] = [];
+  const other = await openStudy(sizes, { log: () => {}, points: theirs });
+  const study = await openStudy(sizes, { log: (l) => lines.push(l), points: mine, shared: [broken, theirs] });
+  try {
+    const calls = { n: 0 };
+    const model = countedModel(1, calls);
+    const measured = await other.measure(model, [cfg({ gamma: 1 })], 0, { keepSamples: true });
+    const [file] = readdirSync(theirs);
+    writeFileSync(join(broken, file), '{"key":');
+    const sampled = calls.n;
+    const copied = await study.measure(model, [cfg({ gamma: 1 })], 0, { keepSamples: true });
+    assert.equal(calls.n, sampled, 'no sampling');
+    assert.deepEqual(copied, measured);
+    assert.deepEqual(study.cache!.counts, { hits: 1, copied: 1, computed: 0, damaged: 0 });
+    assert.equal(readFileSync(join(mine, file), 'utf8'), readFileSync(join(theirs, file), 'utf8'), 'copied into its own folder');
+    assert.ok(lines.some((l) => l.startsWith(`damaged point file ${join(broken, file)}`) && l.endsWith('not copying it')));
+
+    await study.measure(model, [cfg({ gamma: 2 })], 0);
+    assert.ok(calls.n > sampled, 'a point no folder holds is sampled');
+    assert.deepEqual(study.cache!.counts, { hits: 1, copied: 1, computed: 1, damaged: 0 });
+    assert.equal(readdirSync(theirs).length, 1, 'the shared folder is never written');
+  } finally {
+    study.dispose();
+    other.dispose();
+    for (const d of [mine, theirs, broken]) rmSync(d, { recursive: true, force: true });
+  }
 });
 
 test('termKeys: options with models by digest and ∞ as a string; refuses hand-made terms and unnamed functions', () => {
