@@ -36,6 +36,8 @@ export { openStudy, Study, curveRows, kidRows, accRows, mean } from './notebook/
 export type { Row, Measured, MeasureOptions, OpenStudyOptions } from './notebook/study';
 export type { StudyPoint } from './notebook/study';
 export { keyedFunction } from './notebook/point-cache';
+export { sweepLayers, layerBars, layerDifference } from './notebook/layers';
+export type { LayerSweep } from './notebook/layers';
 export {
   rankStudy,
   rankPoints,
