@@ -75,7 +75,8 @@ export interface StudyRanking {
   seeds: number[];
   /** Samples per seed and point. */
   samples: number;
-  families: { family: string; unguided?: Interval; cfg?: { method: string; gamma: number } }[];
+  /** Per model: its label ("unet", "unet unconditional", …), whether it samples with labels, its unguided interval, CFG's best γ. */
+  families: { family: string; conditional: boolean; unguided?: Interval; cfg?: { method: string; gamma: number } }[];
   methods: MethodRanking[];
 }
 
@@ -145,6 +146,7 @@ export function rankPoints(points: readonly StudyPoint[], statistics: RankingSta
     const cfg = cfgCandidates.sort((a, b) => better(a.estimate, b.estimate, statistics.primary))[0];
     out.families.push({
       family: fam.label,
+      conditional: fam.conditional,
       ...(unguided ? { unguided: interval(unguided, statistics.primary) } : {}),
       ...(cfg ? { cfg: { method: cfg.method, gamma: cfg.gamma } } : {}),
     });

@@ -101,7 +101,7 @@ const points: StudyPoint[] = [
 test('rankPoints: best γ by the estimate, paired differences to unguided and CFG at its best γ, verdicts from the intervals', () => {
   const r = rankPoints(points, statistics, { resamples: 200 });
   assert.deepEqual([r.metric, r.scheme, r.resamples, r.samples, r.seeds], ['mean', 'within-seed', 200, N * 1, SEEDS]);
-  assert.deepEqual(r.families, [{ family: 'unet', unguided: r.families[0].unguided, cfg: { method: 'cfg', gamma: 1 } }]);
+  assert.deepEqual(r.families, [{ family: 'unet', conditional: true, unguided: r.families[0].unguided, cfg: { method: 'cfg', gamma: 1 } }]);
   const by = Object.fromEntries(r.methods.map((m) => [m.method, m]));
   assert.deepEqual(
     r.methods.map((m) => [m.method, m.gamma, m.gammas]),
@@ -156,16 +156,26 @@ test("rankPoints: the second space is read from the records' ae features, with i
   assert.throws(() => rankPoints(points, crossed, { resamples: 20 }), /space/);
 });
 
-test('rankPoints: families per model, no CFG column where a model has none, refusals for one seed and missing records', () => {
-  const two = [...points, ...sweep('unguided', [], [[0, 0]], 'm2'), ...sweep('icg', ['icg'], [[1, -0.4]], 'm2')];
+test('rankPoints: families per model, flagged unconditional, no CFG column where a model has none, refusals for one seed and missing records', () => {
+  const unconditional = (p: StudyPoint): StudyPoint => ({ ...p, conditional: false, row: { ...p.row, accuracy: NaN } });
+  const two = [
+    ...points,
+    ...sweep('unguided', [], [[0, 0]], 'm2'),
+    ...sweep('icg', ['icg'], [[1, -0.4]], 'm2'),
+    ...[...sweep('unguided', [], [[0, 0]], 'm3'), ...sweep('tsg', ['tsg'], [[1, -0.2]], 'm3')].map(unconditional),
+  ];
   const r = rankPoints(two, statistics, { resamples: 50 });
   assert.deepEqual(
-    r.families.map((f) => [f.family, f.cfg?.gamma]),
+    r.families.map((f) => [f.family, f.conditional, f.cfg?.gamma]),
     [
-      ['unet m1', 1],
-      ['unet m2', undefined],
+      ['unet m1', true, 1],
+      ['unet m2', true, undefined],
+      ['unet unconditional', false, undefined],
     ],
   );
+  const metrics = (method: string) => r.methods.find((m) => m.method === method)!.versus[0].differences.map((d) => d.metric);
+  assert.deepEqual(metrics('icg'), ['mean difference', 'class accuracy difference']);
+  assert.deepEqual(metrics('tsg'), ['mean difference'], 'no class accuracy without labels');
   const icg = r.methods.find((m) => m.method === 'icg')!;
   assert.deepEqual(
     icg.versus.map((v) => v.baseline),
