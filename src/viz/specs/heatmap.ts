@@ -156,17 +156,20 @@ export function variantBars(rows: readonly VariantRow[], options: VariantBarsOpt
         dir,
       )
     : -1;
-  // With intervals, the whisker spans the interval (`seeds` 2 marks it as drawn); without, the min–max over seeds.
-  const values = summaries.map((s, i) => ({
-    variant: s.key.variant,
-    mean: round(s.mean, 6),
-    min: round(s.key.interval?.[0] ?? s.min, 6),
-    max: round(s.key.interval?.[1] ?? s.max, 6),
-    seeds: intervals ? 2 : s.n,
-    best: i === best,
-  }));
-  // The value is printed right of both the whisker and the axis' zero, so that it sits on neither a bar nor a whisker.
-  const labelled = values.map((v) => ({ ...v, labelAt: Math.max(v.max, 0) }));
+  // With intervals, the whisker spans the interval (`seeds` 2 marks it as drawn); without, the min–max over seeds. The
+  // value is printed at `labelAt`, right of both the whisker and the axis' zero, so that it sits on neither.
+  const values = summaries.map((s, i) => {
+    const max = round(s.key.interval?.[1] ?? s.max, 6);
+    return {
+      variant: s.key.variant,
+      mean: round(s.mean, 6),
+      min: round(s.key.interval?.[0] ?? s.min, 6),
+      max,
+      labelAt: Math.max(max, 0),
+      seeds: intervals ? 2 : s.n,
+      best: i === best,
+    };
+  });
   const whisker = intervals ? 'whisker: 95% interval' : values.some((v) => v.seeds > 1) ? 'whisker: min–max over seeds' : '';
   const legend = [
     ...(highlight ? [`highlighted: best (${dir === 'min' ? 'lowest' : 'highest'} mean)`] : []),
@@ -222,7 +225,7 @@ export function variantBars(rows: readonly VariantRow[], options: VariantBarsOpt
     },
     width: options.width ?? 320,
     height: { step: 22 },
-    data: { values: labelled },
+    data: { values },
     layer: layers,
   } as TopLevelSpec);
 }
