@@ -162,10 +162,11 @@ const FULL: NotebookSizes = {
     // (SLG, TPG, ERG) on PAG's; CFG++'s λ ∈ (0, 1] (it acts at λ = 0, and runs only with Euler, so not at this size).
     // Then refined around the Heun-12 bests at a grid edge or beside a gap (SAG, PAG, autoguidance, ICG, APG, CFG-Zero*,
     // TCFG, MAMBO-G, SLG, TPG, ERG); SAG's, PAG's, autoguidance's and ICG's points are copied from 03, 04, 06 and 07.
+    // SEG, SLG, TPG and ERG tie with unguided at every γ (|ΔFID| ≤ 0.06): their best γ is noise, not chased lower.
     gammas: {
       cfg: [0, 0.5, 0.75, 1, 1.25, 2],
       sag: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5],
-      pag: [0, 2, 2.75, 3, 3.25, 4.5, 4.75, 5],
+      pag: [0, 2, 2.75, 3, 3.25, 4.5, 4.75, 5, 5.25, 5.5, 5.75, 6, 7],
       seg: [0, 0.25, 0.5, 3],
       autoguidance: [0, 0.5, 0.75, 1, 1.25, 2],
       icg: [0, 0.5, 0.75, 1, 1.25, 2],
@@ -174,7 +175,7 @@ const FULL: NotebookSizes = {
       'cfg-zero': [0, 0.5, 0.75, 1, 1.25, 2],
       fdg: [0, 0.75, 1, 1.25, 2],
       tcfg: [0, 0.75, 1, 1.25, 1.5, 2],
-      'mambo-g': [0, 0.75, 1, 1.25, 2, 2.25, 2.5],
+      'mambo-g': [0, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5],
       slg: [0, 0.75, 1, 1.25, 3, 5],
       tpg: [0, 0.75, 1, 1.25, 3, 5],
       erg: [0, 0.75, 1, 1.25, 3, 5],
