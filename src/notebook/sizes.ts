@@ -149,7 +149,11 @@ const FULL: NotebookSizes = {
   pag: { gammas: [0, 1.25, 1.5, 1.75, 2, 2.25, 2.75, 3, 3.25, 4.25, 4.5, 4.75, 5, 5.25, 5.5, 5.75, 6, 7], layerGamma: 3 },
   seg: { sigmas: [1, 16, Infinity], gammas: [0, 0.25, 0.5, 2, 5], layerGamma: 3 },
   autoguidance: { gammas: [0, 0.5, 0.75, 1, 1.25, 1.5, 2], emaGamma: 1, emaLengths: [0.05, 0.1, 0.15, 0.2] },
-  icgTsg: { gammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 3], tsgGammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 2, 2.25, 2.5, 2.75, 3, 3.25], tsgScales: [0.5, 2] },
+  icgTsg: {
+    gammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 3],
+    tsgGammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 2, 2.25, 2.5, 2.75, 3, 3.25],
+    tsgScales: [0.5, 2],
+  },
   sims: {
     omegas: [0, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3],
     negatives: ['mnist-unet-main-sims-h12-B1024', 'mnist-unet-main-sims-h12-B3200', 'mnist-unet-main-sims-h12-B10240'],
