@@ -143,15 +143,15 @@ const FULL: NotebookSizes = {
   frequency: { real: 1000, generated: 256, cutoffs: [0.125, 0.25, 0.5], blurSigmas: [0.5, 1, 2, 3] },
   // 0.75, 1, 1.25, 1.75 (SAG), 1.25, 1.75, 4.25, 4.75 (PAG), 0.5 (ICG, CFG) and 1.5 … 2.5 (SIMS) were added once the Heun-12
   // runs put a best between or at the end of the earlier points (figures/README "Results at full size"), so that each
-  // best has a neighbour 0.25 away on either side; a third round added 2, 2.25 and 5 … 7 (PAG), 0.25 (ICG without dropout), 0.25,
-  // 2 … 3.25 (TSG), 2.75, 3 (SIMS), 0.5 and 1.5 (autoguidance) and the comparison's edges.
+  // best has a neighbour 0.25 away on either side; a third round added 2, 2.25 and 5 … 10 (PAG), 0.25 (ICG without dropout), 0.25,
+  // 1.5 … 3.25 (TSG), 2.75, 3 (SIMS), 0.5 and 1.5 (autoguidance) and the comparison's edges.
   sag: { gamma: 0.75, gammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75] },
-  pag: { gammas: [0, 1.25, 1.5, 1.75, 2, 2.25, 2.75, 3, 3.25, 4.25, 4.5, 4.75, 5, 5.25, 5.5, 5.75, 6, 7], layerGamma: 3 },
+  pag: { gammas: [0, 1.25, 1.5, 1.75, 2, 2.25, 2.75, 3, 3.25, 4.25, 4.5, 4.75, 5, 5.25, 5.5, 5.75, 6, 7, 8, 9, 10], layerGamma: 3 },
   seg: { sigmas: [1, 16, Infinity], gammas: [0, 0.25, 0.5, 2, 5], layerGamma: 3 },
   autoguidance: { gammas: [0, 0.5, 0.75, 1, 1.25, 1.5, 2], emaGamma: 1, emaLengths: [0.05, 0.1, 0.15, 0.2] },
   icgTsg: {
     gammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 3],
-    tsgGammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 2, 2.25, 2.5, 2.75, 3, 3.25],
+    tsgGammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3, 3.25],
     tsgScales: [0.5, 2],
   },
   sims: {
@@ -170,7 +170,7 @@ const FULL: NotebookSizes = {
     gammas: {
       cfg: [0, 0.5, 0.75, 1, 1.25, 2],
       sag: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5],
-      pag: [0, 2, 2.75, 3, 3.25, 4.5, 4.75, 5, 5.25, 5.5, 5.75, 6, 7],
+      pag: [0, 2, 2.75, 3, 3.25, 4.5, 4.75, 5, 5.25, 5.5, 5.75, 6, 7, 8, 9, 10],
       seg: [0, 0.25, 0.5, 3],
       autoguidance: [0, 0.5, 0.75, 1, 1.25, 2],
       icg: [0, 0.5, 0.75, 1, 1.25, 2],
