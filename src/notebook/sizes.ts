@@ -143,8 +143,8 @@ const FULL: NotebookSizes = {
   frequency: { real: 1000, generated: 256, cutoffs: [0.125, 0.25, 0.5], blurSigmas: [0.5, 1, 2, 3] },
   // 0.75, 1, 1.25, 1.75 (SAG), 1.25, 1.75, 4.25, 4.75 (PAG), 0.5 (ICG, CFG) and 1.5 … 2.5 (SIMS) were added once the Heun-12
   // runs put a best between or at the end of the earlier points (figures/README "Results at full size"), so that each
-  // best has a neighbour 0.25 away on either side; a third round added 2, 2.25 and 5 … 10 (PAG), 0.25 (ICG without dropout), 0.25,
-  // 1.5 … 3.25 (TSG), 2.75, 3 (SIMS), 0.5 and 1.5 (autoguidance) and the comparison's edges.
+  // best has a neighbour 0.25 away on either side; later rounds added 2, 2.25 and 5 … 10 (PAG), 0.25 (ICG without
+  // dropout), 0.25 and 1.5 … 3.25 (TSG), 2.75, 3 (SIMS), 0.5 and 1.5 (autoguidance) and the comparison's edges.
   sag: { gamma: 0.75, gammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75] },
   pag: { gammas: [0, 1.25, 1.5, 1.75, 2, 2.25, 2.75, 3, 3.25, 4.25, 4.5, 4.75, 5, 5.25, 5.5, 5.75, 6, 7, 8, 9, 10], layerGamma: 3 },
   seg: { sigmas: [1, 16, Infinity], gammas: [0, 0.25, 0.5, 2, 5], layerGamma: 3 },
