@@ -146,7 +146,10 @@ const FULL: NotebookSizes = {
   // best has a neighbour 0.25 away on either side; later rounds added 2, 2.25 and 5 … 10 (PAG), 0.25 (ICG without
   // dropout), 0.25 and 1.5 … 3.25 (TSG), 2.75, 3 (SIMS), 0.5 and 1.5 (autoguidance) and the comparison's edges.
   sag: { gamma: 0.75, gammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75] },
-  pag: { gammas: [0, 1.25, 1.5, 1.75, 2, 2.25, 2.75, 3, 3.25, 4.25, 4.5, 4.75, 5, 5.25, 5.5, 5.75, 6, 7, 8, 9, 10], layerGamma: 3 },
+  pag: {
+    gammas: [0, 1.25, 1.5, 1.75, 2, 2.25, 2.75, 3, 3.25, 4.25, 4.5, 4.75, 5, 5.25, 5.5, 5.75, 6, 6.5, 6.75, 7, 7.25, 7.5, 8, 9, 10],
+    layerGamma: 3,
+  },
   seg: { sigmas: [1, 16, Infinity], gammas: [0, 0.25, 0.5, 2, 5], layerGamma: 3 },
   autoguidance: { gammas: [0, 0.5, 0.75, 1, 1.25, 1.5, 2], emaGamma: 1, emaLengths: [0.05, 0.1, 0.15, 0.2] },
   icgTsg: {
@@ -170,7 +173,7 @@ const FULL: NotebookSizes = {
     gammas: {
       cfg: [0, 0.5, 0.75, 1, 1.25, 2],
       sag: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5],
-      pag: [0, 2, 2.75, 3, 3.25, 4.5, 4.75, 5, 5.25, 5.5, 5.75, 6, 7, 8, 9, 10],
+      pag: [0, 2, 2.75, 3, 3.25, 4.5, 4.75, 5, 5.25, 5.5, 5.75, 6, 6.5, 6.75, 7, 7.25, 7.5, 8, 9, 10],
       seg: [0, 0.25, 0.5, 3],
       autoguidance: [0, 0.5, 0.75, 1, 1.25, 2],
       icg: [0, 0.5, 0.75, 1, 1.25, 2],
