@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     const statistics = studyStatistics(study);
     const on = (s: number[]) => points.filter((p) => s.includes(p.row.seed));
     const models = [...new Set(points.map((p) => p.model))];
+    const archOf = new Map(points.map((p) => [p.model, p.arch]));
     // Pick per model (one ranking each), so that a method name shared by two models (07's icg) keeps both picks.
     const pick = new Map<string, number>();
     const multi = new Set<string>();
@@ -89,8 +90,10 @@ async function main(): Promise<void> {
     );
     console.log('|---|---|---|---|---|---|');
     for (const model of models) {
+      // Only the methods with a γ to pick (and CFG, the baseline) are ranked: single-γ sweeps have no choice to test.
+      const ranked = (p: StudyPoint) => p.methods.length === 0 || p.row.method === 'cfg' || multi.has(`${model}|${p.row.method}`);
       const ranking = rankPoints(
-        atPicked(on(held), pick).filter((p) => p.model === model),
+        atPicked(on(held), pick).filter((p) => p.model === model && ranked(p)),
         statistics,
         { resamples },
       );
@@ -101,7 +104,7 @@ async function main(): Promise<void> {
           return d ? `${formatInterval(d)} ${d.verdict}` : '–';
         };
         console.log(
-          `| ${model.slice(0, 8)} | ${m.method} | ${reportedDifference(reported, m.method, model)} | ${m.gamma} | ${vs('unguided')} | ${vs('CFG')} |`,
+          `| ${model.slice(0, 8)} | ${m.method} | ${reportedDifference(reported, m.method, model, archOf.get(model) ?? '')} | ${m.gamma} | ${vs('unguided')} | ${vs('CFG')} |`,
         );
       }
     }
@@ -110,10 +113,11 @@ async function main(): Promise<void> {
   }
 }
 
-/** Returns the reported ranking's best γ and FID − unguided of `method` on `model` (family labels carry a digest when shared). */
-function reportedDifference(reported: StudyRanking, method: string, model: string): string {
+/** Returns the reported best γ and FID − unguided of `method` on `model` (family labels: the arch, and a digest when shared). */
+function reportedDifference(reported: StudyRanking, method: string, model: string, arch: string): string {
   const named = reported.methods.filter((x) => x.method === method);
-  const r = named.length > 1 ? named.find((x) => x.family.endsWith(model.slice(0, 8))) : named[0];
+  const ofArch = named.length > 1 ? named.filter((x) => x.family.split(' ')[0] === arch) : named;
+  const r = ofArch.length > 1 ? ofArch.find((x) => x.family.endsWith(model.slice(0, 8))) : ofArch[0];
   const d = r?.versus.find((v) => v.baseline === 'unguided')?.differences[0];
   return r && d ? `${r.gamma}: ${formatInterval(d)} ${d.verdict}` : '–';
 }

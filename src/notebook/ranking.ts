@@ -161,7 +161,7 @@ export function rankPoints(points: readonly StudyPoint[], statistics: RankingSta
       out.methods.push({
         family: fam.label,
         method: m.method,
-        gammas: [...m.byGamma.keys()],
+        gammas: [...m.byGamma.keys()].sort((a, b) => a - b),
         gamma: m.gamma,
         best: interval(rows, statistics.primary),
         versus,
@@ -308,7 +308,7 @@ export function rankingTable(r: StudyRanking): string {
       const cells = [
         ...(manyFamilies ? [f.family] : []),
         m.method,
-        `${m.gamma} (${m.gammas.join(', ')})`,
+        `${m.gamma} (${[...m.gammas].sort((a, b) => a - b).join(', ')})`,
         formatInterval(m.best),
         ...diffCells,
       ];
