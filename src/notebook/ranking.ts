@@ -308,7 +308,7 @@ export function rankingTable(r: StudyRanking): string {
       const cells = [
         ...(manyFamilies ? [f.family] : []),
         m.method,
-        `${m.gamma} (${[...m.gammas].sort((a, b) => a - b).join(', ')})`,
+        `${m.gamma} (${m.gammas.join(', ')})`,
         formatInterval(m.best),
         ...diffCells,
       ];
