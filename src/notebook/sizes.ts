@@ -42,8 +42,8 @@ export interface NotebookSizes extends CommonSizes {
    * EMA lengths σ_rel on both axes (0.1 is each model itself; the others are its shipped -ema variants).
    */
   autoguidance: { gammas: number[]; emaGamma: number; emaLengths: number[] };
-  /** 07: the γ grid of ICG and CFG, TSG's own γ grid and its perturbation scales s. */
-  icgTsg: { gammas: number[]; tsgGammas: number[]; tsgScales: number[] };
+  /** 07: the γ grid of ICG and CFG, and per TSG perturbation scale s its own γ grid (the last s is the one shown sample by sample). */
+  icgTsg: { gammas: number[]; tsg: { s: number; gammas: number[] }[] };
   /**
    * 08: ω grid, and the shipped SIMS negatives (fine-tuned copies of mnist-unet-main; each card gives its budget and command).
    * Full size: the synthetic set sampled with Heun 12 and budgets of 32, 100 and 320 optimizer steps (10×); smoke size: the older
@@ -82,7 +82,7 @@ const SMOKE: NotebookSizes = {
   pag: { gammas: [0, 3], layerGamma: 3 },
   seg: { sigmas: [1, 16, Infinity], gammas: [0, 3], layerGamma: 3 },
   autoguidance: { gammas: [0, 1], emaGamma: 1, emaLengths: [0.1, 0.2] },
-  icgTsg: { gammas: [0, 2], tsgGammas: [0, 2], tsgScales: [1] },
+  icgTsg: { gammas: [0, 2], tsg: [{ s: 1, gammas: [0, 2] }] },
   sims: { omegas: [0, 1], negatives: ['mnist-unet-main-sims-B1000', 'mnist-unet-main-sims-B3000'] },
   comparison: {
     seeds: [0, 1],
@@ -128,7 +128,7 @@ const SMOKE: NotebookSizes = {
  * ≈ 140 k CPU s (≈ 20 h): it does not fit. FID is off per point (64 < fidMinSamples) but on in the rankings, which
  * pool 5 × 64 = 320 samples. More samples: a GUIDANCE_LAB_SIZES file (`{"size": "full", "samples": 256}`), and the
  * committed points make reruns free.
- * The refined grids below hold 1,430 distinct points whose recorded sampling times sum to 10.4 thread-hours (≈ 5.2 h
+ * The refined grids below hold 1,465 distinct points whose recorded sampling times sum to 10.7 thread-hours (≈ 5.4 h
  * on two cores before bootstraps): a run from nothing is at the 6-hour edge (figures/README "How big, how long").
  */
 const FULL: NotebookSizes = {
@@ -156,8 +156,12 @@ const FULL: NotebookSizes = {
   autoguidance: { gammas: [0, 0.5, 0.75, 1, 1.25, 1.5, 2], emaGamma: 1, emaLengths: [0.05, 0.1, 0.15, 0.2] },
   icgTsg: {
     gammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 3],
-    tsgGammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3, 3.25],
-    tsgScales: [0.5, 2],
+    // TSG on the 288,000-image unconditional model: s = 0.5 was still improving at the old grid's end (3.25), so its grid
+    // goes on; s = 2 is best at 0.5 and degrades fast beyond 1.5.
+    tsg: [
+      { s: 0.5, gammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3, 3.25, 3.5, 3.75, 4, 4.25, 4.5, 5, 6] },
+      { s: 2, gammas: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3, 3.25] },
+    ],
   },
   sims: {
     omegas: [0, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3],
