@@ -4,37 +4,17 @@
  * same noise, so the columns compare across models) and
  * the class accuracy of its unguided conditional samples (labels cycling 0…9, Heun 18, the given noise seed, the
  * shipped feature classifier; none with 0 samples). Slow (a minute or two per model):
- *   node --import tsx tools/denoiser-quality.ts <samples> <seed> <model.safetensors | run folder>...
+ *   node --import tsx tools/denoiser-quality.ts <samples> <seed> <shipped name | model.safetensors | run folder>...
  * A run folder (of `guidance-lab train`, finished or not) is read from its saved state's σ_rel 0.10 EMA.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  Rng,
-  classAccuracy,
-  denoisingErrors,
-  initBackend,
-  loadClassifier,
-  loadDataset,
-  loadModel,
-  sample,
-  splitDataset,
-  stateDenoiser,
-  toTensor,
-} from '../src';
-import type { Denoiser } from '../src';
-import { statSync } from 'node:fs';
+import { Rng, classAccuracy, denoisingErrors, initBackend, loadClassifier, loadDataset, sample, splitDataset, toTensor } from '../src';
+import { loadDenoiser } from './load-denoiser';
 
 const SIGMAS = [0.05, 0.2, 0.5, 1, 2, 5, 20];
 const HELD_OUT = 500;
 /** Images per forward pass (the UNet's 16×16 attention over 500 images at once overflows wasm memory). */
 const CHUNK = 50;
-
-/** Returns the denoiser of a run folder's saved state at σ_rel 0.10 (logging how many images it has seen). */
-async function fromState(run: string): Promise<Denoiser> {
-  const { model, images } = await stateDenoiser(run, 0.1);
-  process.stderr.write(`${run}: state after ${images} images\n`);
-  return model;
-}
 
 async function main(): Promise<void> {
   const [samplesArg, seedArg, ...paths] = process.argv.slice(2);
@@ -53,7 +33,8 @@ async function main(): Promise<void> {
   const classifier = await loadClassifier();
   console.log(['model', ...SIGMAS.map((s) => `σ=${s}`), 'accuracy'].join('\t'));
   for (const path of paths) {
-    const model = statSync(path).isDirectory() ? await fromState(path) : (await loadModel(path)).model;
+    const { model, label } = await loadDenoiser(path);
+    process.stderr.write(`${label}\n`);
     const errors = denoisingErrors(model, batch.images, labels, SIGMAS, noise, CHUNK);
     let accuracy = '–';
     if (samples > 0) {

@@ -7,25 +7,16 @@
  * A run folder (of `guidance-lab train`, finished or not) is read from its saved state's EMA of length --sigma-rel. A model
  * with 0 classes samples unconditionally; a conditional one with labels cycling 0…9 (as every study point).
  */
-import { existsSync, statSync } from 'node:fs';
 import { initBackend } from '../src/backend';
-import { loadModel, loadShipped } from '../src/model';
-import type { Denoiser } from '../src/model/denoiser';
-import { formatInterval, rankPoints, studyStatistics } from '../src/notebook/ranking';
+import { bootstrapInterval } from '../src/metrics/stats';
+import { formatInterval, recordRuns, studyStatistics } from '../src/notebook/ranking';
 import { PRESET_SIZES } from '../src/notebook/sizes';
 import { openStudy } from '../src/notebook/study';
-import { stateDenoiser } from '../src/train';
 import { option } from './argv';
+import { loadDenoiser } from './load-denoiser';
 
-/** Returns the denoiser named by `what` and a description of it (images seen, for a run folder's state). */
-async function load(what: string, sigmaRel: number): Promise<{ model: Denoiser; label: string }> {
-  if (existsSync(what) && statSync(what).isDirectory()) {
-    const { model, images } = await stateDenoiser(what, sigmaRel);
-    return { model, label: `${what} (state after ${images} images, σ_rel ${sigmaRel})` };
-  }
-  const loaded = existsSync(what) ? await loadModel(what) : await loadShipped(what);
-  return { model: loaded.model, label: what };
-}
+/** The rankings' bootstrap (rankStudy's defaults but 300 resamples, as 03–08 use). */
+const BOOT = { resamples: 300, seed: 0, scheme: 'within-seed' } as const;
 
 async function main(): Promise<void> {
   const sigmaRel = Number(option('sigma-rel', '0.1'));
@@ -41,16 +32,17 @@ async function main(): Promise<void> {
   const study = await openStudy(sizes, { log: (line) => process.stderr.write(`${line}\n`) });
   try {
     const statistics = studyStatistics(study);
-    console.log(`${backend}; ${sizes.seeds.length} seeds × ${sizes.samples} samples, ${sizes.steps} ${sizes.sampler} steps; 300 resamples`);
+    console.log(
+      `${backend}; ${sizes.seeds.length} seeds × ${sizes.samples} samples, ${sizes.steps} ${sizes.sampler} steps; ${BOOT.resamples} resamples`,
+    );
     for (const what of models) {
-      const { model, label } = await load(what, sigmaRel);
+      const { model, label } = await loadDenoiser(what, sigmaRel);
       try {
-        const from = study.points.length;
-        await study.unguidedRows(model);
-        const [family] = rankPoints(study.points.slice(from), statistics, { resamples: 300 }).families;
-        const ae = rankPoints(study.points.slice(from), { ...statistics, primary: statistics.secondSpace! }, { resamples: 300 })
-          .families[0];
-        console.log(`${label}: ${family.family} FID ${formatInterval(family.unguided!)}; autoencoder ${formatInterval(ae.unguided!)}`);
+        const rows = await study.unguidedRows(model);
+        const fid = bootstrapInterval(recordRuns(rows, 'features'), statistics.primary, BOOT);
+        const fidAe = bootstrapInterval(recordRuns(rows, 'ae'), statistics.secondSpace!, BOOT);
+        const kind = `${model.config.arch}${model.config.classes === 0 ? ' unconditional' : ''}`;
+        console.log(`${label}: ${kind} FID ${formatInterval(fid)}; autoencoder ${formatInterval(fidAe)}`);
       } finally {
         model.net.params.dispose();
       }
